@@ -1,0 +1,4 @@
+import { SettingEntity } from '@atrium/server';
+
+/** Every instance entity. */
+export const instanceEntities = [SettingEntity];

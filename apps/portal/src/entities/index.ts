@@ -1,0 +1,4 @@
+import { SettingEntity } from '@atrium/server';
+
+/** Every portal entity. */
+export const portalEntities = [SettingEntity];

@@ -1,0 +1,58 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Tests import workspace packages from their sources, so no build is needed before a test run.
+const alias = Object.fromEntries(
+  ['libs', 'apps'].flatMap((group) =>
+    readdirSync(`${root}${group}`)
+      .filter((name) => existsSync(`${root}${group}/${name}/src/index.ts`))
+      .map((name) => [`@atrium/${name}`, `${root}${group}/${name}/src/index.ts`]),
+  ),
+);
+
+// swc, not esbuild: Nest's dependency injection needs decorator metadata.
+const plugins = [swc.vite({ jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })];
+const shared = { resolve: { alias }, plugins };
+
+export default defineConfig({
+  ...shared,
+  test: {
+    coverage: {
+      provider: 'v8',
+      include: ['libs/*/src/**/*.ts'],
+      exclude: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
+      reporter: ['text-summary', 'text'],
+    },
+    projects: [
+      {
+        ...shared,
+        test: { name: 'unit', include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'], environment: 'node' },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'int',
+          include: ['libs/*/src/**/*.int-spec.ts', 'apps/*/src/**/*.int-spec.ts'],
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e-spec.ts'],
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
