@@ -1,0 +1,24 @@
+import { defineCommand, UsageError } from '../cli.js';
+import { dataDirFrom } from '../start/settings.js';
+import { parseInstances, start } from '../start/start.js';
+
+export const startCommand = defineCommand({
+  path: ['start'],
+  summary: 'Run a whole cluster on this machine: Postgres, Redis, the portal, the instances (default family,studio) and a worker.',
+  options: {
+    instances: { type: 'string' },
+    data: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+  },
+  run: async ({ values }) => {
+    const port = Number(values.port ?? 8080);
+    if (!Number.isInteger(port) || port < 1024 || port > 60000) throw new UsageError('--port must be a number from 1024 to 60000');
+    return start({
+      dataDir: dataDirFrom(values.data as string | undefined),
+      instances: parseInstances(values.instances as string | undefined),
+      port,
+      host: (values.host as string | undefined) ?? '127.0.0.1',
+    });
+  },
+});
