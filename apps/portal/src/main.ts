@@ -9,7 +9,7 @@ import { portalMigrations } from './migrations/index.js';
 const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
 
 /** `atrium portal migrate`: creates the database when missing and applies pending migrations. */
-export async function migrate(config: PortalConfig): Promise<string[]> {
+export async function migrate(config: Pick<PortalConfig, 'databaseUrl'>): Promise<string[]> {
   return migrateDatabase({ url: config.databaseUrl, entities: portalEntities, migrations: portalMigrations });
 }
 

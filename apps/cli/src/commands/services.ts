@@ -1,3 +1,4 @@
+import { EnvReader } from '@atrium/server';
 import { defineCommand } from '../cli.js';
 
 /** Keeps a served process alive until a signal; the app's shutdown hooks close it. */
@@ -13,37 +14,37 @@ async function untilStopped(app: { close(): Promise<void> }): Promise<number> {
   return 0;
 }
 
-export const serviceCommands = [
-  defineCommand({
-    path: ['portal', 'serve'],
-    summary: 'Run the portal (sign-in, the OIDC issuer for instances, cluster admin) from the environment.',
-    run: async () => untilStopped(await (await import('@atrium/portal')).serve()),
-  }),
-  defineCommand({
-    path: ['portal', 'migrate'],
-    summary: "Create the portal's database if missing and apply pending migrations (DATABASE_URL).",
+interface ServiceModule {
+  serve(): Promise<{ close(): Promise<void> }>;
+  migrate(config: { databaseUrl: string }): Promise<string[]>;
+}
+
+const load: Record<'portal' | 'instance', () => Promise<ServiceModule>> = {
+  portal: () => import('@atrium/portal') as Promise<ServiceModule>,
+  instance: () => import('@atrium/instance') as Promise<ServiceModule>,
+};
+
+function serveCommand(service: 'portal' | 'instance', summary: string) {
+  return defineCommand({ path: [service, 'serve'], summary, run: async () => untilStopped(await (await load[service]()).serve()) });
+}
+
+function migrateCommand(service: 'portal' | 'instance') {
+  return defineCommand({
+    path: [service, 'migrate'],
+    summary: `Create the ${service}'s database if missing and apply pending migrations (DATABASE_URL).`,
     run: async () => {
-      const { migrate, loadPortalConfig } = await import('@atrium/portal');
-      const applied = await migrate(loadPortalConfig());
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'portal database is up to date');
-    },
-  }),
-  defineCommand({
-    path: ['instance', 'serve'],
-    summary: 'Run one instance (a library) from the environment (NODE_NAME, DATABASE_URL, REDIS_URL, …).',
-    run: async () => untilStopped(await (await import('@atrium/instance')).serve()),
-  }),
-  defineCommand({
-    path: ['instance', 'migrate'],
-    summary: "Create the instance's database if missing and apply pending migrations (DATABASE_URL).",
-    run: async () => {
-      const { migrate } = await import('@atrium/instance');
-      const { EnvReader } = await import('@atrium/server');
       const databaseUrl = new EnvReader(process.env).url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] });
-      const applied = await migrate({ databaseUrl });
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'instance database is up to date');
+      const applied = await (await load[service]()).migrate({ databaseUrl });
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : `${service} database is up to date`);
     },
-  }),
+  });
+}
+
+export const serviceCommands = [
+  serveCommand('portal', 'Run the portal (sign-in, the OIDC issuer for instances, cluster admin) from the environment.'),
+  migrateCommand('portal'),
+  serveCommand('instance', 'Run one instance (a library) from the environment (NODE_NAME, DATABASE_URL, REDIS_URL, …).'),
+  migrateCommand('instance'),
   defineCommand({
     path: ['worker'],
     summary: 'Run the media worker for the instances in WORKER_INSTANCES (thumbnails, metadata, video).',

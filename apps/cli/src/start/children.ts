@@ -15,6 +15,7 @@ interface Recorded {
   pid: number;
   /** A word of its command line, checked before a leftover is killed (pids get reused). */
   marker: string;
+  signal?: NodeJS.Signals;
 }
 
 const RUN_FILE = ['run', 'children.json'];
@@ -51,12 +52,12 @@ export class Children {
       if (!this.stopping) this.onUnexpectedExit(name, code);
     });
     this.children.push(child);
-    this.record({ name, pid: proc.pid!, marker: opts.marker ?? command });
+    this.record({ name, pid: proc.pid!, marker: opts.marker ?? command, signal: child.stopSignal });
     return child;
   }
 
-  /** Records a process started by someone else (embedded Postgres) for cleanup after a crash. */
-  record(entry: Recorded): void {
+  /** Remembers a child on disk, so the next run can stop it if this one is killed. */
+  private record(entry: Recorded): void {
     const all = readRecorded(this.runFile).filter((r) => r.name !== entry.name);
     writeFileSync(this.runFile, JSON.stringify([...all, entry], null, 2));
   }
@@ -114,7 +115,7 @@ export async function reapLeftovers(dataDir: string, graceMs = 10_000): Promise<
   const reaped: string[] = [];
   for (const r of readRecorded(file)) {
     if (!isAlive(r.pid) || !commandLine(r.pid).includes(r.marker)) continue;
-    process.kill(r.pid, 'SIGTERM');
+    process.kill(r.pid, r.signal ?? 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (isAlive(r.pid) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     if (isAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
