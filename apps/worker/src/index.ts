@@ -1,0 +1,3 @@
+export { main } from './main.js';
+export { loadWorkerConfig } from './config.js';
+export type { WorkerConfig, WorkerInstance } from './config.js';
