@@ -1,28 +1,83 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { parseSecretKey } from '@atrium/auth';
 import { HealthModule, dataSourceOptions, databaseCheck } from '@atrium/server';
-import type { PortalConfig } from './config.js';
+import { deriveKey, type PortalConfig } from './config.js';
+import { AuthController } from './controllers/auth.controller.js';
+import { ClusterController } from './controllers/cluster.controller.js';
+import { InstancesController } from './controllers/instances.controller.js';
+import { InteractionController } from './controllers/interaction.controller.js';
+import { SetupController } from './controllers/setup.controller.js';
 import { portalEntities } from './entities/index.js';
+import { NodeAuthGuard } from './guards/node-auth.guard.js';
+import { OriginGuard } from './guards/origin.guard.js';
+import { PortalSessionGuard } from './guards/portal-session.guard.js';
 import { portalMigrations } from './migrations/index.js';
+import { ISSUER_OPTIONS, IssuerService, type IssuerOptions } from './oidc/issuer.service.js';
+import { portalRepositories } from './repositories/index.js';
+import { portalServices } from './services/index.js';
+import { Clock } from './services/clock.js';
+import { CONFIGURED_NODES } from './services/maintenance.service.js';
+import { OUTBOX_OPTIONS, type OutboxOptions } from './services/outbox.worker.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './services/settings.js';
 
 export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
 
+/** Timings tests shorten; production uses the defaults. */
+export interface PortalRuntimeOptions {
+  outbox?: Partial<OutboxOptions>;
+  keyPollMs?: number;
+  /** A clock tests can move. */
+  clock?: Clock;
+}
+
+export function portalSettings(config: PortalConfig): PortalSettings {
+  return {
+    publicUrl: config.publicUrl,
+    secretKey: parseSecretKey(config.secretKey.toString('base64')),
+    sessionMaxAgeMs: config.sessionMaxAgeMs,
+    sessionIdleMs: config.sessionIdleMs,
+    disabledFeatures: config.disabledFeatures,
+    defaultRole: config.defaultRole,
+  };
+}
+
 @Module({})
 export class PortalModule {
-  static forRoot(config: PortalConfig): DynamicModule {
+  static forRoot(config: PortalConfig, runtime: PortalRuntimeOptions = {}): DynamicModule {
+    const issuer: IssuerOptions = {
+      cookieKeys: [deriveKey(config.secretKey, 'issuer-cookies')],
+      trustProxy: config.trustedProxies.length > 0,
+      keyPollMs: runtime.keyPollMs,
+    };
     return {
       module: PortalModule,
       imports: [
         TypeOrmModule.forRoot(
-          dataSourceOptions({ url: config.databaseUrl, entities: portalEntities, migrations: portalMigrations, applicationName: 'atrium-portal' }),
+          dataSourceOptions({ url: config.databaseUrl, entities: portalEntities, migrations: portalMigrations, applicationName: 'atrium-portal', poolSize: 20 }),
         ),
         HealthModule.register({
           service: 'portal',
           checks: { inject: [DataSource], useFactory: (ds: DataSource) => [databaseCheck(ds)] },
         }),
       ],
-      providers: [{ provide: PORTAL_CONFIG, useValue: config }],
+      controllers: [AuthController, SetupController, InstancesController, ClusterController, InteractionController],
+      providers: [
+        { provide: PORTAL_CONFIG, useValue: config },
+        { provide: PORTAL_SETTINGS, useValue: portalSettings(config) },
+        { provide: ISSUER_OPTIONS, useValue: issuer },
+        { provide: OUTBOX_OPTIONS, useValue: { pollMs: 1000, timeoutMs: 5000, ...runtime.outbox } },
+        { provide: CONFIGURED_NODES, useValue: config.nodes },
+        { provide: Clock, useValue: runtime.clock ?? new Clock() },
+        { provide: APP_GUARD, useClass: OriginGuard },
+        ...portalRepositories,
+        ...portalServices,
+        IssuerService,
+        PortalSessionGuard,
+        NodeAuthGuard,
+      ],
       exports: [PORTAL_CONFIG],
     };
   }

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { EnvReader, readCommonConfig, type CommonConfig } from '@atrium/server';
+import type { ConfiguredNode } from './services/node.service.js';
 
 export interface PortalConfig extends CommonConfig {
   /** 32 bytes that encrypt signing keys and secrets at rest (ATRIUM_SECRET_KEY). */
@@ -7,6 +9,26 @@ export interface PortalConfig extends CommonConfig {
   sessionIdleMs: number;
   selfRegistration: boolean;
   defaultRole: string;
+  /** Nodes with credentials supplied up front (ATRIUM_NODES), upserted at start. */
+  nodes: ConfiguredNode[];
+}
+
+const NODE_FIELDS = ['name', 'url', 'clientId', 'clientSecret'] as const;
+
+/** ATRIUM_NODES: a JSON list of `{ name, url, clientId, clientSecret }`; secrets of ≥ 256 bits. */
+export function parseConfiguredNodes(value: unknown): ConfiguredNode[] {
+  if (!Array.isArray(value)) throw new Error('must be a JSON list of { name, url, clientId, clientSecret }');
+  return value.map((entry, i) => {
+    if (typeof entry !== 'object' || entry === null) throw new Error(`entry ${i} is not an object`);
+    for (const field of NODE_FIELDS) {
+      if (typeof (entry as Record<string, unknown>)[field] !== 'string' || !(entry as Record<string, string>)[field]) {
+        throw new Error(`entry ${i} needs a string "${field}"`);
+      }
+    }
+    const node = entry as ConfiguredNode;
+    if (Buffer.byteLength(node.clientSecret) < 43) throw new Error(`entry ${i}: clientSecret must carry at least 256 random bits (43+ base64url characters)`);
+    return { name: node.name, url: node.url, clientId: node.clientId, clientSecret: node.clientSecret };
+  });
 }
 
 /** Reads the portal's settings once, at start; a bad value names its variable. */
@@ -19,5 +41,11 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
     selfRegistration: reader.bool('ATRIUM_SELF_REGISTRATION', false),
     defaultRole: reader.string('ATRIUM_DEFAULT_ROLE', 'guest'),
+    nodes: reader.json('ATRIUM_NODES', parseConfiguredNodes, []),
   };
+}
+
+/** A key derived from ATRIUM_SECRET_KEY for one purpose, so no two uses share key material. */
+export function deriveKey(secretKey: Buffer, purpose: string): string {
+  return createHmac('sha256', secretKey).update(`atrium:${purpose}`).digest('base64url');
 }

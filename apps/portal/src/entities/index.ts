@@ -1,4 +1,35 @@
 import { SettingEntity } from '@atrium/server';
+import { AccessGrantEntity, GroupMappingEntity } from './access.entity.js';
+import { AccountEntity, AccountGroupEntity } from './account.entity.js';
+import { AdminAuditEntity, LoginAuditEntity, ThrottleEntity } from './audit.entity.js';
+import { JoinTokenEntity, NodeEntity } from './node.entity.js';
+import { OidcPayloadEntity, SigningKeyEntity } from './oidc.entity.js';
+import { LogoutOutboxEntity } from './outbox.entity.js';
+import { OpSessionLinkEntity, PortalSessionEntity } from './session.entity.js';
+
+export * from './access.entity.js';
+export * from './account.entity.js';
+export * from './audit.entity.js';
+export * from './node.entity.js';
+export * from './oidc.entity.js';
+export * from './outbox.entity.js';
+export * from './session.entity.js';
 
 /** Every portal entity. */
-export const portalEntities = [SettingEntity];
+export const portalEntities = [
+  SettingEntity,
+  AccountEntity,
+  AccountGroupEntity,
+  PortalSessionEntity,
+  OpSessionLinkEntity,
+  NodeEntity,
+  JoinTokenEntity,
+  AccessGrantEntity,
+  GroupMappingEntity,
+  OidcPayloadEntity,
+  SigningKeyEntity,
+  LogoutOutboxEntity,
+  AdminAuditEntity,
+  LoginAuditEntity,
+  ThrottleEntity,
+];

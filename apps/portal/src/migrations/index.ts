@@ -1,4 +1,5 @@
 import { Settings1763900000000 } from '@atrium/server';
+import { PortalCore1763910000000 } from './1763910000000-portal-core.js';
 
 /** Every portal migration, oldest first. */
-export const portalMigrations = [Settings1763900000000];
+export const portalMigrations = [Settings1763900000000, PortalCore1763910000000];

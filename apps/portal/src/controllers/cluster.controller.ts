@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { AppPasswordDto, DirectoryQuery, JoinDto } from '../dtos/cluster.dto.js';
+import type { NodeEntity } from '../entities/node.entity.js';
+import { CurrentNode, NodeAuthGuard } from '../guards/node-auth.guard.js';
+import { MachineRoute } from '../guards/origin.guard.js';
+import { DirectoryService, DIRECTORY_MAX } from '../services/directory.service.js';
+import { NodeService } from '../services/node.service.js';
+
+/** The node API (CONTRACTS §3). */
+@Controller('api/cluster')
+@MachineRoute()
+export class ClusterController {
+  constructor(
+    private readonly nodes: NodeService,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  @Post('join')
+  @HttpCode(200)
+  join(@Body() body: JoinDto, @Req() req: Request) {
+    return this.nodes.join(body.token, req.ip);
+  }
+
+  /** App passwords do not exist yet, so none is active; never a portal sign-in either way. */
+  @Post('app-passwords/verify')
+  @HttpCode(200)
+  @UseGuards(NodeAuthGuard)
+  verifyAppPassword(@Body() _body: AppPasswordDto) {
+    return { active: false };
+  }
+
+  @Get('directory')
+  @UseGuards(NodeAuthGuard)
+  list(@Query() query: DirectoryQuery, @CurrentNode() node: NodeEntity) {
+    return this.directory.forNode(node, query.q ?? '', query.limit ?? DIRECTORY_MAX);
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
+
+export interface GrantRow {
+  username: string;
+  accountId: string;
+  node: string;
+  nodeId: string;
+  role: string | null;
+  basePath: string | null;
+  uploadPath: string | null;
+  createdAt: Date;
+}
+
+/** Per-user grants and group mappings. */
+@Injectable()
+export class AccessRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  private grants(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository(AccessGrantEntity);
+  }
+
+  private mappings(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository(GroupMappingEntity);
+  }
+
+  findGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessGrantEntity | null> {
+    return this.grants(em).findOneBy({ accountId, nodeId });
+  }
+
+  /** Grants of any of the accounts on any of the nodes. */
+  grantsFor(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<AccessGrantEntity[]> {
+    if (!accountIds.length || !nodeIds.length) return Promise.resolve([]);
+    return this.grants(em).findBy({ accountId: In(accountIds), nodeId: In(nodeIds) });
+  }
+
+  mappingsFor(nodeIds: string[], em?: EntityManager): Promise<GroupMappingEntity[]> {
+    if (!nodeIds.length) return Promise.resolve([]);
+    return this.mappings(em).findBy({ nodeId: In(nodeIds) });
+  }
+
+  grantsOfAccount(accountId: string, em?: EntityManager): Promise<AccessGrantEntity[]> {
+    return this.grants(em).findBy({ accountId });
+  }
+
+  grantsOfNode(nodeId: string, em?: EntityManager): Promise<AccessGrantEntity[]> {
+    return this.grants(em).findBy({ nodeId });
+  }
+
+  async upsertGrant(grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>, em?: EntityManager): Promise<void> {
+    await this.grants(em).upsert(grant, ['accountId', 'nodeId']);
+  }
+
+  async deleteGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<boolean> {
+    const result = await this.grants(em).delete({ accountId, nodeId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  listGrants(filter: { accountId?: string; nodeId?: string }): Promise<GrantRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.accountId) where.push(`g.account_id = $${params.push(filter.accountId)}`);
+    if (filter.nodeId) where.push(`g.node_id = $${params.push(filter.nodeId)}`);
+    return this.ds
+      .query(
+        `SELECT a.username, g.account_id, n.name AS node, g.node_id, g.role, g.base_path, g.upload_path, g.created_at
+         FROM access_grants g JOIN accounts a ON a.id = g.account_id JOIN nodes n ON n.id = g.node_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n.name, a.username`,
+        params,
+      )
+      .then((rows: Record<string, never>[]) =>
+        rows.map((r) => ({
+          username: r.username,
+          accountId: r.account_id,
+          node: r.node,
+          nodeId: r.node_id,
+          role: r.role,
+          basePath: r.base_path,
+          uploadPath: r.upload_path,
+          createdAt: r.created_at,
+        })),
+      );
+  }
+
+  mappingsOfNode(nodeId: string, em?: EntityManager): Promise<GroupMappingEntity[]> {
+    return this.mappings(em).find({ where: { nodeId }, order: { groupName: 'ASC' } });
+  }
+
+  findMapping(nodeId: string, groupName: string, em?: EntityManager): Promise<GroupMappingEntity | null> {
+    return this.mappings(em).findOneBy({ nodeId, groupName });
+  }
+
+  async upsertMapping(
+    mapping: Pick<GroupMappingEntity, 'nodeId' | 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>,
+    em?: EntityManager,
+  ): Promise<void> {
+    await this.mappings(em).upsert(mapping, ['nodeId', 'groupName']);
+  }
+
+  async deleteMapping(nodeId: string, groupName: string, em?: EntityManager): Promise<boolean> {
+    const result = await this.mappings(em).delete({ nodeId, groupName });
+    return (result.affected ?? 0) > 0;
+  }
+}

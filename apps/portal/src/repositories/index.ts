@@ -1,0 +1,25 @@
+import { AccessRepository } from './access.repository.js';
+import { AccountRepository } from './account.repository.js';
+import { AuditRepository } from './audit.repository.js';
+import { Database } from './database.js';
+import { NodeRepository } from './node.repository.js';
+import { OidcPayloadRepository } from './oidc-payload.repository.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { SessionRepository } from './session.repository.js';
+import { SetupRepository } from './setup.repository.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
+import { ThrottleRepository } from './throttle.repository.js';
+
+export const portalRepositories = [
+  Database,
+  AccessRepository,
+  AccountRepository,
+  AuditRepository,
+  NodeRepository,
+  OidcPayloadRepository,
+  OutboxRepository,
+  SessionRepository,
+  SetupRepository,
+  SigningKeyRepository,
+  ThrottleRepository,
+];

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { OpSessionLinkEntity, PortalSessionEntity } from '../entities/session.entity.js';
+import { escapeLike } from './account.repository.js';
+
+export interface SessionListRow extends PortalSessionEntity {
+  username: string;
+}
+
+/** Portal sessions and their links to the issuer's sessions. */
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  private repo(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository(PortalSessionEntity);
+  }
+
+  findById(id: string, em?: EntityManager): Promise<PortalSessionEntity | null> {
+    return this.repo(em).findOneBy({ id });
+  }
+
+  findByRef(ref: string): Promise<PortalSessionEntity | null> {
+    return this.repo().findOneBy({ ref });
+  }
+
+  forAccount(accountId: string, em?: EntityManager): Promise<PortalSessionEntity[]> {
+    return this.repo(em).findBy({ accountId });
+  }
+
+  async insert(session: PortalSessionEntity, em?: EntityManager): Promise<void> {
+    await this.repo(em).insert(session);
+  }
+
+  async update(id: string, patch: Partial<PortalSessionEntity>, em?: EntityManager): Promise<void> {
+    await this.repo(em).update({ id }, patch);
+  }
+
+  /** Deletes the session; false when it was already gone. */
+  async delete(id: string, em?: EntityManager): Promise<boolean> {
+    const result = await this.repo(em).delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteExpired(now: Date): Promise<void> {
+    await this.ds.query('DELETE FROM portal_sessions WHERE expires_at < $1', [now]);
+  }
+
+  list(search?: string): Promise<SessionListRow[]> {
+    const params: unknown[] = [];
+    let where = '';
+    if (search) {
+      params.push(`%${escapeLike(search)}%`);
+      where = 'WHERE a.username ILIKE $1 OR s.ip ILIKE $1 OR s.ref ILIKE $1';
+    }
+    return this.ds
+      .query(
+        `SELECT s.ref, s.account_id, s.stage, s.amr, s.auth_time, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, a.username
+         FROM portal_sessions s JOIN accounts a ON a.id = s.account_id ${where} ORDER BY s.created_at DESC`,
+        params,
+      )
+      .then((rows: Record<string, unknown>[]) =>
+        rows.map((r) => ({
+          ref: r.ref,
+          accountId: r.account_id,
+          stage: r.stage,
+          amr: r.amr,
+          authTime: r.auth_time,
+          createdAt: r.created_at,
+          lastSeenAt: r.last_seen_at,
+          expiresAt: r.expires_at,
+          ip: r.ip,
+          userAgent: r.user_agent,
+          username: r.username,
+        })) as SessionListRow[],
+      );
+  }
+
+  async link(opSessionUid: string, portalSessionId: string, accountId: string): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO op_session_links (op_session_uid, portal_session_id, account_id) VALUES ($1, $2, $3)
+       ON CONFLICT (op_session_uid) DO UPDATE SET portal_session_id = EXCLUDED.portal_session_id, account_id = EXCLUDED.account_id`,
+      [opSessionUid, portalSessionId, accountId],
+    );
+  }
+
+  async relink(fromSessionId: string, toSessionId: string): Promise<void> {
+    await this.ds.query('UPDATE op_session_links SET portal_session_id = $2 WHERE portal_session_id = $1', [fromSessionId, toSessionId]);
+  }
+
+  linksOf(portalSessionIds: string[], em?: EntityManager): Promise<OpSessionLinkEntity[]> {
+    if (!portalSessionIds.length) return Promise.resolve([]);
+    return (em ?? this.ds.manager).getRepository(OpSessionLinkEntity).findBy({ portalSessionId: In(portalSessionIds) });
+  }
+
+  linksOfAccount(accountId: string, em?: EntityManager): Promise<OpSessionLinkEntity[]> {
+    return (em ?? this.ds.manager).getRepository(OpSessionLinkEntity).findBy({ accountId });
+  }
+
+  async unlink(opSessionUids: string[], em?: EntityManager): Promise<void> {
+    if (!opSessionUids.length) return;
+    await (em ?? this.ds.manager).getRepository(OpSessionLinkEntity).delete({ opSessionUid: In(opSessionUids) });
+  }
+}

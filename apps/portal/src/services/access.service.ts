@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  atriumClaims,
+  explainAccess,
+  resolveAccess,
+  type AccessDecision,
+  type AccessExplanation,
+  type AccountFacts,
+  type AtriumClaims,
+  type InstanceRole,
+} from '@atrium/policy';
+import type { EntityManager } from 'typeorm';
+import type { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
+import type { AccountEntity } from '../entities/account.entity.js';
+import type { NodeEntity } from '../entities/node.entity.js';
+import { AccessRepository } from '../repositories/access.repository.js';
+import { AccountRepository } from '../repositories/account.repository.js';
+import { NodeRepository } from '../repositories/node.repository.js';
+import { PortalError } from './errors.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+
+/** One account's decision on one node. */
+export interface AccessPair {
+  accountId: string;
+  nodeId: string;
+  decision: AccessDecision;
+}
+
+export function toFacts(account: AccountEntity, groups: string[]): AccountFacts {
+  return {
+    id: account.id,
+    username: account.username,
+    accountRole: account.accountRole as InstanceRole,
+    groups,
+    clusterAdmin: account.clusterAdmin,
+    disabled: account.disabled,
+    basePath: account.basePath,
+    uploadPath: account.uploadPath,
+  };
+}
+
+function toPolicyGrant(grant: AccessGrantEntity) {
+  return { userId: grant.accountId, role: grant.role as InstanceRole | null, basePath: grant.basePath, uploadPath: grant.uploadPath };
+}
+
+function toPolicyMapping(mapping: GroupMappingEntity) {
+  return { group: mapping.groupName, kind: mapping.kind, role: mapping.role as InstanceRole, basePath: mapping.basePath, uploadPath: mapping.uploadPath };
+}
+
+/**
+ * Access resolution against the portal's data: loads accounts, groups, grants and mappings in
+ * batches and hands them to `@atrium/policy` (DESIGN rules 1, 2 and 4).
+ */
+@Injectable()
+export class AccessService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly access: AccessRepository,
+    private readonly nodes: NodeRepository,
+    @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
+  ) {}
+
+  /** Decisions for every pair of the given accounts and nodes; a missing account is denied. */
+  async decideMany(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<AccessPair[]> {
+    const [accounts, groups, grants, mappings] = await this.load(accountIds, nodeIds, em);
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const pairs: AccessPair[] = [];
+    for (const accountId of accountIds) {
+      const account = byId.get(accountId);
+      for (const nodeId of nodeIds) {
+        const decision: AccessDecision = account
+          ? resolveAccess({
+              account: toFacts(account, groups.get(accountId) ?? []),
+              grants: grants.filter((g) => g.accountId === accountId && g.nodeId === nodeId).map(toPolicyGrant),
+              mappings: mappings.filter((m) => m.nodeId === nodeId).map(toPolicyMapping),
+            })
+          : { allowed: false, reason: 'no_grant_or_group' };
+        pairs.push({ accountId, nodeId, decision });
+      }
+    }
+    return pairs;
+  }
+
+  // A transaction runs on one connection, which takes one query at a time; outside one, the pool runs them together.
+  private async load(accountIds: string[], nodeIds: string[], em?: EntityManager) {
+    const loaders = [
+      () => this.accounts.findByIds(accountIds, em),
+      () => this.accounts.groupsOf(accountIds, em),
+      () => this.access.grantsFor(accountIds, nodeIds, em),
+      () => this.access.mappingsFor(nodeIds, em),
+    ] as const;
+    if (!em) return Promise.all([loaders[0](), loaders[1](), loaders[2](), loaders[3]()]);
+    return [await loaders[0](), await loaders[1](), await loaders[2](), await loaders[3]()] as const;
+  }
+
+  async decide(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessDecision> {
+    const [pair] = await this.decideMany([accountId], [nodeId], em);
+    return pair!.decision;
+  }
+
+  /** The Atrium claims for an allowed decision (CONTRACTS §1), with the account's group names. */
+  async claims(account: AccountEntity, decision: AccessDecision & { allowed: true }): Promise<AtriumClaims> {
+    const groups = await this.accounts.groups(account.id);
+    return atriumClaims(decision, groups, { userEnabled: account.webdav, featureEnabled: !this.settings.disabledFeatures.includes('webdav') });
+  }
+
+  /** The instances the account may open, for the chooser. */
+  async openable(accountId: string): Promise<{ node: NodeEntity; role: InstanceRole }[]> {
+    const nodes = (await this.nodes.list()).filter((n) => n.role === 'instance' && n.secretDigest);
+    const pairs = await this.decideMany([accountId], nodes.map((n) => n.id));
+    return pairs.flatMap((p) => (p.decision.allowed ? [{ node: nodes.find((n) => n.id === p.nodeId)!, role: p.decision.role }] : []));
+  }
+
+  /** `atrium cluster access explain`: the deciding grant or group, step by step. */
+  async explain(username: string, nodeName: string): Promise<AccessExplanation & { node: string; username: string }> {
+    const account = await this.accounts.findByUsername(username);
+    if (!account) throw new PortalError('ERR_ACCOUNT_NOT_FOUND', `no such account: ${username}`, 404);
+    const node = await this.nodes.findByName(nodeName);
+    if (!node) throw new PortalError('ERR_NODE_NOT_FOUND', `no such node: ${nodeName}`, 404);
+    const [groups, grant, mappings] = await Promise.all([
+      this.accounts.groups(account.id),
+      this.access.findGrant(account.id, node.id),
+      this.access.mappingsOfNode(node.id),
+    ]);
+    const explanation = explainAccess({
+      account: toFacts(account, groups),
+      grants: grant ? [toPolicyGrant(grant)] : [],
+      mappings: mappings.map(toPolicyMapping),
+    });
+    return { ...explanation, node: node.name, username: account.username };
+  }
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import type { GroupMappingEntity } from '../entities/access.entity.js';
+import { AccessRepository, type GrantRow } from '../repositories/access.repository.js';
+import { AuditRepository } from '../repositories/audit.repository.js';
+import { AccountService } from './account.service.js';
+import { PortalError } from './errors.js';
+import { NodeService } from './node.service.js';
+import { RevocationService } from './revocation.service.js';
+import { groupKind, parseGroup, parseInstanceRole, parsePathTemplate } from './validation.js';
+
+export interface GrantInput {
+  username: string;
+  node: string;
+  /** Empty or missing: the account role applies. */
+  role?: string | null;
+  basePath?: string | null;
+  uploadPath?: string | null;
+}
+
+export interface MappingInput {
+  node: string;
+  group: string;
+  role: string;
+  basePath?: string | null;
+  uploadPath?: string | null;
+}
+
+/**
+ * Per-user grants and group mappings (`atrium cluster users access`, `cluster nodes allow-group`).
+ * Every change runs under revocation tracking, so lowering or removing access ends sessions now.
+ */
+@Injectable()
+export class GrantService {
+  constructor(
+    private readonly access: AccessRepository,
+    private readonly accounts: AccountService,
+    private readonly nodes: NodeService,
+    private readonly audit: AuditRepository,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  async grant(input: GrantInput, actor: string): Promise<void> {
+    const account = await this.accounts.require(input.username);
+    const node = await this.nodes.require(input.node);
+    const role = input.role ? parseInstanceRole(input.role) : null;
+    const basePath = parsePathTemplate(input.basePath, 'base path');
+    const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
+    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
+      await this.access.upsertGrant({ accountId: account.id, nodeId: node.id, role, basePath, uploadPath }, em);
+      await this.audit.admin({ actor, action: 'access.grant', target: `${account.username}@${node.name}`, details: { role, basePath, uploadPath } }, em);
+    });
+  }
+
+  async revoke(input: { username: string; node: string }, actor: string): Promise<void> {
+    const account = await this.accounts.require(input.username);
+    const node = await this.nodes.require(input.node);
+    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
+      if (!(await this.access.deleteGrant(account.id, node.id, em))) {
+        throw new PortalError('ERR_GRANT_NOT_FOUND', `${account.username} has no grant on ${node.name}`, 404);
+      }
+      await this.audit.admin({ actor, action: 'access.revoke', target: `${account.username}@${node.name}` }, em);
+    });
+  }
+
+  async list(filter: { username?: string; node?: string }): Promise<GrantRow[]> {
+    const accountId = filter.username ? (await this.accounts.require(filter.username)).id : undefined;
+    const nodeId = filter.node ? (await this.nodes.require(filter.node)).id : undefined;
+    return this.access.listGrants({ accountId, nodeId });
+  }
+
+  async allowGroup(input: MappingInput, actor: string): Promise<void> {
+    const node = await this.nodes.require(input.node);
+    const kind = groupKind(input.group);
+    const group = parseGroup(input.group, kind);
+    const role = parseInstanceRole(input.role);
+    const basePath = parsePathTemplate(input.basePath, 'base path');
+    const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
+    await this.revocation.trackAccess({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
+      await this.access.upsertMapping({ nodeId: node.id, groupName: group, kind, role, basePath, uploadPath }, em);
+      await this.audit.admin({ actor, action: 'access.allow_group', target: `${group}@${node.name}`, details: { role, kind, basePath, uploadPath } }, em);
+    });
+  }
+
+  async denyGroup(input: { node: string; group: string }, actor: string): Promise<void> {
+    const node = await this.nodes.require(input.node);
+    await this.revocation.trackAccess({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
+      if (!(await this.access.deleteMapping(node.id, input.group.trim(), em))) {
+        throw new PortalError('ERR_MAPPING_NOT_FOUND', `${node.name} admits no group ${input.group}`, 404);
+      }
+      await this.audit.admin({ actor, action: 'access.deny_group', target: `${input.group.trim()}@${node.name}` }, em);
+    });
+  }
+
+  async mappings(nodeName: string): Promise<GroupMappingEntity[]> {
+    const node = await this.nodes.require(nodeName);
+    return this.access.mappingsOfNode(node.id);
+  }
+}

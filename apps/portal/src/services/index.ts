@@ -1,0 +1,31 @@
+import { AccessService } from './access.service.js';
+import { AccountService } from './account.service.js';
+import { DirectoryService } from './directory.service.js';
+import { GrantService } from './grant.service.js';
+import { InteractionService } from './interaction.service.js';
+import { KeyService } from './key.service.js';
+import { MaintenanceService } from './maintenance.service.js';
+import { NodeService } from './node.service.js';
+import { OutboxWorker } from './outbox.worker.js';
+import { RevocationService } from './revocation.service.js';
+import { SessionService } from './session.service.js';
+import { SetupService } from './setup.service.js';
+import { SignInService } from './sign-in.service.js';
+import { ThrottleService } from './throttle.service.js';
+
+export const portalServices = [
+  AccessService,
+  AccountService,
+  DirectoryService,
+  GrantService,
+  InteractionService,
+  KeyService,
+  MaintenanceService,
+  NodeService,
+  OutboxWorker,
+  RevocationService,
+  SessionService,
+  SetupService,
+  SignInService,
+  ThrottleService,
+];

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  consumeRecoveryCode,
+  generateRecoveryCodes,
+  generateTotpSecret,
+  hashPassword,
+  hashRecoveryCode,
+  isAuthError,
+  needsRehash,
+  totpUri,
+  verifyDummy,
+  verifyPassword,
+  verifyTotp,
+} from '@atrium/auth';
+import type { AccountEntity } from '../entities/account.entity.js';
+import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
+import { AccountRepository } from '../repositories/account.repository.js';
+import { AuditRepository } from '../repositories/audit.repository.js';
+import { PortalError } from './errors.js';
+import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, ThrottleService } from './throttle.service.js';
+
+/** What the browser should do after a step: enter a TOTP code, enrol TOTP, or carry on signed in. */
+export type NextStep = 'totp' | 'enrol_totp' | 'done';
+
+export interface StepResult extends IssuedSession {
+  next: NextStep;
+}
+
+const NEXT: Record<SessionStage, NextStep> = { password: 'totp', enrol_totp: 'enrol_totp', full: 'done' };
+
+const badCredentials = () => new PortalError('ERR_BAD_CREDENTIALS', 'wrong username or password', 401);
+
+export function totpAad(accountId: string): string {
+  return `totp:${accountId}`;
+}
+
+/**
+ * Local sign-in (CONTRACTS §4): argon2id off the event loop with a dummy hash for unknown users,
+ * progressive delays per account and per address checked before any hashing, then TOTP (±1 step,
+ * each step once) or a recovery code; a cluster admin without TOTP must enrol before going on.
+ */
+@Injectable()
+export class SignInService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly sessions: SessionService,
+    private readonly throttle: ThrottleService,
+    private readonly audit: AuditRepository,
+    @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
+  ) {}
+
+  async password(input: { username: string; password: string }, meta: SessionMeta): Promise<StepResult> {
+    const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
+    const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
+    await this.throttle.check([keys.account, keys.address]);
+    const account = username ? await this.accounts.findByUsername(username) : null;
+    const usable = account && account.authProvider === 'local' && account.canLogin && !account.disabled && account.passwordHash;
+    const ok = usable ? await verifyPassword(input.password, account.passwordHash!) : await verifyDummy(input.password);
+    if (!ok || !account) {
+      await this.throttle.fail(keys.account, ACCOUNT_POLICY);
+      await this.throttle.fail(keys.address, ADDRESS_POLICY);
+      await this.audit.login({ username, accountId: account?.id ?? null, ip: meta.ip ?? null, method: 'password', outcome: 'bad_credentials' });
+      throw badCredentials();
+    }
+    await this.throttle.succeed(keys.account);
+    if (needsRehash(account.passwordHash!)) await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
+    const stage = firstStage(account);
+    const issued = await this.sessions.create(account.id, stage, ['pwd'], meta);
+    await this.audit.login({ username, accountId: account.id, ip: meta.ip ?? null, method: 'password', outcome: stage === 'full' ? 'success' : 'password_ok' });
+    return { ...issued, next: NEXT[stage] };
+  }
+
+  /** The second step with a code from the authenticator app. */
+  async totp(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
+    const account = await this.secondStepAccount(session);
+    const key = `login:account:${account.username}`;
+    await this.throttle.check([key]);
+    try {
+      const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
+      const step = await verifyTotp(secret, code, { lastUsedStep: account.totpLastStep });
+      if (!(await this.accounts.advanceTotpStep(account.id, step))) throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
+    } catch (error) {
+      if (!(error instanceof PortalError) && !isAuthError(error)) throw error;
+      await this.throttle.fail(key, ACCOUNT_POLICY);
+      await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'totp', outcome: 'bad_code' });
+      throw new PortalError('ERR_TOTP_INVALID', 'wrong or already used code', 401);
+    }
+    await this.throttle.succeed(key);
+    await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'totp', outcome: 'success' });
+    return { ...(await this.sessions.advance(session, 'full', ['pwd', 'otp', 'mfa'])), next: 'done' };
+  }
+
+  /** The second step with a recovery code, which is spent atomically. */
+  async recoveryCode(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
+    const account = await this.secondStepAccount(session);
+    const key = `login:account:${account.username}`;
+    await this.throttle.check([key]);
+    let remaining: string[] | undefined;
+    try {
+      remaining = consumeRecoveryCode(account.recoveryCodes, code);
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+    }
+    if (!remaining || !(await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining))) {
+      await this.throttle.fail(key, ACCOUNT_POLICY);
+      await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'recovery_code', outcome: 'bad_code' });
+      throw new PortalError('ERR_RECOVERY_CODE_INVALID', 'unknown or already used recovery code', 401);
+    }
+    await this.throttle.succeed(key);
+    await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'recovery_code', outcome: 'success' });
+    return { ...(await this.sessions.advance(session, 'full', ['pwd', 'mfa'])), next: 'done' };
+  }
+
+  /** Starts TOTP enrolment: a new secret kept sealed in the session until a code confirms it. */
+  async startEnrolment(session: PortalSessionEntity): Promise<{ secret: string; uri: string }> {
+    if (session.stage === 'password') throw new PortalError('ERR_SESSION_STAGE', 'finish signing in first', 403);
+    const account = await this.accounts.findById(session.accountId);
+    if (!account) throw new PortalError('ERR_SESSION_REQUIRED', 'sign in first', 401);
+    const secret = generateTotpSecret();
+    await this.sessions.update(session, { pendingTotp: this.settings.secretKey.encrypt(secret, totpAad(account.id)) });
+    const issuer = new URL(this.settings.publicUrl).host;
+    return { secret, uri: totpUri({ secret, issuer: `Atrium (${issuer})`, account: account.username }) };
+  }
+
+  /** Confirms enrolment with a first code; returns recovery codes, shown once. */
+  async confirmEnrolment(session: PortalSessionEntity, code: string): Promise<StepResult & { recoveryCodes: string[] }> {
+    if (!session.pendingTotp) throw new PortalError('ERR_SESSION_STAGE', 'start TOTP enrolment first', 403);
+    const secret = this.settings.secretKey.decrypt(session.pendingTotp, totpAad(session.accountId));
+    let step: number;
+    try {
+      step = await verifyTotp(secret, code);
+    } catch (error) {
+      if (isAuthError(error)) throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
+      throw error;
+    }
+    const recoveryCodes = generateRecoveryCodes();
+    await this.accounts.update(session.accountId, {
+      totpSecret: this.settings.secretKey.encrypt(secret, totpAad(session.accountId)),
+      totpLastStep: step,
+      recoveryCodes: recoveryCodes.map(hashRecoveryCode),
+    });
+    const issued = await this.sessions.advance(session, 'full', ['pwd', 'otp', 'mfa'], { pendingTotp: null });
+    return { ...issued, next: 'done', recoveryCodes };
+  }
+
+  private async secondStepAccount(session: PortalSessionEntity): Promise<AccountEntity> {
+    if (session.stage !== 'password') throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
+    const account = await this.accounts.findById(session.accountId);
+    if (!account?.totpSecret) throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
+    return account;
+  }
+}
+
+/** Half signed in while TOTP is pending; a cluster admin without TOTP must enrol first (DESIGN rule 4). */
+export function firstStage(account: AccountEntity): SessionStage {
+  if (account.totpSecret) return 'password';
+  return account.clusterAdmin ? 'enrol_totp' : 'full';
+}

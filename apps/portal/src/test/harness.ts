@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import * as client from 'openid-client';
+import { CookieJar, createTestDatabase, freePort, type TestDatabase } from '@atrium/testing';
+import type { PortalRuntimeOptions } from '../app.module.js';
+import { loadPortalConfig, type PortalConfig } from '../config.js';
+import { createPortalApp, migrate } from '../main.js';
+import { AccessRepository } from '../repositories/access.repository.js';
+import { AccountService, type AccountFields } from '../services/account.service.js';
+import { Clock } from '../services/clock.js';
+import { GrantService } from '../services/grant.service.js';
+import { KeyService } from '../services/key.service.js';
+import { NodeService, type NodeInput } from '../services/node.service.js';
+import { OutboxWorker } from '../services/outbox.worker.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** A clock tests can move forward; it starts at the real time. */
+export class TestClock extends Clock {
+  offsetMs = 0;
+  override now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface NodeCreds {
+  name: string;
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A real portal on a free port over its own database, with handles on its services. */
+export class PortalHarness {
+  readonly clock: TestClock;
+  readonly accounts: AccountService;
+  readonly nodes: NodeService;
+  readonly grants: GrantService;
+  readonly keys: KeyService;
+  readonly outbox: OutboxWorker;
+  readonly access: AccessRepository;
+
+  private constructor(
+    readonly app: NestExpressApplication,
+    readonly db: TestDatabase,
+    readonly config: PortalConfig,
+  ) {
+    this.clock = app.get(Clock) as TestClock;
+    this.accounts = app.get(AccountService);
+    this.nodes = app.get(NodeService);
+    this.grants = app.get(GrantService);
+    this.keys = app.get(KeyService);
+    this.outbox = app.get(OutboxWorker);
+    this.access = app.get(AccessRepository);
+  }
+
+  static async start(options: { env?: Record<string, string>; runtime?: PortalRuntimeOptions } = {}): Promise<PortalHarness> {
+    const db = await createTestDatabase('portal');
+    const port = await freePort();
+    const config = loadPortalConfig({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ATRIUM_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...options.env,
+    });
+    await migrate(config);
+    const app = await createPortalAppWithClock(config, options.runtime);
+    await app.listen(port, '127.0.0.1');
+    return new PortalHarness(app, db, config);
+  }
+
+  get url(): string {
+    return this.config.publicUrl;
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.db.drop();
+  }
+
+  async addUser(username: string, fields: AccountFields & { groups?: string[]; password?: string | null } = {}) {
+    const { password, ...rest } = fields;
+    return this.accounts.create(username, { ...rest, ...(password === null ? {} : { password: password ?? PASSWORD }) }, 'cli:test');
+  }
+
+  /** Registers a node and redeems its join token through the API, as an instance would. */
+  async addNode(name: string, input: Partial<NodeInput> = {}): Promise<NodeCreds> {
+    const url = input.url ?? `http://127.0.0.1:${await freePort()}`;
+    const { joinToken } = await this.nodes.add({ name, url, ...input }, 'cli:test');
+    const res = await fetch(`${this.url}/api/cluster/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: joinToken }),
+    });
+    if (res.status !== 200) throw new Error(`join failed: ${res.status} ${await res.text()}`);
+    const creds = (await res.json()) as { clientId: string; clientSecret: string };
+    return { name, url, ...creds };
+  }
+
+  /** Signs a browser (cookie jar) in with a password; returns the CSRF token of the session. */
+  async signIn(jar: CookieJar, username: string, password = PASSWORD): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await jar.fetch(`${this.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: this.url },
+      body: JSON.stringify({ username, password }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** A standard relying party (openid-client) for a node. */
+  async relyingParty(node: NodeCreds): Promise<client.Configuration> {
+    return client.discovery(new URL(this.url), node.clientId, undefined, client.ClientSecretBasic(node.clientSecret), {
+      execute: [client.allowInsecureRequests],
+    });
+  }
+}
+
+async function createPortalAppWithClock(config: PortalConfig, runtime?: PortalRuntimeOptions): Promise<NestExpressApplication> {
+  return createPortalApp(config, { logLevels: ['error'], runtime: { clock: new TestClock(), ...runtime } });
+}
+
+export interface AuthorizeResult {
+  /** Where the issuer finally redirected the browser (the RP's redirect URI with code or error). */
+  location: URL;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+/**
+ * Runs the browser side of a code + PKCE flow with a signed-in cookie jar: follows the issuer's
+ * redirects until it leaves for the relying party's redirect URI.
+ */
+export async function authorize(
+  portalUrl: string,
+  jar: CookieJar,
+  rp: client.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<AuthorizeResult> {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(rp, {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email atrium',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  let next = url;
+  for (let hop = 0; hop < 10; hop++) {
+    const res = await jar.fetch(next, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    await res.body?.cancel();
+    if (!location) throw new Error(`authorization stopped at ${next} with ${res.status}`);
+    const target = new URL(location, next);
+    if (target.href.startsWith(redirectUri)) return { location: target, verifier, state, nonce };
+    if (!target.href.startsWith(portalUrl)) throw new Error(`left the portal for ${target}`);
+    next = target;
+  }
+  throw new Error('too many redirects');
+}
