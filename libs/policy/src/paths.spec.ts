@@ -45,6 +45,8 @@ describe('normalizeRelativePath', () => {
     ['/', 'ERR_PATH_ABSOLUTE'],
     ['C:/Users', 'ERR_PATH_ABSOLUTE'],
     ['c:photos', 'ERR_PATH_ABSOLUTE'],
+    ['./c:photos', 'ERR_PATH_ABSOLUTE'],
+    ['.//D:', 'ERR_PATH_ABSOLUTE'],
     ['family\u0000/alice', 'ERR_PATH_INVALID'],
     ['family/alice\u0000', 'ERR_PATH_INVALID'],
     ['family\\..\\etc', 'ERR_PATH_INVALID'],

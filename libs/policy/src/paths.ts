@@ -26,10 +26,11 @@ export function normalizeRelativePath(input: unknown): string {
   if (FORBIDDEN_PATH_CHARS.test(input)) {
     throw new PolicyError('ERR_PATH_INVALID', 'a path may not contain control characters or backslashes');
   }
-  if (input.startsWith('/') || DRIVE_PREFIX.test(input)) {
+  const segments = input.split('/').filter((segment) => segment !== '' && segment !== '.');
+  // Checked on the normalized form too, so `./c:` cannot become a drive path `c:` on a second pass.
+  if (input.startsWith('/') || DRIVE_PREFIX.test(input) || DRIVE_PREFIX.test(segments[0] ?? '')) {
     throw new PolicyError('ERR_PATH_ABSOLUTE', 'a path must be relative to the originals root');
   }
-  const segments = input.split('/').filter((segment) => segment !== '' && segment !== '.');
   // Refused rather than resolved: a `..` in configuration is a mistake or an attack, never intent.
   if (segments.includes('..')) throw new PolicyError('ERR_PATH_TRAVERSAL', 'a path may not contain ".."');
   return segments.join('/');
