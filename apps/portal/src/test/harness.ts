@@ -123,6 +123,32 @@ async function createPortalAppWithClock(config: PortalConfig, runtime?: PortalRu
   return createPortalApp(config, { logLevels: ['error'], runtime: { clock: new TestClock(), ...runtime } });
 }
 
+/** Exchanges the code of a finished authorization at the token endpoint, checking state, nonce and PKCE. */
+export function redeem(rp: client.Configuration, flow: AuthorizeResult) {
+  return client.authorizationCodeGrant(rp, flow.location, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+}
+
+/** A signed-in browser for `username`. */
+export async function signedIn(portal: PortalHarness, username: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const result = await portal.signIn(jar, username);
+  if (result.status !== 200) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(result.body)}`);
+  return jar;
+}
+
+/** Sends a token request by hand, to see the issuer's raw answer to hostile input. */
+export async function tokenRequest(portalUrl: string, node: NodeCreds, params: Record<string, string>) {
+  const res = await fetch(`${portalUrl}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(node.clientId)}:${encodeURIComponent(node.clientSecret)}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(params),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
+}
+
 export interface AuthorizeResult {
   /** Where the issuer finally redirected the browser (the RP's redirect URI with code or error). */
   location: URL;
