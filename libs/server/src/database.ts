@@ -1,12 +1,12 @@
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { ReadinessCheck } from './health.js';
 
 export interface DatabaseOptions {
   url: string;
   /** Entity classes of the app. */
-  entities: MixedList<Function | string | EntitySchema>;
+  entities: NonNullable<DataSourceOptions['entities']>;
   /** Migration classes of the app, in order; the schema only changes through these. */
-  migrations: MixedList<Function | string>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
   /** A name for `application_name`, shown in pg_stat_activity. */
   applicationName?: string;
   poolSize?: number;

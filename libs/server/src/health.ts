@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, Get, Header, HttpCode, Inject, Module, Res } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Header, HttpCode, Inject, type InjectionToken, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -65,7 +65,7 @@ export interface HealthOptions {
   /** Labels every metric with the service (portal, instance, worker). */
   service: string;
   /** Factories for the readiness checks, resolved from the module's providers. */
-  checks?: { inject?: (string | symbol | Function)[]; useFactory: (...deps: never[]) => ReadinessCheck[] };
+  checks?: { inject?: InjectionToken[]; useFactory: (...deps: never[]) => ReadinessCheck[] };
 }
 
 /** `/healthz` (the process is up), `/readyz` (its dependencies answer) and `/metrics` (Prometheus). */
