@@ -16,6 +16,7 @@ import type { AccountEntity } from '../entities/account.entity.js';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
+import { Clock } from './clock.js';
 import { PortalError } from './errors.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
@@ -48,6 +49,7 @@ export class SignInService {
     private readonly sessions: SessionService,
     private readonly throttle: ThrottleService,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
   ) {}
 
@@ -79,7 +81,7 @@ export class SignInService {
     await this.throttle.check([key]);
     try {
       const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
-      const step = await verifyTotp(secret, code, { lastUsedStep: account.totpLastStep });
+      const step = await verifyTotp(secret, code, { lastUsedStep: account.totpLastStep, now: this.clock.now() });
       if (!(await this.accounts.advanceTotpStep(account.id, step))) throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
     } catch (error) {
       if (!(error instanceof PortalError) && !isAuthError(error)) throw error;
@@ -130,7 +132,7 @@ export class SignInService {
     const secret = this.settings.secretKey.decrypt(session.pendingTotp, totpAad(session.accountId));
     let step: number;
     try {
-      step = await verifyTotp(secret, code);
+      step = await verifyTotp(secret, code, { now: this.clock.now() });
     } catch (error) {
       if (isAuthError(error)) throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
       throw error;

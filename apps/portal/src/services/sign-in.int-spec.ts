@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTotpCode } from '@atrium/auth';
+import { CookieJar } from '@atrium/testing';
+import { PASSWORD, PortalHarness, signedIn } from '../test/harness.js';
+import { SetupService } from './setup.service.js';
+
+let portal: PortalHarness;
+
+beforeAll(async () => {
+  portal = await PortalHarness.start();
+});
+
+afterAll(async () => {
+  await portal?.stop();
+});
+
+async function call(jar: CookieJar, method: string, path: string, body?: object, headers: Record<string, string> = {}) {
+  const res = await jar.fetch(`${portal.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', origin: portal.url, ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie: res.headers.getSetCookie() };
+}
+
+async function csrf(jar: CookieJar): Promise<string> {
+  return (await call(jar, 'GET', '/api/session')).body.csrfToken;
+}
+
+/** Enrols TOTP for a signed-in browser; returns the secret and the recovery codes. */
+async function enrol(jar: CookieJar): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const token = await csrf(jar);
+  const started = await call(jar, 'POST', '/api/auth/totp/enrol', undefined, { 'x-csrf-token': token });
+  expect(started.body.uri).toMatch(/^otpauth:\/\/totp\//);
+  const confirmed = await call(jar, 'POST', '/api/auth/totp/confirm', { code: await generateTotpCode(started.body.secret, portal.clock.now()) }, { 'x-csrf-token': token });
+  expect(confirmed.status).toBe(200);
+  return { secret: started.body.secret, recoveryCodes: confirmed.body.recoveryCodes };
+}
+
+describe('password sign-in', () => {
+  beforeAll(async () => {
+    await portal.addUser('ann');
+  });
+
+  it('sets an HttpOnly, SameSite=Lax session cookie and reports the session', async () => {
+    const jar = new CookieJar();
+    const result = await call(jar, 'POST', '/api/auth/password', { username: 'Ann', password: PASSWORD });
+    expect(result).toMatchObject({ status: 200, body: { next: 'done' } });
+    const cookie = result.setCookie.find((c) => c.startsWith('atrium-portal='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: true, stage: 'full', username: 'ann' });
+  });
+
+  it('answers a wrong password and an unknown user alike', async () => {
+    for (const [username, password] of [['ann', 'wrong password'], ['nobody', PASSWORD], ['', PASSWORD]]) {
+      const result = await call(new CookieJar(), 'POST', '/api/auth/password', { username, password });
+      expect(result.status).toBe(username ? 401 : 400);
+      if (username) expect(result.body.error.code).toBe('ERR_BAD_CREDENTIALS');
+      expect(result.setCookie.some((c) => c.startsWith('atrium-portal='))).toBe(false);
+    }
+  });
+
+  it('refuses state-changing requests from another origin or without one', async () => {
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: '' }]) {
+      const result = await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'ann', password: PASSWORD }, headers);
+      expect(result).toMatchObject({ status: 403, body: { error: { code: 'ERR_CSRF' } } });
+    }
+    const noOrigin = await fetch(`${portal.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ann', password: PASSWORD }) });
+    expect(noOrigin.status).toBe(403);
+  });
+
+  it('requires the session CSRF token for signed-in actions', async () => {
+    const jar = await signedIn(portal, 'ann');
+    expect((await call(jar, 'POST', '/api/auth/logout')).body.error.code).toBe('ERR_CSRF');
+    expect((await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': 'guess' })).body.error.code).toBe('ERR_CSRF');
+    expect((await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': await csrf(jar) })).status).toBe(200);
+    expect((await call(jar, 'GET', '/api/session')).body).toEqual({ signedIn: false });
+  });
+
+  it('throttles an account after repeated failures, before checking the password', async () => {
+    await portal.addUser('tom');
+    for (let i = 0; i < 5; i++) expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: 'nope nope' })).status).toBe(401);
+    expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: 'nope nope' })).status).toBe(401);
+    const blocked = await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: PASSWORD });
+    expect(blocked).toMatchObject({ status: 429, body: { error: { code: 'ERR_THROTTLED' } } });
+    expect(blocked.body.error.details.retryAfter).toBeGreaterThan(0);
+    portal.clock.advance(5_000);
+    expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('TOTP', () => {
+  let secret: string;
+  let recoveryCodes: string[];
+
+  beforeAll(async () => {
+    await portal.addUser('tina');
+    ({ secret, recoveryCodes } = await enrol(await signedIn(portal, 'tina')));
+    expect(recoveryCodes).toHaveLength(10);
+  });
+
+  it('keeps a session half signed in until the code, with a new session id at each step', async () => {
+    const jar = new CookieJar();
+    const first = await call(jar, 'POST', '/api/auth/password', { username: 'tina', password: PASSWORD });
+    expect(first.body.next).toBe('totp');
+    const halfCookie = jar.get(portal.url, 'atrium-portal');
+    expect((await call(jar, 'GET', '/api/instances')).body.error.code).toBe('ERR_SESSION_STAGE');
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: false, stage: 'password' });
+    const token = first.body.csrfToken;
+    expect((await call(jar, 'POST', '/api/auth/totp', { code: '000000' }, { 'x-csrf-token': token })).body.error.code).toBe('ERR_TOTP_INVALID');
+    portal.clock.advance(31_000);
+    const done = await call(jar, 'POST', '/api/auth/totp', { code: await generateTotpCode(secret, portal.clock.now()) }, { 'x-csrf-token': token });
+    expect(done).toMatchObject({ status: 200, body: { next: 'done' } });
+    expect(jar.get(portal.url, 'atrium-portal')).not.toBe(halfCookie);
+    expect((await call(jar, 'GET', '/api/instances')).status).toBe(200);
+  });
+
+  it('accepts a code once', async () => {
+    portal.clock.advance(31_000);
+    const code = await generateTotpCode(secret, portal.clock.now());
+    const results = [];
+    for (let i = 0; i < 2; i++) {
+      const jar = new CookieJar();
+      const step = await call(jar, 'POST', '/api/auth/password', { username: 'tina', password: PASSWORD });
+      results.push((await call(jar, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken })).status);
+    }
+    expect(results).toEqual([200, 401]);
+  });
+
+  it('spends a recovery code once', async () => {
+    const statuses = [];
+    for (let i = 0; i < 2; i++) {
+      const jar = new CookieJar();
+      const step = await call(jar, 'POST', '/api/auth/password', { username: 'tina', password: PASSWORD });
+      statuses.push((await call(jar, 'POST', '/api/auth/recovery', { code: recoveryCodes[0]!.toUpperCase() }, { 'x-csrf-token': step.body.csrfToken })).status);
+    }
+    expect(statuses).toEqual([200, 401]);
+  });
+
+  it('makes a cluster admin without TOTP enrol before anything else', async () => {
+    await portal.addUser('admin', { clusterAdmin: true });
+    const jar = new CookieJar();
+    expect((await call(jar, 'POST', '/api/auth/password', { username: 'admin', password: PASSWORD })).body.next).toBe('enrol_totp');
+    expect((await call(jar, 'GET', '/api/instances')).status).toBe(403);
+    await enrol(jar);
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: true, stage: 'full', clusterAdmin: true });
+  });
+});
+
+describe('the first-admin link', () => {
+  it('creates the first cluster admin once, then TOTP enrolment is required', async () => {
+    const fresh = await PortalHarness.start();
+    try {
+      const setup = fresh.app.get(SetupService);
+      const link = (await setup.createLink())!;
+      const jar = new CookieJar();
+      const get = async (token: string) => (await jar.fetch(`${fresh.url}/api/setup/${token}`)).json();
+      expect(await get(link.token)).toEqual({ valid: true });
+      expect(await get('x'.repeat(43))).toEqual({ valid: false });
+      const post = (token: string) =>
+        jar.fetch(`${fresh.url}/api/setup/${token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: fresh.url },
+          body: JSON.stringify({ username: 'root', password: PASSWORD }),
+        });
+      const created = await post(link.token);
+      expect(await created.json()).toMatchObject({ next: 'enrol_totp' });
+      const session = await (await jar.fetch(`${fresh.url}/api/session`)).json();
+      expect(session).toMatchObject({ signedIn: false, stage: 'enrol_totp', clusterAdmin: true });
+      expect((await post(link.token)).status).toBe(404);
+      expect(await setup.createLink()).toBeUndefined();
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('expires after a day', async () => {
+    const setup = portal.app.get(SetupService);
+    await portal.accounts.modify('admin', { disabled: true }, 'cli:test');
+    const link = (await setup.createLink())!;
+    portal.clock.advance(24 * 3_600_000 + 1000);
+    expect(await setup.isValid(link.token)).toBe(false);
+    portal.clock.advance(-(24 * 3_600_000 + 1000));
+  });
+});
