@@ -59,8 +59,10 @@ export class RevocationService {
       const after = await this.access.decideMany(accountIds, nodeIds, em);
       const logouts: LogoutRequest[] = [];
       for (const [i, pair] of before.entries()) {
-        const reason = narrowing(pair.decision, after[i]!.decision);
-        if (!reason) continue;
+        const decision = after[i]!.decision;
+        const reason = narrowing(pair.decision, decision);
+        // A disabled account's sessions are ended everywhere by endAccount, in the same change.
+        if (!reason || (!decision.allowed && decision.reason === 'account_disabled')) continue;
         const node = nodes.find((n) => n.id === pair.nodeId)!;
         await this.revokeIssued(pair.accountId, node.clientId, em);
         if (node.backchannelLogoutUri) logouts.push({ nodeId: node.id, sub: pair.accountId, reason });
