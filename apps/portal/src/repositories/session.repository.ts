@@ -24,6 +24,10 @@ export class SessionRepository {
     return this.repo().findOneBy({ ref });
   }
 
+  async allIds(): Promise<string[]> {
+    return (await this.repo().find({ select: { id: true } })).map((s) => s.id);
+  }
+
   forAccount(accountId: string, em?: EntityManager): Promise<PortalSessionEntity[]> {
     return this.repo(em).findBy({ accountId });
   }

@@ -8,6 +8,7 @@ import { MaintenanceService } from './maintenance.service.js';
 import { NodeService } from './node.service.js';
 import { OutboxWorker } from './outbox.worker.js';
 import { RevocationService } from './revocation.service.js';
+import { SessionAdminService } from './session-admin.service.js';
 import { SessionService } from './session.service.js';
 import { SetupService } from './setup.service.js';
 import { SignInService } from './sign-in.service.js';
@@ -24,6 +25,7 @@ export const portalServices = [
   NodeService,
   OutboxWorker,
   RevocationService,
+  SessionAdminService,
   SessionService,
   SetupService,
   SignInService,

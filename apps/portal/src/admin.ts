@@ -1,0 +1,103 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { parseSecretKey } from '@atrium/auth';
+import { dataSourceOptions } from '@atrium/server';
+import { portalEntities } from './entities/index.js';
+import { portalMigrations } from './migrations/index.js';
+import { portalRepositories } from './repositories/index.js';
+import { AuditRepository } from './repositories/audit.repository.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
+import { AccessService } from './services/access.service.js';
+import { AccountService } from './services/account.service.js';
+import { Clock } from './services/clock.js';
+import { GrantService } from './services/grant.service.js';
+import { KeyService } from './services/key.service.js';
+import { NodeService } from './services/node.service.js';
+import { RevocationService } from './services/revocation.service.js';
+import { SessionAdminService } from './services/session-admin.service.js';
+import { SessionService } from './services/session.service.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './services/settings.js';
+import { SetupService } from './services/setup.service.js';
+import { ThrottleService } from './services/throttle.service.js';
+
+/** Where admin commands find the portal: its database and the cluster's secret key. */
+export interface PortalAdminOptions {
+  databaseUrl: string;
+  /** ATRIUM_SECRET_KEY (base64): seals TOTP secrets and signing keys. */
+  secretKey: string;
+  /** The portal's public URL, shown as the issuer in printed credentials; empty when unknown. */
+  publicUrl?: string;
+}
+
+/** The portal's services without its HTTP side, issuer or background workers: what the CLI runs. */
+@Module({})
+class PortalAdminModule {
+  static forRoot(options: PortalAdminOptions): DynamicModule {
+    const settings: PortalSettings = {
+      publicUrl: options.publicUrl ?? '',
+      secretKey: parseSecretKey(options.secretKey),
+      sessionMaxAgeMs: 12 * 3_600_000,
+      sessionIdleMs: 2 * 3_600_000,
+      disabledFeatures: [],
+      defaultRole: 'guest',
+    };
+    return {
+      module: PortalAdminModule,
+      imports: [
+        TypeOrmModule.forRoot(
+          dataSourceOptions({ url: options.databaseUrl, entities: portalEntities, migrations: portalMigrations, applicationName: 'atrium-cli', poolSize: 2 }),
+        ),
+      ],
+      providers: [
+        { provide: PORTAL_SETTINGS, useValue: settings },
+        { provide: Clock, useValue: new Clock() },
+        ...portalRepositories,
+        AccessService,
+        AccountService,
+        GrantService,
+        KeyService,
+        NodeService,
+        RevocationService,
+        SessionAdminService,
+        SessionService,
+        SetupService,
+        ThrottleService,
+      ],
+    };
+  }
+}
+
+/** Handles on the portal's admin services for one command; `close()` releases the database. */
+export interface PortalAdmin {
+  accounts: AccountService;
+  nodes: NodeService;
+  grants: GrantService;
+  access: AccessService;
+  keys: KeyService;
+  sessions: SessionAdminService;
+  setup: SetupService;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the portal's database for admin commands (PhotoPrism-style: the CLI acts on the database
+ * directly). What needs the portal process, a back-channel logout, goes through the outbox.
+ */
+export async function openPortalAdmin(options: PortalAdminOptions): Promise<PortalAdmin> {
+  const app = await NestFactory.createApplicationContext(PortalAdminModule.forRoot(options), { logger: ['error'] });
+  return {
+    accounts: app.get(AccountService),
+    nodes: app.get(NodeService),
+    grants: app.get(GrantService),
+    access: app.get(AccessService),
+    keys: app.get(KeyService),
+    sessions: app.get(SessionAdminService),
+    setup: app.get(SetupService),
+    audit: app.get(AuditRepository),
+    outbox: app.get(OutboxRepository),
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '../repositories/audit.repository.js';
+import { Database } from '../repositories/database.js';
+import { SessionRepository, type SessionListRow } from '../repositories/session.repository.js';
+import { PortalError } from './errors.js';
+import { RevocationService } from './revocation.service.js';
+
+/** `atrium auth ls/show/rm/reset`: portal sessions, ended with back-channel logout like a sign-out. */
+@Injectable()
+export class SessionAdminService {
+  constructor(
+    private readonly db: Database,
+    private readonly sessions: SessionRepository,
+    private readonly revocation: RevocationService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  list(search?: string): Promise<SessionListRow[]> {
+    return this.sessions.list(search);
+  }
+
+  async show(ref: string): Promise<SessionListRow> {
+    const row = (await this.sessions.list()).find((s) => s.ref === ref);
+    if (!row) throw new PortalError('ERR_SESSION_NOT_FOUND', `no such session: ${ref}`, 404);
+    return row;
+  }
+
+  async remove(ref: string, actor: string): Promise<void> {
+    const session = await this.sessions.findByRef(ref);
+    if (!session) throw new PortalError('ERR_SESSION_NOT_FOUND', `no such session: ${ref}`, 404);
+    await this.db.transaction(async (em) => {
+      await this.revocation.endPortalSessions([session.id], 'session_ended', em);
+      await this.audit.admin({ actor, action: 'auth.rm', target: ref, details: { accountId: session.accountId } }, em);
+    });
+  }
+
+  /** Ends every portal session; returns how many there were. */
+  async reset(actor: string): Promise<number> {
+    const ids = await this.sessions.allIds();
+    await this.db.transaction(async (em) => {
+      await this.revocation.endPortalSessions(ids, 'session_ended', em);
+      await this.audit.admin({ actor, action: 'auth.reset', target: '*', details: { sessions: ids.length } }, em);
+    });
+    return ids.length;
+  }
+}
