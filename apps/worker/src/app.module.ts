@@ -2,11 +2,15 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, redisCheck } from '@atrium/server';
 import type { WorkerConfig } from './config.js';
+import { MediaWorkersService } from './services/media-workers.service.js';
+import { INSTANCE_REDIS, WORKER_CONFIG } from './tokens.js';
 
-export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
-export const INSTANCE_REDIS = Symbol('INSTANCE_REDIS');
+export { INSTANCE_REDIS, WORKER_CONFIG } from './tokens.js';
 
-/** The worker's HTTP side: health of every instance's Redis and Prometheus metrics. */
+/**
+ * The worker: BullMQ workers for every instance's queues, and on WORKER_PORT `/healthz`, `/readyz`
+ * (each instance's Redis answers) and `/metrics`.
+ */
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
   constructor(@Inject(INSTANCE_REDIS) private readonly redis: Map<string, Redis>) {}
@@ -25,6 +29,7 @@ export class WorkerModule implements OnApplicationShutdown {
         }),
       ],
       providers: [
+        MediaWorkersService,
         { provide: WORKER_CONFIG, useValue: config },
         { provide: INSTANCE_REDIS, useValue: connections },
       ],

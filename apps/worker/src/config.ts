@@ -1,4 +1,5 @@
 import { ConfigError, EnvReader } from '@atrium/server';
+import { resolveLimits, type MediaLimits, type MediaQueueName } from '@atrium/media';
 import { isAbsolute } from 'node:path';
 
 /** One instance this worker serves: its own Redis, originals and cache (CONTRACTS.md §5). */
@@ -9,11 +10,25 @@ export interface WorkerInstance {
   cachePath: string;
 }
 
+/** How BullMQ holds and recovers jobs: a job whose lock lapses (worker killed) is taken again. */
+export interface JobLocking {
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+
 export interface WorkerConfig {
   port: number;
   host: string;
   instances: WorkerInstance[];
   sharedDerivativesPath?: string;
+  /** Jobs run at once per queue, per instance. */
+  concurrency: Record<MediaQueueName, number>;
+  limits: MediaLimits;
+  locking: JobLocking;
+  /** How long SIGTERM waits for running jobs before handing the rest back to the queue. */
+  shutdownGraceMs: number;
+  /** PATH, where ffmpeg and ffprobe are looked for before the bundled ones. */
+  searchPath?: string;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -36,6 +51,25 @@ function parseInstances(value: unknown): WorkerInstance[] {
   });
 }
 
+/** Immich's defaults: metadata 5, thumbnails 3, video 1 at a time. */
+function readConcurrency(reader: EnvReader): Record<MediaQueueName, number> {
+  return {
+    metadata: reader.int('WORKER_CONCURRENCY_METADATA', 5, { min: 1, max: 64 }),
+    thumbnails: reader.int('WORKER_CONCURRENCY_THUMBNAILS', 3, { min: 1, max: 64 }),
+    video: reader.int('WORKER_CONCURRENCY_VIDEO', 1, { min: 1, max: 16 }),
+  };
+}
+
+function readLimits(reader: EnvReader): MediaLimits {
+  return resolveLimits({
+    maxInputPixels: reader.int('WORKER_MAX_INPUT_PIXELS', 16383 * 16383, { min: 1 }),
+    imageTimeoutSeconds: reader.duration('WORKER_IMAGE_TIMEOUT', '120s') / 1000,
+    probeTimeoutMs: reader.duration('WORKER_PROBE_TIMEOUT', '30s'),
+    posterTimeoutMs: reader.duration('WORKER_POSTER_TIMEOUT', '120s'),
+    transcodeTimeoutMs: reader.duration('WORKER_TRANSCODE_TIMEOUT', '4h'),
+  });
+}
+
 /** Reads the worker's settings once, at start; a bad value names its variable. */
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
   const reader = new EnvReader(env);
@@ -46,5 +80,10 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     host: reader.string('HOST', '0.0.0.0'),
     instances: reader.json('WORKER_INSTANCES', parseInstances),
     sharedDerivativesPath: shared,
+    concurrency: readConcurrency(reader),
+    limits: readLimits(reader),
+    locking: { lockDurationMs: reader.duration('WORKER_LOCK_DURATION', '30s'), stalledIntervalMs: reader.duration('WORKER_STALLED_INTERVAL', '30s') },
+    shutdownGraceMs: reader.duration('WORKER_SHUTDOWN_GRACE', '25s'),
+    searchPath: reader.optionalString('PATH'),
   };
 }

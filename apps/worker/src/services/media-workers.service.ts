@@ -1,0 +1,33 @@
+import { METRICS_REGISTRY } from '@atrium/server';
+import { locateFfmpeg } from '@atrium/media';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import type { WorkerConfig } from '../config.js';
+import { WORKER_CONFIG } from '../tokens.js';
+import { InstanceRunner } from './instance-runner.js';
+import { WorkerMetrics } from './worker-metrics.js';
+
+/** Runs an {@link InstanceRunner} per configured instance for the life of the Nest app. */
+@Injectable()
+export class MediaWorkersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('worker');
+  private runners: InstanceRunner[] = [];
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const binaries = locateFfmpeg(this.config.searchPath);
+    this.logger.log(`ffmpeg ${binaries.ffmpeg} (${binaries.source.ffmpeg}), ffprobe ${binaries.ffprobe} (${binaries.source.ffprobe})`);
+    const metrics = new WorkerMetrics(this.registry, async () => (await Promise.all(this.runners.map((r) => r.depths()))).flat());
+    this.runners = this.config.instances.map((instance) => new InstanceRunner(instance, this.config, binaries, metrics));
+    for (const runner of this.runners) runner.start();
+  }
+
+  /** SIGTERM: finish what runs within the grace period, hand back the rest. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop(this.config.shutdownGraceMs)));
+  }
+}
