@@ -11,7 +11,8 @@ import { portalEntities } from './entities/index.js';
 import { portalMigrations } from './migrations/index.js';
 import { IssuerService, isIssuerPath } from './oidc/issuer.service.js';
 
-const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
+/** The portal's Next.js UI (built by `npm run build`). */
+export const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
 
 /** `atrium portal migrate`: creates the database when missing and applies pending migrations. */
 export async function migrate(config: PortalConfig): Promise<string[]> {

@@ -4,7 +4,7 @@ import * as client from 'openid-client';
 import { CookieJar, createTestDatabase, freePort, type TestDatabase } from '@atrium/testing';
 import type { PortalRuntimeOptions } from '../app.module.js';
 import { loadPortalConfig, type PortalConfig } from '../config.js';
-import { createPortalApp, migrate } from '../main.js';
+import { createPortalApp, migrate, UI_DIR } from '../main.js';
 import { AccessRepository } from '../repositories/access.repository.js';
 import { AccountService, type AccountFields } from '../services/account.service.js';
 import { Clock } from '../services/clock.js';
@@ -57,7 +57,7 @@ export class PortalHarness {
     this.access = app.get(AccessRepository);
   }
 
-  static async start(options: { env?: Record<string, string>; runtime?: PortalRuntimeOptions } = {}): Promise<PortalHarness> {
+  static async start(options: { env?: Record<string, string>; runtime?: PortalRuntimeOptions; ui?: boolean } = {}): Promise<PortalHarness> {
     const db = await createTestDatabase('portal');
     const port = await freePort();
     const config = loadPortalConfig({
@@ -68,7 +68,7 @@ export class PortalHarness {
       ...options.env,
     });
     await migrate(config);
-    const app = await createPortalAppWithClock(config, options.runtime);
+    const app = await createPortalApp(config, { logLevels: ['error'], uiDir: options.ui ? UI_DIR : undefined, runtime: { clock: new TestClock(), ...options.runtime } });
     await app.listen(port, '127.0.0.1');
     return new PortalHarness(app, db, config);
   }
@@ -117,10 +117,6 @@ export class PortalHarness {
       execute: [client.allowInsecureRequests],
     });
   }
-}
-
-async function createPortalAppWithClock(config: PortalConfig, runtime?: PortalRuntimeOptions): Promise<NestExpressApplication> {
-  return createPortalApp(config, { logLevels: ['error'], runtime: { clock: new TestClock(), ...runtime } });
 }
 
 /** Exchanges the code of a finished authorization at the token endpoint, checking state, nonce and PKCE. */

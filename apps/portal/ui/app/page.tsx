@@ -1,8 +1,20 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { session } from './lib/api';
+import { Card } from './lib/ui';
+
 export default function Home() {
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    session()
+      .then((s) => window.location.replace(s.signedIn ? '/chooser' : '/signin'))
+      .catch(() => setChecked(true));
+  }, []);
   return (
-    <main style={{ maxWidth: 480, margin: '15vh auto', padding: 24 }}>
-      <h1>Atrium</h1>
+    <Card title="Atrium">
       <p>This is the portal of an Atrium cluster: sign in here once, then open the libraries an admin has granted you.</p>
-    </main>
+      {checked && <a href="/signin">Sign in</a>}
+    </Card>
   );
 }

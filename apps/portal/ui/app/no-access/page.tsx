@@ -1,0 +1,20 @@
+'use client';
+
+import { api } from '../lib/api';
+import { button, Card } from '../lib/ui';
+
+export default function NoAccessPage() {
+  async function signOut() {
+    await api('/api/session');
+    await api('/api/auth/logout', {});
+    window.location.assign('/signin');
+  }
+  return (
+    <Card title="No library yet">
+      <p>You are signed in, but no library has been opened to you. Ask an admin of this Atrium cluster to give you access.</p>
+      <button type="button" style={button} onClick={signOut}>
+        Sign out
+      </button>
+    </Card>
+  );
+}

@@ -1,0 +1,79 @@
+'use client';
+
+import { Suspense, useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { afterSignIn, api, describe, interactionFrom, session, withInteraction } from '../../lib/api';
+import { button, Card, ErrorText, input } from '../../lib/ui';
+
+function EnrolForm() {
+  const uid = interactionFrom(useSearchParams());
+  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string }>();
+  const [codes, setCodes] = useState<string[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    session()
+      .then((s) => {
+        if (s.stage !== 'enrol_totp' && s.stage !== 'full') throw new Error('not signed in');
+        return api<{ secret: string; uri: string }>('/api/auth/totp/enrol', {});
+      })
+      .then(setEnrolment)
+      .catch(() => window.location.replace(withInteraction('/signin', uid)));
+  }, [uid]);
+
+  async function confirm(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const result = await api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', { code: new FormData(event.currentTarget).get('code') });
+      setCodes(result.recoveryCodes);
+    } catch (e) {
+      setError(describe(e));
+    }
+  }
+
+  if (codes) {
+    return (
+      <Card title="Keep your recovery codes">
+        <p>Each code signs you in once if you lose your authenticator. Store them somewhere safe: they are not shown again.</p>
+        <pre data-testid="recovery-codes" style={{ background: '#f3f3f3', padding: 12 }}>{codes.join('\n')}</pre>
+        <button type="button" style={button} onClick={() => window.location.assign(afterSignIn(uid))}>
+          Continue
+        </button>
+      </Card>
+    );
+  }
+  return (
+    <Card title="Set up two-step verification">
+      <p>Add Atrium to your authenticator app with this key (or the link below), then enter the code it shows.</p>
+      {enrolment && (
+        <>
+          <p>
+            <code data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
+              {enrolment.secret}
+            </code>
+          </p>
+          <p>
+            <a href={enrolment.uri}>Open in authenticator app</a>
+          </p>
+        </>
+      )}
+      <form onSubmit={confirm}>
+        <label htmlFor="code">Code</label>
+        <input id="code" name="code" required inputMode="numeric" autoComplete="one-time-code" style={input} />
+        <ErrorText message={error} />
+        <button type="submit" style={button} disabled={!enrolment}>
+          Confirm
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+export default function EnrolPage() {
+  return (
+    <Suspense>
+      <EnrolForm />
+    </Suspense>
+  );
+}
