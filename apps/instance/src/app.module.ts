@@ -4,17 +4,46 @@ import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, dataSourceOptions, databaseCheck, redisCheck } from '@atrium/server';
 import type { InstanceConfig } from './config.js';
+import { AuthController } from './controllers/auth.controller.js';
+import { SessionController } from './controllers/session.controller.js';
 import { instanceEntities } from './entities/index.js';
+import { SessionGuard } from './guards/session.guard.js';
 import { instanceMigrations } from './migrations/index.js';
+import { LoginStateRepository } from './repositories/login-state.repository.js';
+import { LogoutTokenRepository } from './repositories/logout-token.repository.js';
+import { NodeSettingsRepository } from './repositories/node-settings.repository.js';
+import { SessionRepository } from './repositories/session.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { AuthService } from './services/auth.service.js';
+import { Clock } from './services/clock.js';
+import { MaintenanceService } from './services/maintenance.service.js';
+import { NodeIdentityService } from './services/node-identity.service.js';
+import { PortalClient } from './services/portal-client.service.js';
+import { SessionService } from './services/session.service.js';
+import { INSTANCE_CONFIG, REDIS } from './services/tokens.js';
 
-export const INSTANCE_CONFIG = Symbol('INSTANCE_CONFIG');
-export const REDIS = Symbol('REDIS');
+export { INSTANCE_CONFIG, REDIS };
+
+/** What tests change at run time; production uses the defaults. */
+export interface InstanceRuntimeOptions {
+  /** A clock tests can move (session lifetimes). */
+  clock?: Clock;
+}
+
+const repositories = [
+  LoginStateRepository,
+  LogoutTokenRepository,
+  NodeSettingsRepository,
+  SessionRepository,
+  UserRepository,
+];
+const services = [AuthService, MaintenanceService, NodeIdentityService, PortalClient, SessionService];
 
 @Module({})
 export class InstanceModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  static forRoot(config: InstanceConfig): DynamicModule {
+  static forRoot(config: InstanceConfig, runtime: InstanceRuntimeOptions = {}): DynamicModule {
     return {
       module: InstanceModule,
       global: true,
@@ -29,12 +58,20 @@ export class InstanceModule implements OnApplicationShutdown {
         ),
         HealthModule.register({
           service: 'instance',
-          checks: { inject: [DataSource, REDIS], useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)] },
+          checks: {
+            inject: [DataSource, REDIS],
+            useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],
+          },
         }),
       ],
+      controllers: [AuthController, SessionController],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },
+        { provide: Clock, useValue: runtime.clock ?? new Clock() },
+        ...repositories,
+        ...services,
+        SessionGuard,
       ],
       exports: [INSTANCE_CONFIG, REDIS],
     };

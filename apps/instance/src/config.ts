@@ -1,6 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, EnvReader, readCommonConfig, type CommonConfig } from '@atrium/server';
 
+/** ID-token algorithms a node can be registered with at the portal (CONTRACTS §1). */
+export const NODE_ALGORITHMS = ['EdDSA', 'RS256'] as const;
+export type NodeAlgorithm = (typeof NODE_ALGORITHMS)[number];
+
 export interface InstanceConfig extends CommonConfig {
   nodeName: string;
   redisUrl: string;
@@ -10,6 +14,10 @@ export interface InstanceConfig extends CommonConfig {
   clientId?: string;
   clientSecret?: string;
   joinToken?: string;
+  /** The algorithm the node was registered with; ID and logout tokens signed otherwise are refused. */
+  idTokenAlg: NodeAlgorithm;
+  /** Seals the joined client secret at rest when set (`ATRIUM_SECRET_KEY`). */
+  secretKey?: string;
   sessionMaxAgeMs: number;
   sessionIdleMs: number;
 }
@@ -21,7 +29,18 @@ export function loadInstanceConfig(env: Record<string, string | undefined> = pro
   const reader = new EnvReader(env);
   const nodeName = reader.string('NODE_NAME');
   if (!NODE_NAME.test(nodeName)) {
-    throw new ConfigError('NODE_NAME', 'must be lowercase letters, digits and dashes, starting with a letter');
+    throw new ConfigError(
+      'NODE_NAME',
+      'must be lowercase letters, digits and dashes, starting with a letter',
+    );
+  }
+  const clientId = reader.optionalString('NODE_CLIENT_ID');
+  const clientSecret = reader.optionalString('NODE_CLIENT_SECRET');
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    throw new ConfigError(
+      clientId === undefined ? 'NODE_CLIENT_ID' : 'NODE_CLIENT_SECRET',
+      'NODE_CLIENT_ID and NODE_CLIENT_SECRET go together',
+    );
   }
   return {
     ...readCommonConfig(reader, { port: 8081 }),
@@ -30,12 +49,26 @@ export function loadInstanceConfig(env: Record<string, string | undefined> = pro
     portalUrl: reader.url('PORTAL_URL', { origin: true }),
     originalsPath: absolutePath(reader, 'ORIGINALS_PATH'),
     cachePath: absolutePath(reader, 'CACHE_PATH'),
-    clientId: reader.optionalString('NODE_CLIENT_ID'),
-    clientSecret: reader.optionalString('NODE_CLIENT_SECRET'),
+    clientId,
+    clientSecret,
     joinToken: reader.optionalString('NODE_JOIN_TOKEN'),
+    idTokenAlg: nodeAlgorithm(reader),
+    secretKey: secretKey(reader),
     sessionMaxAgeMs: reader.duration('SESSION_MAX_AGE', '12h'),
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
   };
+}
+
+function nodeAlgorithm(reader: EnvReader): NodeAlgorithm {
+  const value = reader.string('NODE_ID_TOKEN_ALG', 'EdDSA');
+  if (!(NODE_ALGORITHMS as readonly string[]).includes(value))
+    throw new ConfigError('NODE_ID_TOKEN_ALG', `must be ${NODE_ALGORITHMS.join(' or ')}`);
+  return value as NodeAlgorithm;
+}
+
+function secretKey(reader: EnvReader): string | undefined {
+  if (reader.optionalString('ATRIUM_SECRET_KEY') === undefined) return undefined;
+  return reader.base64Key('ATRIUM_SECRET_KEY').toString('base64');
 }
 
 function absolutePath(reader: EnvReader, name: string): string {

@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { Logger } from '@nestjs/common';
-import { bootstrapApp, migrateDatabase } from '@atrium/server';
-import { InstanceModule } from './app.module.js';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { configureApp, loadNextUi, migrateDatabase } from '@atrium/server';
+import { InstanceModule, type InstanceRuntimeOptions } from './app.module.js';
 import { loadInstanceConfig, type InstanceConfig } from './config.js';
 import { instanceEntities } from './entities/index.js';
 import { instanceMigrations } from './migrations/index.js';
@@ -10,7 +13,57 @@ const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
 
 /** `atrium instance migrate`: creates the database when missing and applies pending migrations. */
 export async function migrate(config: Pick<InstanceConfig, 'databaseUrl'>): Promise<string[]> {
-  return migrateDatabase({ url: config.databaseUrl, entities: instanceEntities, migrations: instanceMigrations });
+  return migrateDatabase({
+    url: config.databaseUrl,
+    entities: instanceEntities,
+    migrations: instanceMigrations,
+  });
+}
+
+export interface InstanceAppOptions {
+  /** The Next.js UI folder; none in tests of the API alone. */
+  uiDir?: string;
+  logLevels?: LogLevel[];
+  runtime?: InstanceRuntimeOptions;
+}
+
+function mountApiDocs(app: NestExpressApplication, config: InstanceConfig): void {
+  const document = new DocumentBuilder()
+    .setTitle(`Atrium library "${config.nodeName}"`)
+    .setDescription(
+      'The REST API of one Atrium instance. Sign in at /auth/login; state-changing requests need X-CSRF-Token.',
+    )
+    .setVersion('1')
+    .addCookieAuth(`atrium_${config.nodeName}`)
+    .build();
+  SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+}
+
+/** Builds the instance: API, OpenAPI docs at /api/docs, then the UI for every other page. Initialized, not listening. */
+export async function createInstanceApp(
+  config: InstanceConfig,
+  options: InstanceAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    InstanceModule.forRoot(config, options.runtime),
+    {
+      bodyParser: false,
+      logger: options.logLevels ?? ['error', 'warn', 'log'],
+    },
+  );
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  const ui = options.uiDir ? await loadNextUi(options.uiDir) : null;
+  if (options.uiDir && !ui)
+    new Logger('instance').warn(`UI not built in ${options.uiDir}; run npm run build`);
+  configureApp(app, { trustedProxies: config.trustedProxies, fallback: ui ?? undefined });
+  // Routes added after init would come after Nest's 404 handler, so the docs are mounted first.
+  mountApiDocs(app, config);
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
 }
 
 /** `atrium instance serve`: migrates, then serves this library's API and UI. */
@@ -19,12 +72,8 @@ export async function serve(env: Record<string, string | undefined> = process.en
   const applied = await migrate(config);
   const logger = new Logger(`instance ${config.nodeName}`);
   if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-  const app = await bootstrapApp(InstanceModule.forRoot(config), {
-    port: config.port,
-    host: config.host,
-    uiDir: UI_DIR,
-    trustedProxies: config.trustedProxies,
-  });
+  const app = await createInstanceApp(config, { uiDir: UI_DIR });
+  await app.listen(config.port, config.host);
   logger.log(`instance ${config.nodeName} listening on ${config.publicUrl}`);
   return app;
 }

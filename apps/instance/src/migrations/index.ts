@@ -1,4 +1,5 @@
 import { Settings1763900000000 } from '@atrium/server';
+import { Sessions1764000000000 } from './1764000000000-sessions.js';
 
 /** Every instance migration, oldest first. */
-export const instanceMigrations = [Settings1763900000000];
+export const instanceMigrations = [Settings1763900000000, Sessions1764000000000];

@@ -1,0 +1,33 @@
+import { ServerError } from '@atrium/server';
+
+/** Stable codes the instance answers with (OAuth error codes at the back-channel logout endpoint). */
+export type InstanceErrorCode =
+  | 'ERR_SESSION_REQUIRED'
+  | 'ERR_SESSION_EXPIRED'
+  | 'ERR_CSRF'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_NOT_JOINED'
+  | 'ERR_JOIN_FAILED'
+  | 'ERR_PORTAL_UNAVAILABLE'
+  | 'ERR_AUTH_STATE'
+  | 'ERR_AUTH_CALLBACK'
+  | 'ERR_LOGOUT_TOKEN'
+  | 'ERR_CLAIMS_INVALID'
+  | 'ERR_CURSOR_INVALID'
+  | 'ERR_FILTER_INVALID'
+  | 'ERR_RANGE_NOT_SATISFIABLE'
+  | 'ERR_INDEX_RUNNING'
+  | 'ERR_ORIGINALS_UNAVAILABLE';
+
+/** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
+export class InstanceError extends ServerError {
+  constructor(code: InstanceErrorCode, message: string, status = 400, details?: Record<string, unknown>) {
+    super(code, message, status, details);
+  }
+}
+
+/** The one answer for a thing that does not exist or that the viewer may not see. */
+export function notFoundOrNoAccess(what: string): InstanceError {
+  return new InstanceError('ERR_NOT_FOUND', `Not found or no access: ${what}`, 404);
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import * as oidc from 'openid-client';
+import { verifyLogoutToken, type LogoutTokenClaims } from '@atrium/auth';
+import type { InstanceConfig } from '../config.js';
+import { InstanceError } from './errors.js';
+import { NodeIdentityService } from './node-identity.service.js';
+import { INSTANCE_CONFIG } from './tokens.js';
+
+/** The scopes an instance asks for (CONTRACTS §1). */
+export const SCOPES = 'openid profile email atrium';
+// CONTRACTS §2: JWKS cached, refetched on an unknown kid at most once a minute; §1: 5 min cache.
+const JWKS_COOLDOWN_MS = 60_000;
+const JWKS_MAX_AGE_MS = 5 * 60_000;
+const PORTAL_TIMEOUT_S = 10;
+
+/** What the authorization request carries besides the fixed parameters. */
+export interface AuthorizationRequest {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  /** `prompt=none`: a silent sign-in after the instance session lapsed. */
+  silent: boolean;
+}
+
+/** A verified ID token from the code exchange. */
+export interface SignInResult {
+  claims: Record<string, unknown> & { sub: string };
+  idToken: string;
+}
+
+/**
+ * The instance as a standard relying party of its portal (CONTRACTS §2), over openid-client:
+ * discovery from PORTAL_URL, code + PKCE + nonce + state, the ID token's signature checked with the
+ * algorithm pinned to the node's registration, RP-initiated logout; and logout tokens checked with
+ * the same cached JWKS.
+ */
+@Injectable()
+export class PortalClient {
+  private readonly logger = new Logger('portal-client');
+  private configuration?: Promise<oidc.Configuration>;
+  private jwks?: JWTVerifyGetKey;
+
+  constructor(
+    @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
+    private readonly identity: NodeIdentityService,
+  ) {}
+
+  get redirectUri(): string {
+    return `${this.config.publicUrl}/auth/callback`;
+  }
+
+  get postLogoutRedirectUri(): string {
+    return `${this.config.publicUrl}/`;
+  }
+
+  async authorizationUrl(request: AuthorizationRequest): Promise<URL> {
+    const config = await this.discover();
+    return oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUri,
+      scope: SCOPES,
+      code_challenge: await oidc.calculatePKCECodeChallenge(request.codeVerifier),
+      code_challenge_method: 'S256',
+      state: request.state,
+      nonce: request.nonce,
+      ...(request.silent ? { prompt: 'none' } : {}),
+    });
+  }
+
+  /** Redeems the code of `callbackUrl`; throws `ERR_AUTH_CALLBACK` for anything that does not check out. */
+  async redeem(
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<SignInResult> {
+    const config = await this.discover();
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: checks.codeVerifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims();
+      if (!claims || !tokens.id_token) throw new Error('no ID token');
+      return { claims: claims as SignInResult['claims'], idToken: tokens.id_token };
+    } catch (error) {
+      this.logger.warn(`sign-in refused: ${(error as Error).message}`);
+      throw new InstanceError('ERR_AUTH_CALLBACK', 'the sign-in response did not check out', 400);
+    }
+  }
+
+  /** Where the browser goes to end its portal session after the instance session ended. */
+  async endSessionUrl(idTokenHint: string | undefined): Promise<URL> {
+    const config = await this.discover();
+    const { clientId } = await this.identity.current();
+    return oidc.buildEndSessionUrl(config, {
+      client_id: clientId,
+      post_logout_redirect_uri: this.postLogoutRedirectUri,
+      ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
+    });
+  }
+
+  /** Verifies a back-channel logout token exactly as the spec says; `rememberJti` refuses replays. */
+  async verifyLogoutToken(
+    token: string,
+    rememberJti: (jti: string, expiresAt: Date) => Promise<boolean>,
+  ): Promise<LogoutTokenClaims> {
+    const config = await this.discover();
+    const { clientId } = await this.identity.current();
+    return verifyLogoutToken(token, this.jwks!, {
+      issuer: config.serverMetadata().issuer,
+      audience: clientId,
+      algorithms: [this.config.idTokenAlg],
+      rememberJti,
+    });
+  }
+
+  private discover(): Promise<oidc.Configuration> {
+    this.configuration ??= this.load().catch((error: unknown) => {
+      this.configuration = undefined;
+      if (error instanceof InstanceError) throw error;
+      this.logger.warn(`portal discovery failed: ${(error as Error).message}`);
+      throw new InstanceError(
+        'ERR_PORTAL_UNAVAILABLE',
+        'the portal cannot be reached; try again shortly',
+        503,
+      );
+    });
+    return this.configuration;
+  }
+
+  private async load(): Promise<oidc.Configuration> {
+    const { clientId, clientSecret } = await this.identity.current();
+    const insecure = new URL(this.config.portalUrl).protocol === 'http:';
+    const config = await oidc.discovery(
+      new URL(this.config.portalUrl),
+      clientId,
+      // The algorithm is pinned: an ID token signed with anything else is refused.
+      { id_token_signed_response_alg: this.config.idTokenAlg },
+      oidc.ClientSecretBasic(clientSecret),
+      { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: PORTAL_TIMEOUT_S },
+    );
+    // Tokens from the token endpoint are trusted by TLS alone unless asked: check the signature too.
+    oidc.enableNonRepudiationChecks(config);
+    const jwksUri = config.serverMetadata().jwks_uri;
+    if (!jwksUri) throw new Error('the portal publishes no jwks_uri');
+    this.jwks = createRemoteJWKSet(new URL(jwksUri), {
+      cooldownDuration: JWKS_COOLDOWN_MS,
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+    });
+    return config;
+  }
+}

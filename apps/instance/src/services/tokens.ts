@@ -1,0 +1,3 @@
+/** Injection tokens of the instance module. */
+export const INSTANCE_CONFIG = Symbol('INSTANCE_CONFIG');
+export const REDIS = Symbol('REDIS');
