@@ -1,0 +1,23 @@
+/** Collects query parameters and hands out their `$n` placeholders, so fragments compose safely. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** Adds a value; returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+// Lowercase only: the form Postgres prints, so ids compare as strings.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True for a UUID in its text form (what the id columns hold). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
