@@ -48,13 +48,39 @@ class NodeClients implements Adapter {
   async revokeByGrantId(): Promise<void> {}
 }
 
+// oidc-provider saves the session on every authorization even when nothing in it changed.
+const SESSIONS_REMEMBERED = 10_000;
+
+/** The session as stored, minus the issue and expiry times each save recomputes. */
+function sessionContent(payload: AdapterPayload): string {
+  const { iat: _iat, exp: _exp, ...content } = payload;
+  return JSON.stringify(content);
+}
+
 class PostgresModel implements Adapter {
+  private readonly consumedHere = new Set<string>();
+
   constructor(
     private readonly model: string,
     private readonly deps: AdapterDeps,
+    private readonly written?: Map<string, string>,
   ) {}
 
+  /**
+   * Stores a payload. An issuer session whose content this process last wrote unchanged is not
+   * written again: its expiry then stays absolute (the portal session's lifetime), not sliding.
+   */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const content = this.written ? sessionContent(payload) : undefined;
+    if (content !== undefined && this.written!.get(id) === content) return;
+    await this.write(id, payload, expiresIn);
+    if (content !== undefined) {
+      if (this.written!.size >= SESSIONS_REMEMBERED) this.written!.clear();
+      this.written!.set(id, content);
+    }
+  }
+
+  private async write(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const expiresAt = expiresIn ? new Date(this.deps.now().getTime() + expiresIn * 1000) : null;
     await this.deps.payloads.upsert(this.model, id, payload as Record<string, unknown>, expiresAt, {
       grantId: payload.grantId,
@@ -64,7 +90,7 @@ class PostgresModel implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const stored = await this.deps.payloads.find(this.model, id, this.deps.now());
+    const stored = this.model === 'AuthorizationCode' ? await this.consumeOnRead(id) : await this.deps.payloads.find(this.model, id, this.deps.now());
     if (!stored) return undefined;
     const consumed = stored.consumedAt ? { consumed: Math.floor(stored.consumedAt.getTime() / 1000) } : {};
     return { ...(stored.payload as AdapterPayload), ...consumed };
@@ -78,10 +104,23 @@ class PostgresModel implements Adapter {
   async findByUserCode(): Promise<undefined> {}
 
   /**
-   * Consumes in one conditional UPDATE: of two token requests racing with the same code, the loser
-   * is refused and the grant is revoked, as for any replayed code.
+   * A code is only ever read by the token endpoint, which then consumes it: both happen in one
+   * statement under a row lock, so of two requests racing with one code exactly one finds it
+   * fresh, and the other sees it consumed (oidc-provider then revokes what it issued).
    */
+  private async consumeOnRead(id: string) {
+    const stored = await this.deps.payloads.findAndConsume(this.model, id, this.deps.now());
+    if (stored && !stored.consumedAt) {
+      // A request that fails after reading (wrong verifier) never calls consume; keep the set small.
+      if (this.consumedHere.size >= SESSIONS_REMEMBERED) this.consumedHere.clear();
+      this.consumedHere.add(id);
+    }
+    return stored;
+  }
+
+  /** The conditional UPDATE behind any other consumption; a code read above is already consumed. */
   async consume(id: string): Promise<void> {
+    if (this.consumedHere.delete(id)) return;
     if (await this.deps.payloads.consume(this.model, id, this.deps.now())) return;
     const stored = await this.deps.payloads.find(this.model, id, this.deps.now());
     const grantId = stored?.payload.grantId;
@@ -90,6 +129,7 @@ class PostgresModel implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.written?.delete(id);
     await this.deps.payloads.destroy(this.model, id);
   }
 
@@ -100,5 +140,9 @@ class PostgresModel implements Adapter {
 
 /** oidc-provider's adapter over the portal's Postgres; clients are the registered nodes. */
 export function adapterFactory(deps: AdapterDeps): (model: string) => Adapter {
-  return (model) => (model === 'Client' ? new NodeClients(deps) : new PostgresModel(model, deps));
+  const writtenSessions = new Map<string, string>();
+  return (model) => {
+    if (model === 'Client') return new NodeClients(deps);
+    return new PostgresModel(model, deps, model === 'Session' ? writtenSessions : undefined);
+  };
 }

@@ -268,6 +268,14 @@ describe('hostile authorization requests', () => {
     });
   });
 
+  it('lets exactly one of two racing redemptions of a code win', async () => {
+    const { flow } = await authorizeAs('gus', family, familyRp);
+    const params = { grant_type: 'authorization_code', code: flow.location.searchParams.get('code')!, redirect_uri: callback(family), code_verifier: flow.verifier };
+    const answers = await Promise.all([tokenRequest(portal.url, family, params), tokenRequest(portal.url, family, params)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    expect(answers.find((a) => a.status === 400)!.body.error).toBe('invalid_grant');
+  });
+
   it('refuses a client with a wrong secret', async () => {
     const { flow } = await authorizeAs('gus', family, familyRp);
     const answer = await tokenRequest(portal.url, { ...family, clientSecret: `${family.clientSecret}x` }, {

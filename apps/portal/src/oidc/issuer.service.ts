@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { digestSecret } from '@atrium/auth';
 import Provider, { type Account, type FindAccount, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
-import type { AtriumClaims } from '@atrium/policy';
 import type { NodeEntity } from '../entities/node.entity.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { AccountRepository } from '../repositories/account.repository.js';
 import { AccessService } from '../services/access.service.js';
 import { Clock } from '../services/clock.js';
 import { KeyService } from '../services/key.service.js';
@@ -45,12 +44,12 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private readonly nodeCache = new Map<string, { node: NodeEntity | undefined; at: number }>();
   private readonly linked = new Set<string>();
+  private readonly secretCache = new Map<string, number>();
 
   constructor(
     private readonly keys: KeyService,
     private readonly nodes: NodeRepository,
     private readonly nodeService: NodeService,
-    private readonly accounts: AccountRepository,
     private readonly access: AccessService,
     private readonly sessions: SessionService,
     private readonly payloads: OidcPayloadRepository,
@@ -122,18 +121,35 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
    * within its grace period); back-channel logouts go to the durable outbox instead of a one-shot request.
    */
   private patchClients(provider: Provider): void {
-    const nodeService = this.nodeService;
+    const authenticate = (clientId: string, secret: string) => this.authenticateClient(clientId, secret);
     const enqueue = (clientId: string, sub: string, sid: string) => this.enqueueLogout(clientId, sub, sid);
     const proto = provider.Client.prototype as unknown as {
       compareClientSecret(this: { clientId: string }, secret: string): Promise<boolean>;
       backchannelLogout(this: { clientId: string }, sub: string, sid: string): Promise<void>;
     };
     proto.compareClientSecret = async function compareClientSecret(secret) {
-      return (await nodeService.authenticate(this.clientId, secret)) !== undefined;
+      return authenticate(this.clientId, secret);
     };
     proto.backchannelLogout = async function backchannelLogout(sub, sid) {
       await enqueue(this.clientId, sub, sid);
     };
+  }
+
+  /**
+   * Checks a client secret against the node's digests. A success is remembered for a few seconds
+   * (keyed by a digest of the secret), so a busy token endpoint does not read the node every time;
+   * a new secret is never refused by the cache, only checked against the database.
+   */
+  private async authenticateClient(clientId: string, secret: string): Promise<boolean> {
+    const key = `${clientId}:${digestSecret(secret)}`;
+    const cached = this.secretCache.get(key);
+    if (cached !== undefined && Date.now() - cached < NODE_CACHE_MS) return true;
+    const ok = (await this.nodeService.authenticate(clientId, secret)) !== undefined;
+    if (ok) {
+      if (this.secretCache.size >= LINKS_REMEMBERED) this.secretCache.clear();
+      this.secretCache.set(key, Date.now());
+    }
+    return ok;
   }
 
   private async enqueueLogout(clientId: string, sub: string, sid: string): Promise<void> {
@@ -151,19 +167,17 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The account behind a `sub`. At the token and userinfo endpoints access to the client's
-   * instance is resolved again: an account that lost it gets no token (`invalid_grant`).
+   * The account behind a `sub`. At the token and userinfo endpoints access to the client's instance
+   * is resolved again: an account that lost it (or was disabled or deleted) gets no token
+   * (`invalid_grant`). At the authorization endpoint the portal-session check and `loadGrant`
+   * decide, so no claims are read there.
    */
   private readonly findAccount: FindAccount = async (ctx, sub) => {
-    const account = await this.accounts.findById(sub);
-    if (!account || account.disabled) return undefined;
-    let atrium: AtriumClaims | undefined;
-    if (ctx.oidc.route === 'token' || ctx.oidc.route === 'userinfo') {
-      const node = await this.nodeFor(ctx.oidc.client?.clientId);
-      const decision = node ? await this.access.decide(sub, node.id) : undefined;
-      if (!decision?.allowed) return undefined;
-      atrium = await this.access.claims(account, decision);
-    }
+    if (ctx.oidc.route !== 'token' && ctx.oidc.route !== 'userinfo') return { accountId: sub, claims: async () => ({ sub }) };
+    const node = await this.nodeFor(ctx.oidc.client?.clientId);
+    const resolved = node ? await this.access.forToken(sub, node.id) : undefined;
+    const account = resolved?.account;
+    if (!account || !resolved.claims) return undefined;
     const result: Account = {
       accountId: sub,
       claims: async () => ({
@@ -171,7 +185,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
         name: account.name || account.username,
         preferred_username: account.username,
         ...(account.email ? { email: account.email, email_verified: account.emailVerified } : {}),
-        ...atrium,
+        ...resolved.claims,
       }),
     };
     return result;
@@ -199,7 +213,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     const { client, session, provider } = ctx.oidc;
     const accountId = session!.accountId!;
     const node = await this.nodeFor(client!.clientId);
-    const decision = node ? await this.access.decide(accountId, node.id) : undefined;
+    const decision = node ? (await this.access.forToken(accountId, node.id)).decision : undefined;
     if (!decision?.allowed) throw accessDenied();
     const grantId = session!.grantIdFor(client!.clientId);
     let grant = grantId ? await provider.Grant.find(grantId) : undefined;

@@ -2,6 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
 
+/** Everything one access decision needs, read in one round trip (the issuer's hot path). */
+export interface AccessSnapshot {
+  account: {
+    id: string;
+    username: string;
+    name: string;
+    email: string | null;
+    emailVerified: boolean;
+    accountRole: string;
+    clusterAdmin: boolean;
+    disabled: boolean;
+    webdav: boolean;
+    basePath: string | null;
+    uploadPath: string | null;
+  } | null;
+  groups: string[];
+  grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'> | null;
+  mappings: Pick<GroupMappingEntity, 'nodeId' | 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>[];
+}
+
 export interface GrantRow {
   username: string;
   accountId: string;
@@ -24,6 +44,22 @@ export class AccessRepository {
 
   private mappings(em?: EntityManager) {
     return (em ?? this.ds.manager).getRepository(GroupMappingEntity);
+  }
+
+  async snapshot(accountId: string, nodeId: string): Promise<AccessSnapshot> {
+    const [row] = await this.ds.query(
+      `SELECT
+         (SELECT json_build_object('id', id, 'username', username, 'name', name, 'email', email, 'emailVerified', email_verified,
+            'accountRole', account_role, 'clusterAdmin', cluster_admin, 'disabled', disabled, 'webdav', webdav,
+            'basePath', base_path, 'uploadPath', upload_path) FROM accounts WHERE id = $1) AS account,
+         (SELECT coalesce(json_agg(DISTINCT group_name ORDER BY group_name), '[]') FROM account_groups WHERE account_id = $1) AS groups,
+         (SELECT json_build_object('accountId', account_id, 'nodeId', node_id, 'role', role, 'basePath', base_path, 'uploadPath', upload_path)
+            FROM access_grants WHERE account_id = $1 AND node_id = $2) AS grant,
+         (SELECT coalesce(json_agg(json_build_object('nodeId', node_id, 'groupName', group_name, 'kind', kind, 'role', role,
+            'basePath', base_path, 'uploadPath', upload_path)), '[]') FROM group_mappings WHERE node_id = $2) AS mappings`,
+      [accountId, nodeId],
+    );
+    return row as AccessSnapshot;
   }
 
   findGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessGrantEntity | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { affectedCount } from './sql.js';
+import { affectedCount, returnedRows } from './sql.js';
 
 export interface StoredPayload {
   payload: Record<string, unknown>;
@@ -41,6 +41,22 @@ export class OidcPayloadRepository {
       [model, uid, now],
     );
     return rows[0];
+  }
+
+  /**
+   * Reads a code and marks it consumed in one statement (the token endpoint's only use of a code).
+   * `consumedAt` is when an earlier request consumed it, or null when this request did.
+   */
+  async findAndConsume(model: string, id: string, now: Date): Promise<StoredPayload | undefined> {
+    const result = await this.ds.query(
+      `WITH earlier AS (SELECT consumed_at FROM oidc_payloads WHERE model = $1 AND id = $2 AND (expires_at IS NULL OR expires_at > $3) FOR UPDATE)
+       UPDATE oidc_payloads SET consumed_at = coalesce(oidc_payloads.consumed_at, $3)
+       FROM earlier WHERE model = $1 AND id = $2
+       RETURNING payload, earlier.consumed_at AS consumed_before`,
+      [model, id, now],
+    );
+    const row = returnedRows<{ payload: Record<string, unknown>; consumed_before: Date | null }>(result)[0];
+    return row ? { payload: row.payload, consumedAt: row.consumed_before } : undefined;
   }
 
   /** Marks a code consumed; false when another request consumed it first. */

@@ -20,6 +20,31 @@ export class SessionRepository {
     return this.repo(em).findOneBy({ id });
   }
 
+  /** The session with whether its account still exists and is enabled, in one query. */
+  async findWithAccount(id: string): Promise<{ session: PortalSessionEntity; accountActive: boolean } | undefined> {
+    const [row]: Record<string, never>[] = await this.ds.query(
+      `SELECT s.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active FROM portal_sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`,
+      [id],
+    );
+    if (!row) return undefined;
+    const session: PortalSessionEntity = {
+      id: row.id,
+      ref: row.ref,
+      accountId: row.account_id,
+      stage: row.stage,
+      amr: row.amr,
+      csrfToken: row.csrf_token,
+      pendingTotp: row.pending_totp,
+      authTime: row.auth_time,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      expiresAt: row.expires_at,
+      ip: row.ip,
+      userAgent: row.user_agent,
+    };
+    return { session, accountActive: row.account_active };
+  }
+
   findByRef(ref: string): Promise<PortalSessionEntity | null> {
     return this.repo().findOneBy({ ref });
   }

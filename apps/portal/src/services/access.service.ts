@@ -13,7 +13,7 @@ import type { EntityManager } from 'typeorm';
 import type { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
 import type { AccountEntity } from '../entities/account.entity.js';
 import type { NodeEntity } from '../entities/node.entity.js';
-import { AccessRepository } from '../repositories/access.repository.js';
+import { AccessRepository, type AccessSnapshot } from '../repositories/access.repository.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { PortalError } from './errors.js';
@@ -26,7 +26,7 @@ export interface AccessPair {
   decision: AccessDecision;
 }
 
-export function toFacts(account: AccountEntity, groups: string[]): AccountFacts {
+export function toFacts(account: Pick<AccountEntity, 'id' | 'username' | 'accountRole' | 'clusterAdmin' | 'disabled' | 'basePath' | 'uploadPath'>, groups: string[]): AccountFacts {
   return {
     id: account.id,
     username: account.username,
@@ -39,11 +39,11 @@ export function toFacts(account: AccountEntity, groups: string[]): AccountFacts 
   };
 }
 
-function toPolicyGrant(grant: AccessGrantEntity) {
+function toPolicyGrant(grant: Pick<AccessGrantEntity, 'accountId' | 'role' | 'basePath' | 'uploadPath'>) {
   return { userId: grant.accountId, role: grant.role as InstanceRole | null, basePath: grant.basePath, uploadPath: grant.uploadPath };
 }
 
-function toPolicyMapping(mapping: GroupMappingEntity) {
+function toPolicyMapping(mapping: Pick<GroupMappingEntity, 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>) {
   return { group: mapping.groupName, kind: mapping.kind, role: mapping.role as InstanceRole, basePath: mapping.basePath, uploadPath: mapping.uploadPath };
 }
 
@@ -98,10 +98,23 @@ export class AccessService {
     return pair!.decision;
   }
 
-  /** The Atrium claims for an allowed decision (CONTRACTS §1), with the account's group names. */
-  async claims(account: AccountEntity, decision: AccessDecision & { allowed: true }): Promise<AtriumClaims> {
-    const groups = await this.accounts.groups(account.id);
-    return atriumClaims(decision, groups, { userEnabled: account.webdav, featureEnabled: !this.settings.disabledFeatures.includes('webdav') });
+  /**
+   * One account on one node, with what the ID token says about it: the decision and, when allowed,
+   * the Atrium claims (CONTRACTS §1). One query: the issuer runs this at every authorization and
+   * again at the token endpoint.
+   */
+  async forToken(accountId: string, nodeId: string): Promise<{ account: AccessSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
+    const snapshot = await this.access.snapshot(accountId, nodeId);
+    const { account } = snapshot;
+    if (!account) return { account, decision: { allowed: false, reason: 'no_grant_or_group' } };
+    const decision = resolveAccess({
+      account: toFacts(account, snapshot.groups),
+      grants: snapshot.grant ? [toPolicyGrant(snapshot.grant)] : [],
+      mappings: snapshot.mappings.map(toPolicyMapping),
+    });
+    if (!decision.allowed) return { account, decision };
+    const webdav = { userEnabled: account.webdav, featureEnabled: !this.settings.disabledFeatures.includes('webdav') };
+    return { account, decision, claims: atriumClaims(decision, snapshot.groups, webdav) };
   }
 
   /** The instances the account may open, for the chooser. */

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
-import { AccountRepository } from '../repositories/account.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
 import { Clock } from './clock.js';
 import { RevocationService } from './revocation.service.js';
@@ -35,7 +34,6 @@ const TOUCH_EVERY_MS = 60_000;
 export class SessionService {
   constructor(
     private readonly sessions: SessionRepository,
-    private readonly accounts: AccountRepository,
     private readonly revocation: RevocationService,
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
@@ -75,12 +73,12 @@ export class SessionService {
    */
   async find(token: string | undefined): Promise<PortalSessionEntity | undefined> {
     if (!token || token.length > 200) return undefined;
-    const session = await this.sessions.findById(digestSecret(token));
-    if (!session) return undefined;
+    const found = await this.sessions.findWithAccount(digestSecret(token));
+    if (!found) return undefined;
+    const { session } = found;
     const now = this.clock.now();
     const idle = session.lastSeenAt.getTime() + this.settings.sessionIdleMs <= now.getTime();
-    const account = await this.accounts.findById(session.accountId);
-    if (session.expiresAt <= now || idle || !account || account.disabled) {
+    if (session.expiresAt <= now || idle || !found.accountActive) {
       await this.revocation.endPortalSessions([session.id], 'session_expired');
       return undefined;
     }

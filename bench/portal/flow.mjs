@@ -1,0 +1,123 @@
+// The whole code flow against a running portal: authorize with an existing session, then the token
+// exchange, by many concurrent clients, each a browser with its own cookies.
+import { createHash, randomBytes } from 'node:crypto';
+import { percentile } from '../lib.mjs';
+
+const b64url = (buffer) => buffer.toString('base64url');
+
+/** A browser: cookies by name (one host), requests without following redirects. */
+class Browser {
+  cookies = new Map();
+
+  async get(url) {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: this.header() } });
+    this.store(res);
+    await res.body?.cancel();
+    return res;
+  }
+
+  async post(url, body) {
+    const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: this.header(), 'content-type': 'application/json', origin: new URL(url).origin }, body: JSON.stringify(body) });
+    this.store(res);
+    await res.body?.cancel();
+    return res;
+  }
+
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  store(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (/max-age=0|expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}
+
+/** One complete flow: authorize (following the portal's own redirects) then the token request. */
+async function flow(portalUrl, node, browser) {
+  const verifier = b64url(randomBytes(32));
+  const challenge = b64url(createHash('sha256').update(verifier).digest());
+  const redirectUri = `${node.url}/auth/callback`;
+  let url = `${portalUrl}/oidc/auth?${new URLSearchParams({
+    client_id: node.clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: 'openid profile email atrium',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: b64url(randomBytes(12)),
+    nonce: b64url(randomBytes(12)),
+  })}`;
+  for (let hop = 0; hop < 6; hop++) {
+    const res = await browser.get(url);
+    const location = new URL(res.headers.get('location') ?? '', url);
+    if (location.href.startsWith(redirectUri)) {
+      const code = location.searchParams.get('code');
+      if (!code) throw new Error(`no code: ${location.search}`);
+      const token = await fetch(`${portalUrl}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${node.clientId}:${node.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+      });
+      const body = await token.json();
+      if (!body.id_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(body)}`);
+      return;
+    }
+    url = location.href;
+  }
+  throw new Error('authorization did not come back');
+}
+
+/** Signs one browser per user in, and runs one flow each so the issuer's sessions exist. */
+export async function prepareBrowsers(portalUrl, node, usernames, password) {
+  return Promise.all(
+    usernames.map(async (username) => {
+      const browser = new Browser();
+      const res = await browser.post(`${portalUrl}/api/auth/password`, { username, password });
+      if (res.status !== 200) throw new Error(`sign-in of ${username}: ${res.status}`);
+      await flow(portalUrl, node, browser);
+      return browser;
+    }),
+  );
+}
+
+/** Browsers for the bare provider: a cookie names the user, the provider's own session does the rest. */
+export async function prepareBareBrowsers(portalUrl, node, usernames) {
+  return Promise.all(
+    usernames.map(async (username) => {
+      const browser = new Browser();
+      browser.cookies.set('bench_user', username);
+      await flow(portalUrl, node, browser);
+      return browser;
+    }),
+  );
+}
+
+/** Runs flows on every browser at once for `ms`; flows per second and latency percentiles. */
+export async function runFlows(portalUrl, node, browsers, ms) {
+  const latencies = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + ms;
+  await Promise.all(
+    browsers.map(async (browser) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await flow(portalUrl, node, browser);
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), flows: latencies.length, errors };
+}
