@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
+import { PreparedQueries } from './prepared.js';
 
 /** Everything one access decision needs, read in one round trip (the issuer's hot path). */
 export interface AccessSnapshot {
@@ -36,7 +37,10 @@ export interface GrantRow {
 /** Per-user grants and group mappings. */
 @Injectable()
 export class AccessRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   private grants(em?: EntityManager) {
     return (em ?? this.ds.manager).getRepository(AccessGrantEntity);
@@ -47,7 +51,8 @@ export class AccessRepository {
   }
 
   async snapshot(accountId: string, nodeId: string): Promise<AccessSnapshot> {
-    const [row] = await this.ds.query(
+    const [row] = await this.prepared.rows<AccessSnapshot>(
+      'access_snapshot',
       `SELECT
          (SELECT json_build_object('id', id, 'username', username, 'name', name, 'email', email, 'emailVerified', email_verified,
             'accountRole', account_role, 'clusterAdmin', cluster_admin, 'disabled', disabled, 'webdav', webdav,
@@ -59,7 +64,7 @@ export class AccessRepository {
             'basePath', base_path, 'uploadPath', upload_path)), '[]') FROM group_mappings WHERE node_id = $2) AS mappings`,
       [accountId, nodeId],
     );
-    return row as AccessSnapshot;
+    return row!;
   }
 
   findGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessGrantEntity | null> {

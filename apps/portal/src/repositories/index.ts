@@ -5,6 +5,7 @@ import { Database } from './database.js';
 import { NodeRepository } from './node.repository.js';
 import { OidcPayloadRepository } from './oidc-payload.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { PreparedQueries } from './prepared.js';
 import { SessionRepository } from './session.repository.js';
 import { SetupRepository } from './setup.repository.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
@@ -18,6 +19,7 @@ export const portalRepositories = [
   NodeRepository,
   OidcPayloadRepository,
   OutboxRepository,
+  PreparedQueries,
   SessionRepository,
   SetupRepository,
   SigningKeyRepository,

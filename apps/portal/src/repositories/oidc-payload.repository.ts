@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { affectedCount, returnedRows } from './sql.js';
+import { PreparedQueries } from './prepared.js';
 
 export interface StoredPayload {
   payload: Record<string, unknown>;
@@ -10,7 +10,10 @@ export interface StoredPayload {
 /** oidc-provider's storage, one table for every model (what its adapter interface expects). */
 @Injectable()
 export class OidcPayloadRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   async upsert(
     model: string,
@@ -19,16 +22,18 @@ export class OidcPayloadRepository {
     expiresAt: Date | null,
     keys: { grantId?: string; uid?: string; accountId?: string },
   ): Promise<void> {
-    await this.ds.query(
+    await this.prepared.rows(
+      'oidc_upsert',
       `INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, account_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
          account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`,
-      [model, id, payload, keys.grantId ?? null, keys.uid ?? null, keys.accountId ?? null, expiresAt],
+      [model, id, JSON.stringify(payload), keys.grantId ?? null, keys.uid ?? null, keys.accountId ?? null, expiresAt],
     );
   }
 
   async find(model: string, id: string, now: Date): Promise<StoredPayload | undefined> {
-    const rows: { payload: Record<string, unknown>; consumed_at: Date | null }[] = await this.ds.query(
+    const rows = await this.prepared.rows<{ payload: Record<string, unknown>; consumed_at: Date | null }>(
+      'oidc_find',
       'SELECT payload, consumed_at FROM oidc_payloads WHERE model = $1 AND id = $2 AND (expires_at IS NULL OR expires_at > $3)',
       [model, id, now],
     );
@@ -36,7 +41,8 @@ export class OidcPayloadRepository {
   }
 
   async findByUid(model: string, uid: string, now: Date): Promise<{ id: string; payload: Record<string, unknown> } | undefined> {
-    const rows: { id: string; payload: Record<string, unknown> }[] = await this.ds.query(
+    const rows = await this.prepared.rows<{ id: string; payload: Record<string, unknown> }>(
+      'oidc_find_uid',
       'SELECT id, payload FROM oidc_payloads WHERE model = $1 AND uid = $2 AND (expires_at IS NULL OR expires_at > $3)',
       [model, uid, now],
     );
@@ -48,21 +54,21 @@ export class OidcPayloadRepository {
    * `consumedAt` is when an earlier request consumed it, or null when this request did.
    */
   async findAndConsume(model: string, id: string, now: Date): Promise<StoredPayload | undefined> {
-    const result = await this.ds.query(
+    const rows = await this.prepared.rows<{ payload: Record<string, unknown>; consumed_before: Date | null }>(
+      'oidc_find_consume',
       `WITH earlier AS (SELECT consumed_at FROM oidc_payloads WHERE model = $1 AND id = $2 AND (expires_at IS NULL OR expires_at > $3) FOR UPDATE)
        UPDATE oidc_payloads SET consumed_at = coalesce(oidc_payloads.consumed_at, $3)
        FROM earlier WHERE model = $1 AND id = $2
        RETURNING payload, earlier.consumed_at AS consumed_before`,
       [model, id, now],
     );
-    const row = returnedRows<{ payload: Record<string, unknown>; consumed_before: Date | null }>(result)[0];
+    const row = rows[0];
     return row ? { payload: row.payload, consumedAt: row.consumed_before } : undefined;
   }
 
   /** Marks a code consumed; false when another request consumed it first. */
   async consume(model: string, id: string, now: Date): Promise<boolean> {
-    const result = await this.ds.query('UPDATE oidc_payloads SET consumed_at = $3 WHERE model = $1 AND id = $2 AND consumed_at IS NULL', [model, id, now]);
-    return affectedCount(result) === 1;
+    return (await this.prepared.count('oidc_consume', 'UPDATE oidc_payloads SET consumed_at = $3 WHERE model = $1 AND id = $2 AND consumed_at IS NULL', [model, id, now])) === 1;
   }
 
   async destroy(model: string, id: string, em?: EntityManager): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { OpSessionLinkEntity, PortalSessionEntity } from '../entities/session.entity.js';
 import { escapeLike } from './account.repository.js';
+import { PreparedQueries } from './prepared.js';
 
 export interface SessionListRow extends PortalSessionEntity {
   username: string;
@@ -10,7 +11,10 @@ export interface SessionListRow extends PortalSessionEntity {
 /** Portal sessions and their links to the issuer's sessions. */
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   private repo(em?: EntityManager) {
     return (em ?? this.ds.manager).getRepository(PortalSessionEntity);
@@ -22,7 +26,8 @@ export class SessionRepository {
 
   /** The session with whether its account still exists and is enabled, in one query. */
   async findWithAccount(id: string): Promise<{ session: PortalSessionEntity; accountActive: boolean } | undefined> {
-    const [row]: Record<string, never>[] = await this.ds.query(
+    const [row] = await this.prepared.rows<Record<string, never>>(
+      'session_with_account',
       `SELECT s.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active FROM portal_sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`,
       [id],
     );
