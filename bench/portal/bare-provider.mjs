@@ -19,22 +19,46 @@ const provider = new Provider(issuer, {
     },
   ],
   jwks: { keys: [client.jwk] },
-  findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, name: sub, preferred_username: sub }) }),
+  findAccount: async (_ctx, sub) => ({
+    accountId: sub,
+    claims: async () => ({ sub, name: sub, preferred_username: sub }),
+  }),
   claims: { openid: ['sub', 'amr', 'auth_time'], profile: ['name', 'preferred_username'] },
   conformIdTokenClaims: false,
   scopes: ['openid', 'profile', 'email', 'atrium'],
   responseTypes: ['code'],
   pkce: { required: () => true },
-  ttl: { AccessToken: 600, IdToken: 600, AuthorizationCode: 60, Session: 43_200, Grant: 43_200, Interaction: 600 },
+  ttl: {
+    AccessToken: 600,
+    IdToken: 600,
+    AuthorizationCode: 60,
+    Session: 43_200,
+    Grant: 43_200,
+    Interaction: 600,
+  },
   cookies: { keys: ['bench-cookie-key'] },
-  routes: { authorization: '/oidc/auth', token: '/oidc/token', userinfo: '/oidc/userinfo', jwks: '/oidc/jwks', end_session: '/oidc/session/end' },
-  features: { devInteractions: { enabled: false }, resourceIndicators: { enabled: false }, pushedAuthorizationRequests: { enabled: false }, dPoP: { enabled: false } },
+  routes: {
+    authorization: '/oidc/auth',
+    token: '/oidc/token',
+    userinfo: '/oidc/userinfo',
+    jwks: '/oidc/jwks',
+    end_session: '/oidc/session/end',
+  },
+  features: {
+    devInteractions: { enabled: false },
+    resourceIndicators: { enabled: false },
+    pushedAuthorizationRequests: { enabled: false },
+    dPoP: { enabled: false },
+  },
   enabledJWA: { idTokenSigningAlgValues: ['EdDSA'] },
   loadExistingGrant: async (ctx) => {
     const grantId = ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
     if (existing) return existing;
-    const grant = new ctx.oidc.provider.Grant({ accountId: ctx.oidc.session.accountId, clientId: ctx.oidc.client.clientId });
+    const grant = new ctx.oidc.provider.Grant({
+      accountId: ctx.oidc.session.accountId,
+      clientId: ctx.oidc.client.clientId,
+    });
     grant.addOIDCScope('openid profile email atrium');
     await grant.save();
     return grant;
@@ -46,7 +70,12 @@ createServer(async (req, res) => {
   if (req.url.startsWith('/interaction/')) {
     // Everyone signs in as the user named by the browser's cookie, at once.
     const user = /bench_user=([a-z0-9]+)/.exec(req.headers.cookie ?? '')?.[1] ?? 'bench';
-    await provider.interactionFinished(req, res, { login: { accountId: user, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user, amr: ['pwd'] } },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   handler(req, res);

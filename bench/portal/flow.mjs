@@ -17,7 +17,12 @@ class Browser {
   }
 
   async post(url, body) {
-    const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: this.header(), 'content-type': 'application/json', origin: new URL(url).origin }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: this.header(), 'content-type': 'application/json', origin: new URL(url).origin },
+      body: JSON.stringify(body),
+    });
     this.store(res);
     await res.body?.cancel();
     return res;
@@ -62,8 +67,16 @@ async function flow(portalUrl, node, browser) {
       if (!code) throw new Error(`no code: ${location.search}`);
       const token = await fetch(`${portalUrl}/oidc/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${node.clientId}:${node.clientSecret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${node.clientId}:${node.clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+        }),
       });
       const body = await token.json();
       if (!body.id_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(body)}`);
@@ -119,5 +132,11 @@ export async function runFlows(portalUrl, node, browsers, ms) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), flows: latencies.length, errors };
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    flows: latencies.length,
+    errors,
+  };
 }

@@ -11,7 +11,9 @@ import { report } from '../lib.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // The portal runs compiled code: bring dist/ up to date first (incremental).
-const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--no-ui'], { stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--no-ui'], {
+  stdio: 'inherit',
+});
 if (build.status !== 0) process.exit(1);
 
 const { signVerify } = await import('./tokens.mjs');
@@ -44,7 +46,12 @@ rows.push({
 const postgres = await startPostgres();
 const port = await freePort();
 const databaseUrl = `${postgres.url.replace(/\/postgres$/, '')}/portal_bench_${randomBytes(4).toString('hex')}`;
-const node = { name: 'family', url: 'http://127.0.0.1:9', clientId: 'bench-family', clientSecret: randomBytes(32).toString('base64url') };
+const node = {
+  name: 'family',
+  url: 'http://127.0.0.1:9',
+  clientId: 'bench-family',
+  clientSecret: randomBytes(32).toString('base64url'),
+};
 const env = {
   DATABASE_URL: databaseUrl,
   PORT: String(port),
@@ -58,17 +65,27 @@ let bare;
 try {
   const barePort = await freePort();
   const bareUrl = `http://127.0.0.1:${barePort}`;
-  bare = fork(join(root, 'bench', 'portal', 'bare-provider.mjs'), [String(barePort), JSON.stringify({ ...node, jwk: await generateSigningJwk('EdDSA') })], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  bare = fork(
+    join(root, 'bench', 'portal', 'bare-provider.mjs'),
+    [String(barePort), JSON.stringify({ ...node, jwk: await generateSigningJwk('EdDSA') })],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
   await new Promise((resolve) => bare.once('message', resolve));
   await migrate(loadPortalConfig(env));
-  portal = spawn(process.execPath, [join(root, 'apps', 'cli', 'bin', 'atrium.js'), 'portal', 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  portal = spawn(process.execPath, [join(root, 'apps', 'cli', 'bin', 'atrium.js'), 'portal', 'serve'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitReady(env.PUBLIC_URL);
   const admin = await openPortalAdmin({ databaseUrl, secretKey: env.ATRIUM_SECRET_KEY });
   const usernames = Array.from({ length: CLIENTS }, (_, i) => `bench${i}`);
   for (const username of usernames) {
     await admin.accounts.create(username, { password: PASSWORD, groups: ['bench'] }, 'bench');
   }
-  await admin.grants.allowGroup({ node: 'family', group: 'bench', role: 'user', basePath: 'people/{username}' }, 'bench');
+  await admin.grants.allowGroup(
+    { node: 'family', group: 'bench', role: 'user', basePath: 'people/{username}' },
+    'bench',
+  );
   await admin.close();
 
   log(`signing in ${CLIENTS} browsers at the portal and at the bare provider`);
@@ -84,17 +101,58 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     baseline = best(baseline, await runFlows(bareUrl, node, bareBrowsers, SECONDS * 1000));
     result = best(result, await runFlows(env.PUBLIC_URL, node, browsers, SECONDS * 1000));
-    log(`round ${round}: portal ${result.perSecond.toFixed(0)} flows/s, bare ${baseline.perSecond.toFixed(0)} flows/s (best so far)`);
+    log(
+      `round ${round}: portal ${result.perSecond.toFixed(0)} flows/s, bare ${baseline.perSecond.toFixed(0)} flows/s (best so far)`,
+    );
   }
-  log(`portal: ${result.flows} flows, ${result.errors} errors, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`);
-  log(`bare: ${baseline.flows} flows, ${baseline.errors} errors, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`);
-  const flows = (name, r) => ({ scenario: `code flow, ${CLIENTS} clients`, figure: r.perSecond, unit: 'flows/s', baseline: baseline.perSecond, baselineName: name, ratio: r.perSecond / baseline.perSecond, goal: '≥ 300 flows/s' });
+  log(
+    `portal: ${result.flows} flows, ${result.errors} errors, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`,
+  );
+  log(
+    `bare: ${baseline.flows} flows, ${baseline.errors} errors, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`,
+  );
+  const flows = (name, r) => ({
+    scenario: `code flow, ${CLIENTS} clients`,
+    figure: r.perSecond,
+    unit: 'flows/s',
+    baseline: baseline.perSecond,
+    baselineName: name,
+    ratio: r.perSecond / baseline.perSecond,
+    goal: '≥ 300 flows/s',
+  });
   rows.push(flows('bare oidc-provider', result));
   // Keycloak's published sizing: about 120 token grants per second per vCPU; this machine has 2.
-  rows.push({ scenario: 'code flow vs Keycloak sizing', figure: result.perSecond, unit: 'flows/s', baseline: 240, baselineName: 'Keycloak, 2 vCPU', ratio: result.perSecond / 240 });
-  rows.push({ scenario: 'code flow latency p50', figure: result.p50, unit: 'ms', baseline: baseline.p50, baselineName: 'bare oidc-provider', ratio: result.p50 / baseline.p50 });
-  rows.push({ scenario: 'code flow latency p99', figure: result.p99, unit: 'ms', baseline: baseline.p99, baselineName: 'bare oidc-provider', ratio: result.p99 / baseline.p99 });
-  rows.push({ scenario: 'code flow errors', figure: result.errors, unit: '', baseline: baseline.errors, baselineName: 'bare oidc-provider' });
+  rows.push({
+    scenario: 'code flow vs Keycloak sizing',
+    figure: result.perSecond,
+    unit: 'flows/s',
+    baseline: 240,
+    baselineName: 'Keycloak, 2 vCPU',
+    ratio: result.perSecond / 240,
+  });
+  rows.push({
+    scenario: 'code flow latency p50',
+    figure: result.p50,
+    unit: 'ms',
+    baseline: baseline.p50,
+    baselineName: 'bare oidc-provider',
+    ratio: result.p50 / baseline.p50,
+  });
+  rows.push({
+    scenario: 'code flow latency p99',
+    figure: result.p99,
+    unit: 'ms',
+    baseline: baseline.p99,
+    baselineName: 'bare oidc-provider',
+    ratio: result.p99 / baseline.p99,
+  });
+  rows.push({
+    scenario: 'code flow errors',
+    figure: result.errors,
+    unit: '',
+    baseline: baseline.errors,
+    baselineName: 'bare oidc-provider',
+  });
 } finally {
   portal?.kill('SIGTERM');
   bare?.kill('SIGTERM');

@@ -46,7 +46,13 @@ class PortalAdminModule {
       module: PortalAdminModule,
       imports: [
         TypeOrmModule.forRoot(
-          dataSourceOptions({ url: options.databaseUrl, entities: portalEntities, migrations: portalMigrations, applicationName: 'atrium-cli', poolSize: 2 }),
+          dataSourceOptions({
+            url: options.databaseUrl,
+            entities: portalEntities,
+            migrations: portalMigrations,
+            applicationName: 'atrium-cli',
+            poolSize: 2,
+          }),
         ),
       ],
       providers: [
@@ -87,7 +93,9 @@ export interface PortalAdmin {
  * directly). What needs the portal process, a back-channel logout, goes through the outbox.
  */
 export async function openPortalAdmin(options: PortalAdminOptions): Promise<PortalAdmin> {
-  const app = await NestFactory.createApplicationContext(PortalAdminModule.forRoot(options), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(PortalAdminModule.forRoot(options), {
+    logger: ['error'],
+  });
   return {
     accounts: app.get(AccountService),
     nodes: app.get(NodeService),

@@ -56,14 +56,26 @@ export class PortalModule {
       module: PortalModule,
       imports: [
         TypeOrmModule.forRoot(
-          dataSourceOptions({ url: config.databaseUrl, entities: portalEntities, migrations: portalMigrations, applicationName: 'atrium-portal', poolSize: 20 }),
+          dataSourceOptions({
+            url: config.databaseUrl,
+            entities: portalEntities,
+            migrations: portalMigrations,
+            applicationName: 'atrium-portal',
+            poolSize: 20,
+          }),
         ),
         HealthModule.register({
           service: 'portal',
           checks: { inject: [DataSource], useFactory: (ds: DataSource) => [databaseCheck(ds)] },
         }),
       ],
-      controllers: [AuthController, SetupController, InstancesController, ClusterController, InteractionController],
+      controllers: [
+        AuthController,
+        SetupController,
+        InstancesController,
+        ClusterController,
+        InteractionController,
+      ],
       providers: [
         { provide: PORTAL_CONFIG, useValue: config },
         { provide: PORTAL_SETTINGS, useValue: portalSettings(config) },

@@ -21,12 +21,18 @@ export function parseConfiguredNodes(value: unknown): ConfiguredNode[] {
   return value.map((entry, i) => {
     if (typeof entry !== 'object' || entry === null) throw new Error(`entry ${i} is not an object`);
     for (const field of NODE_FIELDS) {
-      if (typeof (entry as Record<string, unknown>)[field] !== 'string' || !(entry as Record<string, string>)[field]) {
+      if (
+        typeof (entry as Record<string, unknown>)[field] !== 'string' ||
+        !(entry as Record<string, string>)[field]
+      ) {
         throw new Error(`entry ${i} needs a string "${field}"`);
       }
     }
     const node = entry as ConfiguredNode;
-    if (Buffer.byteLength(node.clientSecret) < 43) throw new Error(`entry ${i}: clientSecret must carry at least 256 random bits (43+ base64url characters)`);
+    if (Buffer.byteLength(node.clientSecret) < 43)
+      throw new Error(
+        `entry ${i}: clientSecret must carry at least 256 random bits (43+ base64url characters)`,
+      );
     return { name: node.name, url: node.url, clientId: node.clientId, clientSecret: node.clientSecret };
   });
 }

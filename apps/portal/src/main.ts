@@ -30,14 +30,29 @@ export interface PortalAppOptions {
  * Builds the portal: the issuer (a Koa app) in front of any body parser, then the API, then the
  * UI for every other page. Initialized, not yet listening.
  */
-export async function createPortalApp(config: PortalConfig, options: PortalAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(PortalModule.forRoot(config, options.runtime), {
-    bodyParser: false,
-    logger: options.logLevels ?? ['error', 'warn', 'log'],
-  });
+export async function createPortalApp(
+  config: PortalConfig,
+  options: PortalAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    PortalModule.forRoot(config, options.runtime),
+    {
+      bodyParser: false,
+      logger: options.logLevels ?? ['error', 'warn', 'log'],
+    },
+  );
   const issuer = app.get(IssuerService);
+  // No page of the portal may be framed: sign-in and logout confirmations are click targets.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
   // oidc-provider reads its own request bodies, so it must come before Nest's parsers.
-  app.use((req: Request, res: Response, next: NextFunction) => (isIssuerPath(req.path) ? issuer.handle(req, res).catch(next) : next()));
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isIssuerPath(req.path) ? issuer.handle(req, res).catch(next) : next(),
+  );
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());

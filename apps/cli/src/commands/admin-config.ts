@@ -13,14 +13,20 @@ export interface PortalTarget {
  * `PUBLIC_URL`) inside a container, or the settings of `atrium start` in `--data DIR`, `ATRIUM_DATA`
  * or `./.atrium`.
  */
-export function portalTarget(dataOption: string | undefined, env: Record<string, string | undefined> = process.env): PortalTarget {
+export function portalTarget(
+  dataOption: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): PortalTarget {
   if (env.DATABASE_URL) {
     if (!env.ATRIUM_SECRET_KEY) throw new CommandError('ATRIUM_SECRET_KEY: is required with DATABASE_URL');
     return { databaseUrl: env.DATABASE_URL, secretKey: env.ATRIUM_SECRET_KEY, publicUrl: env.PUBLIC_URL };
   }
   const dataDir = dataDirFrom(dataOption);
   const settings = readSettings(dataDir);
-  if (!settings) throw new CommandError(`no portal database: set DATABASE_URL and ATRIUM_SECRET_KEY, or run atrium start first (looked in ${dataDir})`);
+  if (!settings)
+    throw new CommandError(
+      `no portal database: set DATABASE_URL and ATRIUM_SECRET_KEY, or run atrium start first (looked in ${dataDir})`,
+    );
   return {
     databaseUrl: databaseUrl(settings, settings.portal.database),
     secretKey: settings.secretKey,

@@ -14,7 +14,11 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = `${ROOT}apps/cli/bin/atrium.js`;
 
 let db: TestDatabase;
-const env = { DATABASE_URL: '', ATRIUM_SECRET_KEY: randomBytes(32).toString('base64'), PUBLIC_URL: 'http://127.0.0.1:8080' };
+const env = {
+  DATABASE_URL: '',
+  ATRIUM_SECRET_KEY: randomBytes(32).toString('base64'),
+  PUBLIC_URL: 'http://127.0.0.1:8080',
+};
 const saved = { ...process.env };
 
 beforeAll(async () => {
@@ -35,7 +39,10 @@ async function atrium(...argv: string[]): Promise<{ code: number; out: string; e
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   try {
-    const code = await runCli(commands, argv, { log: (s: string) => out.push(s), error: (s: string) => err.push(s) } as unknown as Console);
+    const code = await runCli(commands, argv, {
+      log: (s: string) => out.push(s),
+      error: (s: string) => err.push(s),
+    } as unknown as Console);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();
@@ -50,13 +57,48 @@ const json = async (...argv: string[]) => {
 
 describe('atrium users', () => {
   it('adds, lists, shows, changes and removes accounts', async () => {
-    expect((await atrium('users', 'add', '-n', 'Ann Example', '-m', 'ann@example.org', '-r', 'viewer', '-g', 'family', '--webdav', 'Ann')).code).toBe(0);
+    expect(
+      (
+        await atrium(
+          'users',
+          'add',
+          '-n',
+          'Ann Example',
+          '-m',
+          'ann@example.org',
+          '-r',
+          'viewer',
+          '-g',
+          'family',
+          '--webdav',
+          'Ann',
+        )
+      ).code,
+    ).toBe(0);
     const [ann] = await json('users', 'ls', 'ann');
-    expect(ann).toMatchObject({ username: 'ann', name: 'Ann Example', email: 'ann@example.org', accountRole: 'viewer', webdav: true, clusterAdmin: false, totp: false });
+    expect(ann).toMatchObject({
+      username: 'ann',
+      name: 'Ann Example',
+      email: 'ann@example.org',
+      accountRole: 'viewer',
+      webdav: true,
+      clusterAdmin: false,
+      totp: false,
+    });
     expect(ann.passwordHash).toBeUndefined();
-    expect(await json('users', 'show', 'ann')).toMatchObject({ username: 'ann', groups: ['family'], password: false });
-    expect((await atrium('users', 'mod', '--disable', '--add-group', 'club', '-r', 'user', 'ann')).code).toBe(0);
-    expect(await json('users', 'show', 'ann')).toMatchObject({ disabled: true, accountRole: 'user', groups: ['club', 'family'] });
+    expect(await json('users', 'show', 'ann')).toMatchObject({
+      username: 'ann',
+      groups: ['family'],
+      password: false,
+    });
+    expect((await atrium('users', 'mod', '--disable', '--add-group', 'club', '-r', 'user', 'ann')).code).toBe(
+      0,
+    );
+    expect(await json('users', 'show', 'ann')).toMatchObject({
+      disabled: true,
+      accountRole: 'user',
+      groups: ['club', 'family'],
+    });
     expect((await atrium('users', 'rm', 'ann')).code).toBe(0);
     expect(await json('users', 'ls')).toEqual([]);
   });
@@ -79,7 +121,13 @@ describe('atrium users', () => {
     ];
     for (const argv of usage) expect((await atrium(...argv)).code, argv.join(' ')).toBe(2);
     expect((await atrium('users', 'add', 'bob')).code).toBe(0);
-    const failures = [['users', 'add', 'bob'], ['users', 'show', 'nobody'], ['users', 'rm', 'nobody'], ['cluster', 'nodes', 'rotate', 'nowhere'], ['auth', 'rm', 'nosuch']];
+    const failures = [
+      ['users', 'add', 'bob'],
+      ['users', 'show', 'nobody'],
+      ['users', 'rm', 'nobody'],
+      ['cluster', 'nodes', 'rotate', 'nowhere'],
+      ['auth', 'rm', 'nosuch'],
+    ];
     for (const argv of failures) {
       const result = await atrium(...argv);
       expect(result.code, argv.join(' ')).toBe(1);
@@ -95,17 +143,56 @@ describe('atrium cluster', () => {
     const [node] = await json('cluster', 'nodes', 'ls');
     expect(node).toMatchObject({ name: 'family', role: 'instance', joined: false, alg: 'EdDSA' });
     await atrium('users', 'add', '-g', 'photographers', 'carl');
-    expect((await atrium('cluster', 'nodes', 'allow-group', 'family', 'photographers', '--role', 'contributor', '--upload-path', 'in/{username}')).code).toBe(0);
-    expect((await atrium('cluster', 'users', 'access', 'grant', '--user', 'carl', '--node', 'family', '--role', 'manager')).code).toBe(0);
-    expect(await json('cluster', 'users', 'access', 'ls', '--node', 'family')).toMatchObject([{ username: 'carl', node: 'family', role: 'manager' }]);
+    expect(
+      (
+        await atrium(
+          'cluster',
+          'nodes',
+          'allow-group',
+          'family',
+          'photographers',
+          '--role',
+          'contributor',
+          '--upload-path',
+          'in/{username}',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await atrium(
+          'cluster',
+          'users',
+          'access',
+          'grant',
+          '--user',
+          'carl',
+          '--node',
+          'family',
+          '--role',
+          'manager',
+        )
+      ).code,
+    ).toBe(0);
+    expect(await json('cluster', 'users', 'access', 'ls', '--node', 'family')).toMatchObject([
+      { username: 'carl', node: 'family', role: 'manager' },
+    ]);
     const explained = await atrium('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family');
     expect(explained.out).toMatch(/allowed as manager via the grant/);
     expect(explained.out).toMatch(/"photographers" → contributor/);
-    expect((await atrium('cluster', 'users', 'access', 'revoke', '--user', 'carl', '--node', 'family')).code).toBe(0);
-    expect((await atrium('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).out).toMatch(/allowed as contributor via group "photographers"; base path: none; upload path: in\/carl/);
-    expect((await json('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).decision).toMatchObject({ allowed: true, role: 'contributor' });
+    expect(
+      (await atrium('cluster', 'users', 'access', 'revoke', '--user', 'carl', '--node', 'family')).code,
+    ).toBe(0);
+    expect((await atrium('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).out).toMatch(
+      /allowed as contributor via group "photographers"; base path: none; upload path: in\/carl/,
+    );
+    expect(
+      (await json('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).decision,
+    ).toMatchObject({ allowed: true, role: 'contributor' });
     expect((await atrium('cluster', 'nodes', 'deny-group', 'family', 'photographers')).code).toBe(0);
-    expect((await atrium('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).out).toMatch(/denied \(no_grant_or_group\)/);
+    expect((await atrium('cluster', 'access', 'explain', '--user', 'carl', '--node', 'family')).out).toMatch(
+      /denied \(no_grant_or_group\)/,
+    );
     const rotated = await json('cluster', 'nodes', 'rotate', 'family', '--grace', '1h');
     expect(rotated).toMatchObject({ clientId: node.clientId, issuer: 'http://127.0.0.1:8080' });
     expect((await atrium('cluster', 'nodes', 'rm', 'family')).code).toBe(0);
@@ -120,20 +207,42 @@ describe('atrium cluster', () => {
     expect(before.map((k: { status: string }) => k.status)).toEqual(['active', 'active']);
     const rotated = await json('cluster', 'keys', 'rotate', '--alg', 'EdDSA');
     expect(rotated).toMatchObject([{ alg: 'EdDSA', status: 'next' }]);
-    const revoked = await atrium('cluster', 'keys', 'revoke', before.find((k: { alg: string }) => k.alg === 'EdDSA').kid);
+    const revoked = await atrium(
+      'cluster',
+      'keys',
+      'revoke',
+      before.find((k: { alg: string }) => k.alg === 'EdDSA').kid,
+    );
     expect(revoked.out).toMatch(new RegExp(`; ${rotated[0].kid} signs from now on`));
-    const statuses = Object.fromEntries((await json('cluster', 'keys', 'ls')).map((k: { kid: string; status: string }) => [k.kid, k.status]));
+    const statuses = Object.fromEntries(
+      (await json('cluster', 'keys', 'ls')).map((k: { kid: string; status: string }) => [k.kid, k.status]),
+    );
     expect(statuses[rotated[0].kid]).toBe('active');
   });
 
   it('records every admin action with who did it', async () => {
     const entries = await json('audit', 'admin');
     const actions = entries.map((e: { action: string }) => e.action);
-    for (const action of ['users.add', 'users.mod', 'users.rm', 'nodes.add', 'access.grant', 'access.revoke', 'access.allow_group', 'access.deny_group', 'nodes.rotate', 'nodes.rm', 'keys.rotate', 'keys.revoke']) {
+    for (const action of [
+      'users.add',
+      'users.mod',
+      'users.rm',
+      'nodes.add',
+      'access.grant',
+      'access.revoke',
+      'access.allow_group',
+      'access.deny_group',
+      'nodes.rotate',
+      'nodes.rm',
+      'keys.rotate',
+      'keys.revoke',
+    ]) {
       expect(actions).toContain(action);
     }
     expect(entries.every((e: { actor: string }) => e.actor.startsWith('cli:'))).toBe(true);
-    expect((await json('audit', 'admin', 'keys.')).every((e: { action: string }) => e.action.startsWith('keys.'))).toBe(true);
+    expect(
+      (await json('audit', 'admin', 'keys.')).every((e: { action: string }) => e.action.startsWith('keys.')),
+    ).toBe(true);
     expect(await json('audit', 'logins')).toEqual([]);
   });
 });
@@ -147,14 +256,25 @@ describe('a change made from the CLI', () => {
     try {
       const family = await portal.addNode('family', { url: receiver.url });
       const ann = await portal.addUser('ann');
-      Object.assign(process.env, { DATABASE_URL: portal.db.url, ATRIUM_SECRET_KEY: portal.config.secretKey.toString('base64') });
-      expect((await atrium('cluster', 'users', 'access', 'grant', '--user', 'ann', '--node', 'family')).code).toBe(0);
+      Object.assign(process.env, {
+        DATABASE_URL: portal.db.url,
+        ATRIUM_SECRET_KEY: portal.config.secretKey.toString('base64'),
+      });
+      expect(
+        (await atrium('cluster', 'users', 'access', 'grant', '--user', 'ann', '--node', 'family')).code,
+      ).toBe(0);
       await signedIn(portal, 'ann');
-      expect((await json('auth', 'ls', 'ann'))).toMatchObject([{ username: 'ann', stage: 'full' }]);
-      expect((await atrium('cluster', 'users', 'access', 'revoke', '--user', 'ann', '--node', 'family')).code).toBe(0);
+      expect(await json('auth', 'ls', 'ann')).toMatchObject([{ username: 'ann', stage: 'full' }]);
+      expect(
+        (await atrium('cluster', 'users', 'access', 'revoke', '--user', 'ann', '--node', 'family')).code,
+      ).toBe(0);
       expect(await portal.outbox.deliverDue()).toBe(1);
       const jwks = (await (await fetch(`${portal.url}/oidc/jwks`)).json()) as never;
-      const claims = await verifyLogoutToken(receiver.tokens[0]!, jwks, { issuer: portal.url, audience: family.clientId, algorithms: ['EdDSA'] });
+      const claims = await verifyLogoutToken(receiver.tokens[0]!, jwks, {
+        issuer: portal.url,
+        audience: family.clientId,
+        algorithms: ['EdDSA'],
+      });
       expect(claims.sub).toBe(ann.id);
       const [session] = await json('auth', 'ls');
       expect((await atrium('auth', 'rm', session.ref)).code).toBe(0);
@@ -169,12 +289,20 @@ describe('a change made from the CLI', () => {
 
 describe('the atrium binary', () => {
   beforeAll(() => {
-    const build = spawnSync(process.execPath, [`${ROOT}scripts/build.mjs`, '--no-ui'], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [`${ROOT}scripts/build.mjs`, '--no-ui'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(build.status, build.stderr).toBe(0);
   }, 120_000);
 
   const run = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      input,
+      env: { ...process.env, ...env },
+    });
 
   it('takes passwords on stdin only and exits with the documented codes', async () => {
     const added = run(['users', 'add', '--password-stdin', 'dora'], 'a long enough password\n');
@@ -182,9 +310,13 @@ describe('the atrium binary', () => {
     const { openPortalAdmin } = await import('@atrium/portal');
     const portal = await openPortalAdmin({ databaseUrl: env.DATABASE_URL, secretKey: env.ATRIUM_SECRET_KEY });
     const { verifyPassword } = await import('@atrium/auth');
-    expect(await verifyPassword('a long enough password', (await portal.accounts.require('dora')).passwordHash!)).toBe(true);
+    expect(
+      await verifyPassword('a long enough password', (await portal.accounts.require('dora')).passwordHash!),
+    ).toBe(true);
     expect(run(['passwd', 'dora'], 'another good password\n').status).toBe(0);
-    expect(await verifyPassword('another good password', (await portal.accounts.require('dora')).passwordHash!)).toBe(true);
+    expect(
+      await verifyPassword('another good password', (await portal.accounts.require('dora')).passwordHash!),
+    ).toBe(true);
     await portal.close();
     expect(run(['passwd', 'dora'], 'short\n').status).toBe(2);
     expect(run(['passwd', 'dora'], '').status).toBe(2);

@@ -9,7 +9,13 @@ export const auditCommands = [
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
     run: async ({ values, positionals }) =>
-      withPortal(values, async (portal) => printRows(await portal.audit.adminEntries(positionals[0]), ['at', 'actor', 'action', 'target', 'details'], !!values.json)),
+      withPortal(values, async (portal) =>
+        printRows(
+          await portal.audit.adminEntries(positionals[0]),
+          ['at', 'actor', 'action', 'target', 'details'],
+          !!values.json,
+        ),
+      ),
   }),
   defineCommand({
     path: ['audit', 'logins'],
@@ -18,6 +24,12 @@ export const auditCommands = [
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
     run: async ({ values, positionals }) =>
-      withPortal(values, async (portal) => printRows(await portal.audit.loginEntries(positionals[0]), ['at', 'username', 'ip', 'method', 'outcome'], !!values.json)),
+      withPortal(values, async (portal) =>
+        printRows(
+          await portal.audit.loginEntries(positionals[0]),
+          ['at', 'username', 'ip', 'method', 'outcome'],
+          !!values.json,
+        ),
+      ),
   }),
 ];

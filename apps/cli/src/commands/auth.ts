@@ -10,7 +10,10 @@ export const authCommands = [
     summary: 'List portal sessions.',
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
-    run: async ({ values, positionals }) => withPortal(values, async (portal) => printRows(await portal.sessions.list(positionals[0]), SESSION_COLUMNS, !!values.json)),
+    run: async ({ values, positionals }) =>
+      withPortal(values, async (portal) =>
+        printRows(await portal.sessions.list(positionals[0]), SESSION_COLUMNS, !!values.json),
+      ),
   }),
   defineCommand({
     path: ['auth', 'show'],
@@ -18,7 +21,10 @@ export const authCommands = [
     summary: 'Show one portal session.',
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => withPortal(values, async (portal) => printRecord(await portal.sessions.show(positionals[0]!), !!values.json)),
+    run: async ({ values, positionals }) =>
+      withPortal(values, async (portal) =>
+        printRecord(await portal.sessions.show(positionals[0]!), !!values.json),
+      ),
   }),
   defineCommand({
     path: ['auth', 'rm'],
@@ -38,7 +44,9 @@ export const authCommands = [
     options: { yes: { type: 'boolean' }, ...ADMIN_OPTIONS },
     run: async ({ values }) => {
       if (!values.yes) throw new UsageError('auth reset ends every session; add --yes to confirm');
-      await withPortal(values, async (portal) => console.log(`ended ${await portal.sessions.reset(actor())} sessions`));
+      await withPortal(values, async (portal) =>
+        console.log(`ended ${await portal.sessions.reset(actor())} sessions`),
+      );
     },
   }),
 ];

@@ -1,5 +1,16 @@
 import { defineCommand, UsageError } from '../cli.js';
-import { actor, ADMIN_OPTIONS, JSON_OPTION, list, printRecord, printRows, required, str, withPortal, type Values } from './admin.js';
+import {
+  actor,
+  ADMIN_OPTIONS,
+  JSON_OPTION,
+  list,
+  printRecord,
+  printRows,
+  required,
+  str,
+  withPortal,
+  type Values,
+} from './admin.js';
 
 const NODE_COLUMNS = ['name', 'role', 'url', 'clientId', 'alg', 'joined', 'createdAt'];
 const GRANT_COLUMNS = ['username', 'node', 'role', 'basePath', 'uploadPath', 'createdAt'];
@@ -23,7 +34,10 @@ const nodeCommands = [
     path: ['cluster', 'nodes', 'ls'],
     summary: 'List registered nodes.',
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) => withPortal(values, async (portal) => printRows((await portal.nodes.list()).map(nodeView), NODE_COLUMNS, !!values.json)),
+    run: async ({ values }) =>
+      withPortal(values, async (portal) =>
+        printRows((await portal.nodes.list()).map(nodeView), NODE_COLUMNS, !!values.json),
+      ),
   }),
   defineCommand({
     path: ['cluster', 'nodes', 'show'],
@@ -41,7 +55,8 @@ const nodeCommands = [
   defineCommand({
     path: ['cluster', 'nodes', 'add'],
     args: 'NAME',
-    summary: 'Register a node and print its one-time join token (an instance: --url; another relying party: --redirect-uri and --alg).',
+    summary:
+      'Register a node and print its one-time join token (an instance: --url; another relying party: --redirect-uri and --alg).',
     options: {
       url: { type: 'string' },
       role: { type: 'string' },
@@ -83,7 +98,9 @@ const nodeCommands = [
     positionals: { min: 1, max: 1 },
     run: async ({ values, positionals }) => {
       const grace = await durationMs(values, 'grace');
-      await withPortal(values, async (portal) => printRecord(await portal.nodes.rotate(positionals[0]!, actor(), grace), !!values.json));
+      await withPortal(values, async (portal) =>
+        printRecord(await portal.nodes.rotate(positionals[0]!, actor(), grace), !!values.json),
+      );
     },
   }),
   defineCommand({
@@ -102,13 +119,21 @@ const nodeCommands = [
     path: ['cluster', 'nodes', 'allow-group'],
     args: 'NODE GROUP',
     summary: 'Admit a group on a node with a role (LDAP groups as DNs); paths may use {username}.',
-    options: { role: { type: 'string' }, 'base-path': { type: 'string' }, 'upload-path': { type: 'string' }, ...ADMIN_OPTIONS },
+    options: {
+      role: { type: 'string' },
+      'base-path': { type: 'string' },
+      'upload-path': { type: 'string' },
+      ...ADMIN_OPTIONS,
+    },
     positionals: { min: 2, max: 2 },
     run: async ({ values, positionals }) => {
       const role = required(values, 'role');
       await withPortal(values, async (portal) => {
         const [node, group] = positionals as [string, string];
-        await portal.grants.allowGroup({ node, group, role, basePath: str(values, 'base-path'), uploadPath: str(values, 'upload-path') }, actor());
+        await portal.grants.allowGroup(
+          { node, group, role, basePath: str(values, 'base-path'), uploadPath: str(values, 'upload-path') },
+          actor(),
+        );
         console.log(`${node} admits ${group} as ${role}`);
       });
     },
@@ -132,12 +157,29 @@ const accessCommands = [
   defineCommand({
     path: ['cluster', 'users', 'access', 'grant'],
     summary: 'Grant a user access to a node (no --role: the account role applies); paths may use {username}.',
-    options: { user: { type: 'string' }, node: { type: 'string' }, role: { type: 'string' }, 'base-path': { type: 'string' }, 'upload-path': { type: 'string' }, ...ADMIN_OPTIONS },
+    options: {
+      user: { type: 'string' },
+      node: { type: 'string' },
+      role: { type: 'string' },
+      'base-path': { type: 'string' },
+      'upload-path': { type: 'string' },
+      ...ADMIN_OPTIONS,
+    },
     run: async ({ values }) => {
       const input = { username: required(values, 'user'), node: required(values, 'node') };
       await withPortal(values, async (portal) => {
-        await portal.grants.grant({ ...input, role: str(values, 'role'), basePath: str(values, 'base-path'), uploadPath: str(values, 'upload-path') }, actor());
-        console.log(`granted ${input.username} access to ${input.node}${str(values, 'role') ? ` as ${str(values, 'role')}` : ''}`);
+        await portal.grants.grant(
+          {
+            ...input,
+            role: str(values, 'role'),
+            basePath: str(values, 'base-path'),
+            uploadPath: str(values, 'upload-path'),
+          },
+          actor(),
+        );
+        console.log(
+          `granted ${input.username} access to ${input.node}${str(values, 'role') ? ` as ${str(values, 'role')}` : ''}`,
+        );
       });
     },
   }),
@@ -158,7 +200,13 @@ const accessCommands = [
     summary: 'List grants, optionally of one user or on one node.',
     options: { user: { type: 'string' }, node: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
     run: async ({ values }) =>
-      withPortal(values, async (portal) => printRows(await portal.grants.list({ username: str(values, 'user'), node: str(values, 'node') }), GRANT_COLUMNS, !!values.json)),
+      withPortal(values, async (portal) =>
+        printRows(
+          await portal.grants.list({ username: str(values, 'user'), node: str(values, 'node') }),
+          GRANT_COLUMNS,
+          !!values.json,
+        ),
+      ),
   }),
   defineCommand({
     path: ['cluster', 'access', 'explain'],
@@ -169,7 +217,13 @@ const accessCommands = [
       await withPortal(values, async (portal) => {
         const explanation = await portal.access.explain(input.username, input.node);
         if (values.json) console.log(JSON.stringify(explanation, null, 2));
-        else console.log([`${explanation.username} on ${explanation.node}:`, ...explanation.lines.map((l) => `  ${l}`)].join('\n'));
+        else
+          console.log(
+            [
+              `${explanation.username} on ${explanation.node}:`,
+              ...explanation.lines.map((l) => `  ${l}`),
+            ].join('\n'),
+          );
       });
     },
   }),
@@ -181,16 +235,30 @@ const keyCommands = [
     summary: "List the issuer's signing keys and their state (next, active, retiring, removed, revoked).",
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     run: async ({ values }) =>
-      withPortal(values, async (portal) => printRows(await portal.keys.list(), ['kid', 'alg', 'status', 'activatesAt', 'retiresAt', 'removesAt', 'revokedAt'], !!values.json)),
+      withPortal(values, async (portal) =>
+        printRows(
+          await portal.keys.list(),
+          ['kid', 'alg', 'status', 'activatesAt', 'retiresAt', 'removesAt', 'revokedAt'],
+          !!values.json,
+        ),
+      ),
   }),
   defineCommand({
     path: ['cluster', 'keys', 'rotate'],
-    summary: 'Publish new signing keys now; they sign after 5 min, the old ones stay until their tokens expired.',
+    summary:
+      'Publish new signing keys now; they sign after 5 min, the old ones stay until their tokens expired.',
     options: { alg: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
     run: async ({ values }) => {
       const alg = str(values, 'alg');
-      if (alg !== undefined && alg !== 'EdDSA' && alg !== 'RS256') throw new UsageError('--alg must be EdDSA or RS256');
-      await withPortal(values, async (portal) => printRows(await portal.keys.rotate(actor(), alg ? [alg] : undefined), ['kid', 'alg', 'status', 'activatesAt'], !!values.json));
+      if (alg !== undefined && alg !== 'EdDSA' && alg !== 'RS256')
+        throw new UsageError('--alg must be EdDSA or RS256');
+      await withPortal(values, async (portal) =>
+        printRows(
+          await portal.keys.rotate(actor(), alg ? [alg] : undefined),
+          ['kid', 'alg', 'status', 'activatesAt'],
+          !!values.json,
+        ),
+      );
     },
   }),
   defineCommand({

@@ -1,5 +1,16 @@
 import { defineCommand, UsageError } from '../cli.js';
-import { actor, ADMIN_OPTIONS, JSON_OPTION, list, printRecord, printRows, readPassword, str, withPortal, type Values } from './admin.js';
+import {
+  actor,
+  ADMIN_OPTIONS,
+  JSON_OPTION,
+  list,
+  printRecord,
+  printRows,
+  readPassword,
+  str,
+  withPortal,
+  type Values,
+} from './admin.js';
 
 const FIELD_OPTIONS = {
   name: { type: 'string', short: 'n' },
@@ -14,7 +25,17 @@ const FIELD_OPTIONS = {
   'no-login': { type: 'boolean' },
 } as const;
 
-const ACCOUNT_COLUMNS = ['username', 'name', 'email', 'accountRole', 'clusterAdmin', 'authProvider', 'disabled', 'canLogin', 'totp'];
+const ACCOUNT_COLUMNS = [
+  'username',
+  'name',
+  'email',
+  'accountRole',
+  'clusterAdmin',
+  'authProvider',
+  'disabled',
+  'canLogin',
+  'totp',
+];
 
 /** Account fields named on the command line; absent flags leave a field as it is. */
 function fields(values: Values) {
@@ -32,9 +53,16 @@ function fields(values: Values) {
   return out;
 }
 
-function view(account: { totpSecret?: string | null; passwordHash?: string | null; recoveryCodes?: string[] } & object) {
+function view(
+  account: { totpSecret?: string | null; passwordHash?: string | null; recoveryCodes?: string[] } & object,
+) {
   const { totpSecret, passwordHash, recoveryCodes, ...rest } = account;
-  return { ...rest, totp: !!totpSecret, password: !!passwordHash, recoveryCodesLeft: recoveryCodes?.length ?? 0 };
+  return {
+    ...rest,
+    totp: !!totpSecret,
+    password: !!passwordHash,
+    recoveryCodesLeft: recoveryCodes?.length ?? 0,
+  };
 }
 
 function flagPair(values: Values, on: string, off: string): boolean | undefined {
@@ -47,12 +75,21 @@ export const userCommands = [
     path: ['users', 'add'],
     args: 'USERNAME',
     summary: 'Create a portal account (account role user unless -r; opens no library until granted).',
-    options: { ...FIELD_OPTIONS, 'password-stdin': { type: 'boolean' }, group: { type: 'string', short: 'g', multiple: true }, ...ADMIN_OPTIONS },
+    options: {
+      ...FIELD_OPTIONS,
+      'password-stdin': { type: 'boolean' },
+      group: { type: 'string', short: 'g', multiple: true },
+      ...ADMIN_OPTIONS,
+    },
     positionals: { min: 1, max: 1 },
     run: async ({ values, positionals }) => {
       const password = values['password-stdin'] ? await readPassword() : undefined;
       await withPortal(values, async (portal) => {
-        const account = await portal.accounts.create(positionals[0]!, { ...fields(values), groups: list(values, 'group'), password }, actor());
+        const account = await portal.accounts.create(
+          positionals[0]!,
+          { ...fields(values), groups: list(values, 'group'), password },
+          actor(),
+        );
         console.log(`created ${account.username} (${account.id})`);
       });
     },
@@ -64,7 +101,9 @@ export const userCommands = [
     options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
     run: async ({ values, positionals }) =>
-      withPortal(values, async (portal) => printRows((await portal.accounts.list(positionals[0])).map(view), ACCOUNT_COLUMNS, !!values.json)),
+      withPortal(values, async (portal) =>
+        printRows((await portal.accounts.list(positionals[0])).map(view), ACCOUNT_COLUMNS, !!values.json),
+      ),
   }),
   defineCommand({
     path: ['users', 'show'],
@@ -75,7 +114,10 @@ export const userCommands = [
     run: async ({ values, positionals }) =>
       withPortal(values, async (portal) => {
         const { account, groups, grants } = await portal.accounts.show(positionals[0]!);
-        printRecord({ ...view(account), groups, grants: grants.map((g) => `${g.node}:${g.role ?? '(account role)'}`) }, !!values.json);
+        printRecord(
+          { ...view(account), groups, grants: grants.map((g) => `${g.node}:${g.role ?? '(account role)'}`) },
+          !!values.json,
+        );
       }),
   }),
   defineCommand({
@@ -135,7 +177,11 @@ export const userCommands = [
       const password = values.rm ? null : await readPassword();
       await withPortal(values, async (portal) => {
         await portal.accounts.setPassword(positionals[0]!, password, actor());
-        console.log(password === null ? `removed the password of ${positionals[0]}` : `password of ${positionals[0]} set`);
+        console.log(
+          password === null
+            ? `removed the password of ${positionals[0]}`
+            : `password of ${positionals[0]} set`,
+        );
       });
     },
   }),

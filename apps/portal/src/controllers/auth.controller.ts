@@ -47,7 +47,11 @@ export class AuthController {
 
   @Post('auth/password')
   @HttpCode(200)
-  async password(@Body() body: PasswordStepDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async password(
+    @Body() body: PasswordStepDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.signIn.password(body, meta(req));
     setSessionCookie(res, this.sessions, result);
     return { next: result.next, csrfToken: result.session.csrfToken };
@@ -57,7 +61,12 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password')
-  async totp(@Body() body: CodeDto, @CurrentSession() session: PortalSessionEntity, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async totp(
+    @Body() body: CodeDto,
+    @CurrentSession() session: PortalSessionEntity,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.signIn.totp(session, body.code, meta(req));
     setSessionCookie(res, this.sessions, result);
     return { next: result.next, csrfToken: result.session.csrfToken };
@@ -67,7 +76,12 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password')
-  async recovery(@Body() body: CodeDto, @CurrentSession() session: PortalSessionEntity, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async recovery(
+    @Body() body: CodeDto,
+    @CurrentSession() session: PortalSessionEntity,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.signIn.recoveryCode(session, body.code, meta(req));
     setSessionCookie(res, this.sessions, result);
     return { next: result.next, csrfToken: result.session.csrfToken };
@@ -85,7 +99,11 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('enrol_totp', 'full')
-  async confirm(@Body() body: CodeDto, @CurrentSession() session: PortalSessionEntity, @Res({ passthrough: true }) res: Response) {
+  async confirm(
+    @Body() body: CodeDto,
+    @CurrentSession() session: PortalSessionEntity,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.signIn.confirmEnrolment(session, body.code);
     setSessionCookie(res, this.sessions, result);
     return { next: result.next, recoveryCodes: result.recoveryCodes, csrfToken: result.session.csrfToken };

@@ -13,23 +13,44 @@ afterAll(async () => {
 });
 
 const join = (token: unknown) =>
-  fetch(`${portal.url}/api/cluster/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  fetch(`${portal.url}/api/cluster/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+
+interface ErrorBody {
+  error: { code: string };
+}
+
+interface DirectoryBody {
+  users: { sub: string; username: string; name: string }[];
+  groups: { name: string }[];
+}
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 function nodeApi(path: string, creds: { clientId: string; clientSecret: string } | undefined, body?: object) {
   return fetch(`${portal.url}/api/cluster/${path}`, {
     method: body ? 'POST' : 'GET',
-    headers: { 'content-type': 'application/json', ...(creds ? { authorization: basic(creds.clientId, creds.clientSecret) } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(creds ? { authorization: basic(creds.clientId, creds.clientSecret) } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
 }
 
 describe('join tokens', () => {
   it('carry at least 128 bits, are stored hashed and redeem once for credentials', async () => {
-    const { joinToken, node } = await portal.nodes.add({ name: 'alpha', url: 'http://127.0.0.1:9101' }, 'cli:test');
+    const { joinToken, node } = await portal.nodes.add(
+      { name: 'alpha', url: 'http://127.0.0.1:9101' },
+      'cli:test',
+    );
     expect(Buffer.from(joinToken, 'base64url').length).toBeGreaterThanOrEqual(16);
-    const stored: { token_digest: string }[] = await portal.app.get((await import('typeorm')).DataSource).query('SELECT token_digest FROM join_tokens WHERE node_id = $1', [node.id]);
+    const stored: { token_digest: string }[] = await portal.app
+      .get((await import('typeorm')).DataSource)
+      .query('SELECT token_digest FROM join_tokens WHERE node_id = $1', [node.id]);
     expect(stored[0]!.token_digest).not.toBe(joinToken);
     const first = await join(joinToken);
     expect(first.status).toBe(200);
@@ -38,7 +59,7 @@ describe('join tokens', () => {
     expect(Buffer.from(creds.clientSecret!, 'base64url').length).toBeGreaterThanOrEqual(32);
     const again = await join(joinToken);
     expect(again.status).toBe(400);
-    expect(((await again.json()) as any).error.code).toBe('ERR_JOIN_TOKEN_INVALID');
+    expect(((await again.json()) as ErrorBody).error.code).toBe('ERR_JOIN_TOKEN_INVALID');
   });
 
   it('answer expired, used and unknown tokens alike', async () => {
@@ -49,7 +70,9 @@ describe('join tokens', () => {
     const unknown = await join(randomBytes(32).toString('base64url'));
     for (const res of [expired, unknown]) {
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ error: { code: 'ERR_JOIN_TOKEN_INVALID', message: 'join token is invalid, used or expired' } });
+      expect(await res.json()).toEqual({
+        error: { code: 'ERR_JOIN_TOKEN_INVALID', message: 'join token is invalid, used or expired' },
+      });
     }
     expect((await join(42)).status).toBe(400);
   });
@@ -65,7 +88,11 @@ describe('join tokens', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        const res = await fetch(`${throttled.url}/api/cluster/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: `wrong-${i}` }) });
+        const res = await fetch(`${throttled.url}/api/cluster/join`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: `wrong-${i}` }),
+        });
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
@@ -89,29 +116,41 @@ describe('the node API', () => {
   });
 
   it('needs the node’s credentials', async () => {
-    for (const creds of [undefined, { clientId: family.clientId, clientSecret: 'wrong' }, { clientId: 'nobody', clientSecret: family.clientSecret }]) {
+    for (const creds of [
+      undefined,
+      { clientId: family.clientId, clientSecret: 'wrong' },
+      { clientId: 'nobody', clientSecret: family.clientSecret },
+    ]) {
       const res = await nodeApi('app-passwords/verify', creds, { username: 'ann', password: 'x' });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
-      expect(((await res.json()) as any).error.code).toBe('ERR_NODE_AUTH');
+      expect(((await res.json()) as ErrorBody).error.code).toBe('ERR_NODE_AUTH');
     }
   });
 
   it('answers app-password checks with active: false until app passwords exist', async () => {
-    const res = await nodeApi('app-passwords/verify', family, { username: 'ann', password: 'an app password' });
+    const res = await nodeApi('app-passwords/verify', family, {
+      username: 'ann',
+      password: 'an app password',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ active: false });
     expect((await nodeApi('app-passwords/verify', family, { username: 'ann' })).status).toBe(400);
   });
 
   it('lists the people and groups with access to this node only', async () => {
-    const all = (await (await nodeApi('directory', family)).json()) as any;
-    expect(all.users.map((u: { username: string }) => u.username)).toEqual(['ann', 'bob']);
-    expect(all.users[0]).toEqual({ sub: (await portal.accounts.require('ann')).id, username: 'ann', name: 'Ann' });
+    const all = (await (await nodeApi('directory', family)).json()) as DirectoryBody;
+    expect(all.users.map((u) => u.username)).toEqual(['ann', 'bob']);
+    expect(all.users[0]).toEqual({
+      sub: (await portal.accounts.require('ann')).id,
+      username: 'ann',
+      name: 'Ann',
+    });
     expect(all.groups).toEqual([{ name: 'club' }]);
-    const filtered = (await (await nodeApi('directory?q=bo&limit=5', family)).json()) as any;
-    expect(filtered.users.map((u: { username: string }) => u.username)).toEqual(['bob']);
-    for (const bad of ['limit=0', 'limit=101', 'limit=ten', 'other=1']) expect((await nodeApi(`directory?${bad}`, family)).status).toBe(400);
+    const filtered = (await (await nodeApi('directory?q=bo&limit=5', family)).json()) as DirectoryBody;
+    expect(filtered.users.map((u) => u.username)).toEqual(['bob']);
+    for (const bad of ['limit=0', 'limit=101', 'limit=ten', 'other=1'])
+      expect((await nodeApi(`directory?${bad}`, family)).status).toBe(400);
   });
 
   it('keeps the old secret working for the grace period after a rotation', async () => {
@@ -135,12 +174,21 @@ describe('ATRIUM_NODES', () => {
   it('registers nodes with credentials supplied up front', async () => {
     const clientSecret = randomBytes(32).toString('base64url');
     const configured = await PortalHarness.start({
-      env: { ATRIUM_NODES: JSON.stringify([{ name: 'helm', url: 'http://127.0.0.1:9200', clientId: 'helm-client', clientSecret }]) },
+      env: {
+        ATRIUM_NODES: JSON.stringify([
+          { name: 'helm', url: 'http://127.0.0.1:9200', clientId: 'helm-client', clientSecret },
+        ]),
+      },
     });
     try {
-      const res = await fetch(`${configured.url}/api/cluster/directory`, { headers: { authorization: basic('helm-client', clientSecret) } });
+      const res = await fetch(`${configured.url}/api/cluster/directory`, {
+        headers: { authorization: basic('helm-client', clientSecret) },
+      });
       expect(res.status).toBe(200);
-      expect((await configured.nodes.show('helm')).node).toMatchObject({ url: 'http://127.0.0.1:9200', redirectUris: ['http://127.0.0.1:9200/auth/callback'] });
+      expect((await configured.nodes.show('helm')).node).toMatchObject({
+        url: 'http://127.0.0.1:9200',
+        redirectUris: ['http://127.0.0.1:9200/auth/callback'],
+      });
     } finally {
       await configured.stop();
     }

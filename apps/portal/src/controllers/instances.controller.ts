@@ -12,6 +12,13 @@ export class InstancesController {
   @Get()
   async list(@CurrentSession() session: PortalSessionEntity) {
     const openable = await this.access.openable(session.accountId);
-    return { instances: openable.map(({ node, role }) => ({ name: node.name, url: node.url, role, launchUrl: `${node.url}/auth/login` })) };
+    return {
+      instances: openable.map(({ node, role }) => ({
+        name: node.name,
+        url: node.url,
+        role,
+        launchUrl: `${node.url}/auth/login`,
+      })),
+    };
   }
 }

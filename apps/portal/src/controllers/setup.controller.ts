@@ -20,7 +20,12 @@ export class SetupController {
 
   @Post(':token')
   @HttpCode(200)
-  async complete(@Param() params: SetupTokenParams, @Body() body: SetupDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async complete(
+    @Param() params: SetupTokenParams,
+    @Body() body: SetupDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const issued = await this.setup.complete(params.token, body, meta(req));
     setSessionCookie(res, this.sessions, issued);
     return { next: 'enrol_totp', csrfToken: issued.session.csrfToken };

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** How an account signs in at the portal; `none` accounts exist for grants and sharing only. */
 export const AUTH_PROVIDERS = ['local', 'oidc', 'ldap', 'none'] as const;
@@ -48,7 +56,12 @@ export class AccountEntity {
   @Column({ type: 'text', name: 'totp_secret', nullable: true })
   totpSecret!: string | null;
 
-  @Column({ type: 'bigint', name: 'totp_last_step', nullable: true, transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  @Column({
+    type: 'bigint',
+    name: 'totp_last_step',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
   totpLastStep!: number | null;
 
   /** SHA-256 digests of the unused recovery codes. */

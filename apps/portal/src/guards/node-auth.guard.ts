@@ -9,7 +9,9 @@ export interface NodeRequest extends Request {
 }
 
 /** The node whose credentials authenticated the request. */
-export const CurrentNode = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<NodeRequest>().node);
+export const CurrentNode = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<NodeRequest>().node,
+);
 
 function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(header ?? '');
@@ -18,7 +20,10 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
   try {
-    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
   } catch {
     return undefined;
   }

@@ -25,9 +25,13 @@ export class OriginGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     if (SAFE_METHODS.has(req.method)) return true;
-    if (this.reflector.getAllAndOverride<boolean>(MACHINE, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(MACHINE, [context.getHandler(), context.getClass()]))
+      return true;
     const origin = req.headers.origin;
-    const sameOrigin = origin === undefined ? req.headers['sec-fetch-site'] === 'same-origin' : origin === this.settings.publicUrl;
+    const sameOrigin =
+      origin === undefined
+        ? req.headers['sec-fetch-site'] === 'same-origin'
+        : origin === this.settings.publicUrl;
     if (!sameOrigin) throw new PortalError('ERR_CSRF', 'cross-origin request refused', 403);
     return true;
   }

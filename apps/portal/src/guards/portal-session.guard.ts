@@ -1,4 +1,10 @@
-import { createParamDecorator, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { safeEqual } from '@atrium/auth';
 import type { Request } from 'express';
@@ -17,7 +23,9 @@ export interface SessionRequest extends Request {
 }
 
 /** The portal session the guard found. */
-export const CurrentSession = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<SessionRequest>().portalSession);
+export const CurrentSession = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<SessionRequest>().portalSession,
+);
 
 /**
  * Requires a portal session in an allowed stage, and for state-changing requests the session's
@@ -32,12 +40,19 @@ export class PortalSessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<SessionRequest>();
-    const stages = this.reflector.getAllAndOverride<SessionStage[]>(STAGES, [context.getHandler(), context.getClass()]) ?? ['full'];
+    const stages = this.reflector.getAllAndOverride<SessionStage[]>(STAGES, [
+      context.getHandler(),
+      context.getClass(),
+    ]) ?? ['full'];
     const session = await this.sessions.find(req.cookies?.[this.sessions.cookie().name]);
     if (!session) throw new PortalError('ERR_SESSION_REQUIRED', 'sign in first', 401);
-    if (!stages.includes(session.stage)) throw new PortalError('ERR_SESSION_STAGE', 'finish signing in first', 403, { stage: session.stage });
+    if (!stages.includes(session.stage))
+      throw new PortalError('ERR_SESSION_STAGE', 'finish signing in first', 403, { stage: session.stage });
     const token = req.headers['x-csrf-token'];
-    if (!SAFE_METHODS.has(req.method) && !(typeof token === 'string' && safeEqual(token, session.csrfToken))) {
+    if (
+      !SAFE_METHODS.has(req.method) &&
+      !(typeof token === 'string' && safeEqual(token, session.csrfToken))
+    ) {
       throw new PortalError('ERR_CSRF', 'missing or wrong CSRF token', 403);
     }
     req.portalSession = session;

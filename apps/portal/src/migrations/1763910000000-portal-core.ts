@@ -27,7 +27,9 @@ export class PortalCore1763910000000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
-    await q.query(`CREATE UNIQUE INDEX accounts_auth_id ON accounts (auth_provider, auth_id) WHERE auth_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX accounts_auth_id ON accounts (auth_provider, auth_id) WHERE auth_id IS NOT NULL`,
+    );
     await q.query(`CREATE TABLE account_groups (
       id bigserial PRIMARY KEY,
       account_id uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -118,7 +120,9 @@ export class PortalCore1763910000000 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX oidc_payloads_grant ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL`);
     await q.query(`CREATE INDEX oidc_payloads_uid ON oidc_payloads (model, uid) WHERE uid IS NOT NULL`);
-    await q.query(`CREATE INDEX oidc_payloads_account ON oidc_payloads (model, account_id) WHERE account_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX oidc_payloads_account ON oidc_payloads (model, account_id) WHERE account_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX oidc_payloads_expiry ON oidc_payloads (expires_at)`);
     await q.query(`CREATE TABLE signing_keys (
       kid text PRIMARY KEY,
@@ -143,7 +147,9 @@ export class PortalCore1763910000000 implements MigrationInterface {
       last_error text,
       CHECK (sub IS NOT NULL OR sid IS NOT NULL)
     )`);
-    await q.query(`CREATE INDEX logout_outbox_due ON logout_outbox (next_attempt_at) WHERE delivered_at IS NULL`);
+    await q.query(
+      `CREATE INDEX logout_outbox_due ON logout_outbox (next_attempt_at) WHERE delivered_at IS NULL`,
+    );
     await q.query(`CREATE INDEX logout_outbox_node ON logout_outbox (node_id)`);
     await q.query(`CREATE TABLE admin_audit (
       id bigserial PRIMARY KEY,

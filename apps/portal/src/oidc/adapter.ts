@@ -22,7 +22,9 @@ export function clientMetadata(node: NodeEntity): ClientMetadata | undefined {
     client_name: node.name,
     redirect_uris: node.redirectUris,
     post_logout_redirect_uris: node.postLogoutRedirectUris,
-    ...(node.backchannelLogoutUri ? { backchannel_logout_uri: node.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    ...(node.backchannelLogoutUri
+      ? { backchannel_logout_uri: node.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
     id_token_signed_response_alg: node.alg as 'EdDSA' | 'RS256',
     grant_types: ['authorization_code'],
     response_types: ['code'],
@@ -90,14 +92,18 @@ class PostgresModel implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const stored = this.model === 'AuthorizationCode' ? await this.consumeOnRead(id) : await this.deps.payloads.find(this.model, id, this.deps.now());
+    const stored =
+      this.model === 'AuthorizationCode'
+        ? await this.consumeOnRead(id)
+        : await this.deps.payloads.find(this.model, id, this.deps.now());
     if (!stored) return undefined;
     const consumed = stored.consumedAt ? { consumed: Math.floor(stored.consumedAt.getTime() / 1000) } : {};
     return { ...(stored.payload as AdapterPayload), ...consumed };
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return (await this.deps.payloads.findByUid(this.model, uid, this.deps.now()))?.payload as AdapterPayload | undefined;
+    return (await this.deps.payloads.findByUid(this.model, uid, this.deps.now()))?.payload as
+      AdapterPayload | undefined;
   }
 
   // No device flow: user codes never exist.

@@ -24,7 +24,12 @@ afterAll(async () => {
 });
 
 /** Signs `username` in and runs an authorization at `node`; returns where the browser ended up. */
-async function authorizeAs(username: string, node: NodeCreds, rp: client.Configuration, extra: Record<string, string> = {}) {
+async function authorizeAs(
+  username: string,
+  node: NodeCreds,
+  rp: client.Configuration,
+  extra: Record<string, string> = {},
+) {
   const jar = await signedIn(portal, username);
   return { jar, flow: await authorize(portal.url, jar, rp, callback(node), extra) };
 }
@@ -36,7 +41,10 @@ async function claimsOf(username: string, node: NodeCreds, rp: client.Configurat
 
 describe('discovery', () => {
   it('states exactly what CONTRACTS §1 lists', async () => {
-    const d = (await (await fetch(`${portal.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const d = (await (await fetch(`${portal.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(d.issuer).toBe(portal.url);
     expect(d).toMatchObject({
       response_types_supported: ['code'],
@@ -50,15 +58,43 @@ describe('discovery', () => {
       backchannel_logout_session_supported: true,
       authorization_response_iss_parameter_supported: true,
     });
-    for (const endpoint of ['end_session_endpoint', 'userinfo_endpoint', 'jwks_uri']) expect(String(d[endpoint]).startsWith(`${portal.url}/`)).toBe(true);
-    expect(d.claims_supported).toEqual(expect.arrayContaining(['sub', 'aud', 'auth_time', 'nonce', 'sid', 'amr', 'atrium_role', 'atrium_groups', 'atrium_webdav']));
+    for (const endpoint of ['end_session_endpoint', 'userinfo_endpoint', 'jwks_uri'])
+      expect(String(d[endpoint]).startsWith(`${portal.url}/`)).toBe(true);
+    expect(d.claims_supported).toEqual(
+      expect.arrayContaining([
+        'sub',
+        'aud',
+        'auth_time',
+        'nonce',
+        'sid',
+        'amr',
+        'atrium_role',
+        'atrium_groups',
+        'atrium_webdav',
+      ]),
+    );
   });
 });
 
 describe('claims and access resolution', () => {
   beforeAll(async () => {
-    await portal.addUser('ann', { name: 'Ann Example', email: 'ann@example.org', groups: ['family', 'friends'], role: 'viewer', webdav: true });
-    await portal.grants.grant({ username: 'ann', node: 'family', role: 'contributor', basePath: 'people/{username}', uploadPath: 'uploads/{username}' }, 'cli:test');
+    await portal.addUser('ann', {
+      name: 'Ann Example',
+      email: 'ann@example.org',
+      groups: ['family', 'friends'],
+      role: 'viewer',
+      webdav: true,
+    });
+    await portal.grants.grant(
+      {
+        username: 'ann',
+        node: 'family',
+        role: 'contributor',
+        basePath: 'people/{username}',
+        uploadPath: 'uploads/{username}',
+      },
+      'cli:test',
+    );
   });
 
   it('issues exactly the ID token claims of §1, in the ID token itself', async () => {
@@ -69,8 +105,24 @@ describe('claims and access resolution', () => {
     const ann = await portal.accounts.require('ann');
     expect(Object.keys(claims).sort()).toEqual(
       [
-        'iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'amr', 'name', 'email', 'email_verified', 'preferred_username',
-        'atrium_role', 'atrium_groups', 'atrium_base_path', 'atrium_upload_path', 'atrium_webdav',
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'sid',
+        'amr',
+        'name',
+        'email',
+        'email_verified',
+        'preferred_username',
+        'atrium_role',
+        'atrium_groups',
+        'atrium_base_path',
+        'atrium_upload_path',
+        'atrium_webdav',
       ].sort(),
     );
     expect(claims).toMatchObject({
@@ -92,7 +144,9 @@ describe('claims and access resolution', () => {
     expect(claims.sid).toMatch(/^[A-Za-z0-9_-]{10,}$/);
     expect(claims.sid).not.toBe(flow.location.searchParams.get('code'));
     expect(claims.exp! - claims.iat!).toBe(600);
-    expect(JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()).alg).toBe('EdDSA');
+    expect(JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()).alg).toBe(
+      'EdDSA',
+    );
     expect(tokens.refresh_token).toBeUndefined();
     expect(tokens.expires_in).toBe(600);
     const userinfo = await client.fetchUserInfo(familyRp, tokens.access_token, ann.id);
@@ -107,10 +161,20 @@ describe('claims and access resolution', () => {
 
   it('gives the highest matching group, with the winning mapping’s paths', async () => {
     await portal.addUser('bob', { groups: ['club', 'photographers'] });
-    await portal.grants.allowGroup({ node: 'studio', group: 'club', role: 'guest', basePath: 'club' }, 'cli:test');
-    await portal.grants.allowGroup({ node: 'studio', group: 'photographers', role: 'manager', basePath: 'shoots/{username}' }, 'cli:test');
+    await portal.grants.allowGroup(
+      { node: 'studio', group: 'club', role: 'guest', basePath: 'club' },
+      'cli:test',
+    );
+    await portal.grants.allowGroup(
+      { node: 'studio', group: 'photographers', role: 'manager', basePath: 'shoots/{username}' },
+      'cli:test',
+    );
     const claims = await claimsOf('bob', studio, studioRp);
-    expect(claims).toMatchObject({ atrium_role: 'manager', atrium_base_path: 'shoots/bob', atrium_groups: ['club', 'photographers'] });
+    expect(claims).toMatchObject({
+      atrium_role: 'manager',
+      atrium_base_path: 'shoots/bob',
+      atrium_groups: ['club', 'photographers'],
+    });
   });
 
   it('answers access_denied and no code to an account without access', async () => {
@@ -139,7 +203,9 @@ describe('claims and access resolution', () => {
     expect(res.headers.get('location')).toMatch(/^\/signin\/enrol\?interaction=/);
     await portal.accounts.modify('root', { clusterAdmin: false }, 'cli:test');
     await portal.accounts.modify('root', { clusterAdmin: true }, 'cli:test');
-    const decision = await portal.app.get((await import('../services/access.service.js')).AccessService).explain('root', 'family');
+    const decision = await portal.app
+      .get((await import('../services/access.service.js')).AccessService)
+      .explain('root', 'family');
     expect(decision.decision).toEqual({ allowed: false, reason: 'no_grant_or_group' });
   });
 
@@ -185,8 +251,12 @@ describe('isolation between instances', () => {
     const tokens = await redeem(familyRp, flow);
     const jwks = (await (await fetch(`${portal.url}/oidc/jwks`)).json()) as { keys: never[] };
     const options = { issuer: portal.url, algorithms: ['EdDSA'] };
-    await expect(verifyJwt(tokens.id_token!, jwks, { ...options, audience: family.clientId })).resolves.toBeTruthy();
-    await expect(verifyJwt(tokens.id_token!, jwks, { ...options, audience: studio.clientId })).rejects.toMatchObject({ code: 'ERR_TOKEN_AUDIENCE' });
+    await expect(
+      verifyJwt(tokens.id_token!, jwks, { ...options, audience: family.clientId }),
+    ).resolves.toBeTruthy();
+    await expect(
+      verifyJwt(tokens.id_token!, jwks, { ...options, audience: studio.clientId }),
+    ).rejects.toMatchObject({ code: 'ERR_TOKEN_AUDIENCE' });
   });
 });
 
@@ -198,7 +268,13 @@ describe('hostile authorization requests', () => {
 
   it('shows an error page, never a redirect, for an unregistered redirect URI or an unknown client', async () => {
     const jar = await signedIn(portal, 'gus');
-    const base = { response_type: 'code', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's' };
+    const base = {
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+      state: 's',
+    };
     const cases = [
       { client_id: family.clientId, redirect_uri: 'https://evil.example/cb' },
       { client_id: family.clientId, redirect_uri: `${family.url}/auth/callback/../evil` },
@@ -207,7 +283,9 @@ describe('hostile authorization requests', () => {
       { client_id: 'no-such-client', redirect_uri: callback(family) },
     ];
     for (const params of cases) {
-      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams({ ...base, ...params })}`, { redirect: 'manual' });
+      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams({ ...base, ...params })}`, {
+        redirect: 'manual',
+      });
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
       expect(await res.text()).toMatch(/cannot be completed/);
@@ -217,10 +295,23 @@ describe('hostile authorization requests', () => {
   it('refuses a missing or plain PKCE challenge with an error redirect and no code', async () => {
     const jar = await signedIn(portal, 'gus');
     const verifier = client.randomPKCECodeVerifier();
-    const cases: Record<string, string>[] = [{}, { code_challenge: verifier, code_challenge_method: 'plain' }, { code_challenge: verifier }];
+    const cases: Record<string, string>[] = [
+      {},
+      { code_challenge: verifier, code_challenge_method: 'plain' },
+      { code_challenge: verifier },
+    ];
     for (const pkce of cases) {
-      const params = { client_id: family.clientId, redirect_uri: callback(family), response_type: 'code', scope: 'openid', state: 'st', ...pkce };
-      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
+      const params = {
+        client_id: family.clientId,
+        redirect_uri: callback(family),
+        response_type: 'code',
+        scope: 'openid',
+        state: 'st',
+        ...pkce,
+      };
+      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams(params)}`, {
+        redirect: 'manual',
+      });
       const location = new URL(res.headers.get('location')!);
       expect(location.href.startsWith(callback(family))).toBe(true);
       expect(location.searchParams.get('code')).toBeNull();
@@ -233,8 +324,18 @@ describe('hostile authorization requests', () => {
     const jar = await signedIn(portal, 'gus');
     const challenge = await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier());
     for (const response_mode of ['form_post', 'fragment', 'web_message']) {
-      const params = { client_id: family.clientId, redirect_uri: callback(family), response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256', response_mode };
-      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams(params)}`, { redirect: 'manual' });
+      const params = {
+        client_id: family.clientId,
+        redirect_uri: callback(family),
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        response_mode,
+      };
+      const res = await jar.fetch(`${portal.url}/oidc/auth?${new URLSearchParams(params)}`, {
+        redirect: 'manual',
+      });
       const location = res.headers.get('location');
       const answer = location ?? (await res.text());
       expect(answer).not.toMatch(/[?#&"]code[=&"]/);
@@ -245,9 +346,16 @@ describe('hostile authorization requests', () => {
   it('refuses a wrong or missing verifier at the token endpoint', async () => {
     for (const code_verifier of [client.randomPKCECodeVerifier(), undefined]) {
       const { flow } = await authorizeAs('gus', family, familyRp);
-      const params: Record<string, string> = { grant_type: 'authorization_code', code: flow.location.searchParams.get('code')!, redirect_uri: callback(family) };
+      const params: Record<string, string> = {
+        grant_type: 'authorization_code',
+        code: flow.location.searchParams.get('code')!,
+        redirect_uri: callback(family),
+      };
       if (code_verifier) params.code_verifier = code_verifier;
-      expect(await tokenRequest(portal.url, family, params)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      expect(await tokenRequest(portal.url, family, params)).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_grant' },
+      });
     }
   });
 
@@ -270,20 +378,32 @@ describe('hostile authorization requests', () => {
 
   it('lets exactly one of two racing redemptions of a code win', async () => {
     const { flow } = await authorizeAs('gus', family, familyRp);
-    const params = { grant_type: 'authorization_code', code: flow.location.searchParams.get('code')!, redirect_uri: callback(family), code_verifier: flow.verifier };
-    const answers = await Promise.all([tokenRequest(portal.url, family, params), tokenRequest(portal.url, family, params)]);
+    const params = {
+      grant_type: 'authorization_code',
+      code: flow.location.searchParams.get('code')!,
+      redirect_uri: callback(family),
+      code_verifier: flow.verifier,
+    };
+    const answers = await Promise.all([
+      tokenRequest(portal.url, family, params),
+      tokenRequest(portal.url, family, params),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
     expect(answers.find((a) => a.status === 400)!.body.error).toBe('invalid_grant');
   });
 
   it('refuses a client with a wrong secret', async () => {
     const { flow } = await authorizeAs('gus', family, familyRp);
-    const answer = await tokenRequest(portal.url, { ...family, clientSecret: `${family.clientSecret}x` }, {
-      grant_type: 'authorization_code',
-      code: flow.location.searchParams.get('code')!,
-      redirect_uri: callback(family),
-      code_verifier: flow.verifier,
-    });
+    const answer = await tokenRequest(
+      portal.url,
+      { ...family, clientSecret: `${family.clientSecret}x` },
+      {
+        grant_type: 'authorization_code',
+        code: flow.location.searchParams.get('code')!,
+        redirect_uri: callback(family),
+        code_verifier: flow.verifier,
+      },
+    );
     expect(answer).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
 });

@@ -62,7 +62,10 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.keys.ensureKeys();
     await this.reload();
-    this.timer = setInterval(() => void this.reload().catch((e) => this.logger.error(e)), this.options.keyPollMs ?? 5_000);
+    this.timer = setInterval(
+      () => void this.reload().catch((e) => this.logger.error(e)),
+      this.options.keyPollMs ?? 5_000,
+    );
     this.timer.unref();
   }
 
@@ -94,7 +97,11 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
       this.settings.publicUrl,
       issuerConfiguration({
         keys,
-        adapter: adapterFactory({ payloads: this.payloads, findNode: (id) => this.nodeFor(id), now: () => this.clock.now() }) as never,
+        adapter: adapterFactory({
+          payloads: this.payloads,
+          findNode: (id) => this.nodeFor(id),
+          now: () => this.clock.now(),
+        }) as never,
         cookieKeys: this.options.cookieKeys,
         sessionTtlSeconds: Math.floor(this.settings.sessionMaxAgeMs / 1000),
         hooks: {
@@ -110,7 +117,8 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
       await next();
       const ctx = koa as KoaContextWithOIDC;
       if (ctx.oidc?.route === 'discovery' && ctx.body) pinDiscovery(ctx.body as Record<string, unknown>);
-      if (ctx.oidc?.route === 'end_session_confirm' && ctx.status === 303 && ctx.oidc.params?.logout) await this.endPortalSession(ctx);
+      if (ctx.oidc?.route === 'end_session_confirm' && ctx.status === 303 && ctx.oidc.params?.logout)
+        await this.endPortalSession(ctx);
     });
     provider.on('server_error', (_ctx, error) => this.logger.error(error));
     return provider;
@@ -154,7 +162,8 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
 
   private async enqueueLogout(clientId: string, sub: string, sid: string): Promise<void> {
     const node = await this.nodeFor(clientId);
-    if (node) await this.outbox.enqueue([{ nodeId: node.id, sub, sid, reason: 'signed_out' }], this.clock.now());
+    if (node)
+      await this.outbox.enqueue([{ nodeId: node.id, sub, sid, reason: 'signed_out' }], this.clock.now());
   }
 
   async nodeFor(clientId: string | undefined): Promise<NodeEntity | undefined> {
@@ -173,7 +182,8 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
    * decide, so no claims are read there.
    */
   private readonly findAccount: FindAccount = async (ctx, sub) => {
-    if (ctx.oidc.route !== 'token' && ctx.oidc.route !== 'userinfo') return { accountId: sub, claims: async () => ({ sub }) };
+    if (ctx.oidc.route !== 'token' && ctx.oidc.route !== 'userinfo')
+      return { accountId: sub, claims: async () => ({ sub }) };
     const node = await this.nodeFor(ctx.oidc.client?.clientId);
     const resolved = node ? await this.access.forToken(sub, node.id) : undefined;
     const account = resolved?.account;
@@ -234,11 +244,18 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     const cookie = this.sessions.cookie();
     const session = await this.sessions.find(ctx.cookies.get(cookie.name, { signed: false }));
     if (session) await this.sessions.end(session, 'signed_out');
-    ctx.append('Set-Cookie', `${cookie.name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${cookie.options.secure ? '; Secure' : ''}`);
+    ctx.append(
+      'Set-Cookie',
+      `${cookie.name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${cookie.options.secure ? '; Secure' : ''}`,
+    );
   }
 }
 
 /** Paths the issuer answers; everything else is the portal's. */
 export function isIssuerPath(path: string): boolean {
-  return path.startsWith('/oidc/') || path.startsWith('/.well-known/openid-configuration') || path.startsWith('/.well-known/oauth-authorization-server');
+  return (
+    path.startsWith('/oidc/') ||
+    path.startsWith('/.well-known/openid-configuration') ||
+    path.startsWith('/.well-known/oauth-authorization-server')
+  );
 }

@@ -27,10 +27,19 @@ async function idToken(): Promise<string> {
   return (await redeem(rp, flow)).id_token!;
 }
 
-const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).kid as string;
-const jwks = async () => (await (await fetch(`${portal.url}/oidc/jwks`)).json()) as { keys: { kid: string; alg: string; d?: string }[] };
+const kidOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).kid as string;
+const jwks = async () =>
+  (await (await fetch(`${portal.url}/oidc/jwks`)).json()) as {
+    keys: { kid: string; alg: string; d?: string }[];
+  };
 const verify = async (jwt: string, audience = family.clientId) =>
-  verifyJwt(jwt, await jwks(), { issuer: portal.url, audience, algorithms: ['EdDSA', 'RS256'], now: portal.clock.now() });
+  verifyJwt(jwt, await jwks(), {
+    issuer: portal.url,
+    audience,
+    algorithms: ['EdDSA', 'RS256'],
+    now: portal.clock.now(),
+  });
 
 async function later(ms: number): Promise<void> {
   portal.clock.advance(ms);
@@ -45,10 +54,18 @@ describe('signing keys', () => {
   });
 
   it('signs with the RSA key for a relying party registered with --alg RS256', async () => {
-    const generic = await portal.addNode('generic', { redirectUris: ['http://127.0.0.1:9/cb'], alg: 'RS256' });
+    const generic = await portal.addNode('generic', {
+      redirectUris: ['http://127.0.0.1:9/cb'],
+      alg: 'RS256',
+    });
     await portal.grants.grant({ username: 'ann', node: 'generic' }, 'cli:test');
     const genericRp = await portal.relyingParty(generic);
-    const flow = await authorize(portal.url, await signedIn(portal, 'ann'), genericRp, 'http://127.0.0.1:9/cb');
+    const flow = await authorize(
+      portal.url,
+      await signedIn(portal, 'ann'),
+      genericRp,
+      'http://127.0.0.1:9/cb',
+    );
     const token = (await redeem(genericRp, flow)).id_token!;
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('RS256');
     await expect(verify(token, generic.clientId)).resolves.toBeTruthy();
@@ -101,7 +118,8 @@ describe('hostile ID tokens', () => {
       [`${header}.${payload}.${Buffer.from('forged').toString('base64url')}`, 'ERR_TOKEN_SIGNATURE'],
       [`${b64({ ...head, alg: 'HS256' })}.${payload}.${signature}`, 'ERR_TOKEN_ALG'],
     ];
-    for (const [forged, code] of cases) await expect(verify(forged), forged.slice(0, 40)).rejects.toMatchObject({ code });
+    for (const [forged, code] of cases)
+      await expect(verify(forged), forged.slice(0, 40)).rejects.toMatchObject({ code });
     portal.clock.advance(11 * 60_000);
     await expect(verify(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
     portal.clock.advance(-11 * 60_000);
@@ -118,7 +136,10 @@ describe('hostile ID tokens', () => {
       `${b64({ alg: 'EdDSA', kid: 'unknown' })}.${payload}.${signature}`,
     ];
     for (const hint of forged) {
-      const res = await fetch(`${portal.url}/oidc/session/end?${new URLSearchParams({ id_token_hint: hint })}`, { redirect: 'manual' });
+      const res = await fetch(
+        `${portal.url}/oidc/session/end?${new URLSearchParams({ id_token_hint: hint })}`,
+        { redirect: 'manual' },
+      );
       expect(res.status).toBe(400);
       expect(await res.text()).toMatch(/invalid_request/);
     }

@@ -1,6 +1,12 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -32,7 +38,10 @@ ${confirmed ? '<script>document.getElementById("op.logoutForm").submit()</script
 
 export function signedOutPage(ctx: KoaContextWithOIDC): void {
   ctx.type = 'html';
-  ctx.body = page('Signed out', '<h1>Signed out</h1><p>You are signed out of Atrium.</p><p><a href="/signin">Sign in again</a></p>');
+  ctx.body = page(
+    'Signed out',
+    '<h1>Signed out</h1><p>You are signed out of Atrium.</p><p><a href="/signin">Sign in again</a></p>',
+  );
 }
 
 /** Errors the issuer cannot send back to a relying party (bad client, unregistered redirect URI). */

@@ -1,11 +1,24 @@
-import { errors, interactionPolicy, type Configuration, type FindAccount, type KoaContextWithOIDC, type Grant } from 'oidc-provider';
+import {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type FindAccount,
+  type KoaContextWithOIDC,
+  type Grant,
+} from 'oidc-provider';
 import type { SigningJwk } from '@atrium/auth';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 
 /** The scopes instances ask for (CONTRACTS §1); there is no `offline_access`: no refresh tokens. */
 export const SCOPES = ['openid', 'profile', 'email', 'atrium'];
 
-export const ATRIUM_CLAIMS = ['atrium_role', 'atrium_groups', 'atrium_base_path', 'atrium_upload_path', 'atrium_webdav'];
+export const ATRIUM_CLAIMS = [
+  'atrium_role',
+  'atrium_groups',
+  'atrium_base_path',
+  'atrium_upload_path',
+  'atrium_webdav',
+];
 
 /** Every claim of the ID token, as discovery lists them. */
 export const CLAIMS_SUPPORTED = [
@@ -58,8 +71,13 @@ function policy(hooks: IssuerHooks) {
   const prompts = interactionPolicy.base();
   const login = prompts.get('login')!;
   login.checks.add(
-    new interactionPolicy.Check('portal_session', 'the portal session ended or belongs to another account', async (ctx) =>
-      (await hooks.needsPortalSignIn(ctx)) ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    new interactionPolicy.Check(
+      'portal_session',
+      'the portal session ended or belongs to another account',
+      async (ctx) =>
+        (await hooks.needsPortalSignIn(ctx))
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT,
     ),
   );
   return prompts;
@@ -111,14 +129,21 @@ export function issuerConfiguration(options: IssuerConfigOptions): Configuration
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: policy(hooks) },
+    interactions: {
+      url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: policy(hooks),
+    },
     loadExistingGrant: hooks.loadGrant,
     renderError: async (ctx, out) => errorPage(ctx, out),
     features: {
       // The portal's own pages sign people in; the library's development screens stay off.
       devInteractions: { enabled: false },
       backchannelLogout: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource: async (ctx, form) => logoutPage(ctx, form), postLogoutSuccessSource: async (ctx) => signedOutPage(ctx) },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => logoutPage(ctx, form),
+        postLogoutSuccessSource: async (ctx) => signedOutPage(ctx),
+      },
       userinfo: { enabled: true },
       // Not part of the contract, so not offered: fewer ways in.
       dPoP: { enabled: false },

@@ -90,7 +90,10 @@ export class AccessRepository {
     return this.grants(em).findBy({ nodeId });
   }
 
-  async upsertGrant(grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>, em?: EntityManager): Promise<void> {
+  async upsertGrant(
+    grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>,
+    em?: EntityManager,
+  ): Promise<void> {
     await this.grants(em).upsert(grant, ['accountId', 'nodeId']);
   }
 

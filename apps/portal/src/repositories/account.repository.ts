@@ -28,7 +28,9 @@ export class AccountRepository {
   async groupsOf(ids: string[], em?: EntityManager): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>(ids.map((id) => [id, []]));
     if (!ids.length) return map;
-    const rows = await (em ?? this.ds.manager).getRepository(AccountGroupEntity).find({ where: { accountId: In(ids) }, order: { groupName: 'ASC' } });
+    const rows = await (em ?? this.ds.manager)
+      .getRepository(AccountGroupEntity)
+      .find({ where: { accountId: In(ids) }, order: { groupName: 'ASC' } });
     for (const row of rows) {
       const list = map.get(row.accountId)!;
       if (!list.includes(row.groupName)) list.push(row.groupName);
@@ -39,12 +41,17 @@ export class AccountRepository {
   /** Accounts whose username, name or email contains `search`, by username. */
   search(search?: string): Promise<AccountEntity[]> {
     const qb = this.repo().createQueryBuilder('a').orderBy('a.username');
-    if (search) qb.where('(a.username ILIKE :s OR a.name ILIKE :s OR a.email ILIKE :s)', { s: `%${escapeLike(search)}%` });
+    if (search)
+      qb.where('(a.username ILIKE :s OR a.name ILIKE :s OR a.email ILIKE :s)', {
+        s: `%${escapeLike(search)}%`,
+      });
     return qb.getMany();
   }
 
   allIds(em?: EntityManager): Promise<string[]> {
-    return this.repo(em).find({ select: { id: true } }).then((rows) => rows.map((r) => r.id));
+    return this.repo(em)
+      .find({ select: { id: true } })
+      .then((rows) => rows.map((r) => r.id));
   }
 
   async insert(account: Partial<AccountEntity>, em?: EntityManager): Promise<void> {
@@ -64,13 +71,17 @@ export class AccountRepository {
   }
 
   async groups(accountId: string, em?: EntityManager): Promise<string[]> {
-    const rows = await (em ?? this.ds.manager).getRepository(AccountGroupEntity).find({ where: { accountId }, order: { groupName: 'ASC' } });
+    const rows = await (em ?? this.ds.manager)
+      .getRepository(AccountGroupEntity)
+      .find({ where: { accountId }, order: { groupName: 'ASC' } });
     return [...new Set(rows.map((r) => r.groupName))];
   }
 
   /** Accounts that belong to `group` (any source). */
   async membersOf(group: string, em?: EntityManager): Promise<string[]> {
-    const rows = await (em ?? this.ds.manager).getRepository(AccountGroupEntity).find({ where: { groupName: group } });
+    const rows = await (em ?? this.ds.manager)
+      .getRepository(AccountGroupEntity)
+      .find({ where: { groupName: group } });
     return [...new Set(rows.map((r) => r.accountId))];
   }
 
@@ -86,7 +97,10 @@ export class AccountRepository {
   }
 
   async removeGroups(accountId: string, groups: string[], source: string, em?: EntityManager): Promise<void> {
-    for (const groupName of groups) await (em ?? this.ds.manager).getRepository(AccountGroupEntity).delete({ accountId, groupName, source });
+    for (const groupName of groups)
+      await (em ?? this.ds.manager)
+        .getRepository(AccountGroupEntity)
+        .delete({ accountId, groupName, source });
   }
 
   /** Stores the TOTP step just used, only if it is newer than the last one: a code works once. */
@@ -100,7 +114,10 @@ export class AccountRepository {
 
   /** Replaces the recovery codes only if they are still `expected`, so one code is spent once. */
   async replaceRecoveryCodes(accountId: string, expected: string[], next: string[]): Promise<boolean> {
-    const result = await this.ds.query('UPDATE accounts SET recovery_codes = $3 WHERE id = $1 AND recovery_codes = $2', [accountId, expected, next]);
+    const result = await this.ds.query(
+      'UPDATE accounts SET recovery_codes = $3 WHERE id = $1 AND recovery_codes = $2',
+      [accountId, expected, next],
+    );
     return affectedCount(result) === 1;
   }
 }

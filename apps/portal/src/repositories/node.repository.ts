@@ -40,7 +40,12 @@ export class NodeRepository {
     await this.repo(em).delete({ id });
   }
 
-  async insertJoinToken(nodeId: string, tokenDigest: string, expiresAt: Date, em?: EntityManager): Promise<void> {
+  async insertJoinToken(
+    nodeId: string,
+    tokenDigest: string,
+    expiresAt: Date,
+    em?: EntityManager,
+  ): Promise<void> {
     await (em ?? this.ds.manager).getRepository(JoinTokenEntity).insert({ nodeId, tokenDigest, expiresAt });
   }
 
@@ -58,7 +63,10 @@ export class NodeRepository {
 
   pendingJoinTokens(nodeId: string, now: Date): Promise<number> {
     return this.ds
-      .query('SELECT count(*)::int AS n FROM join_tokens WHERE node_id = $1 AND used_at IS NULL AND expires_at > $2', [nodeId, now])
+      .query(
+        'SELECT count(*)::int AS n FROM join_tokens WHERE node_id = $1 AND used_at IS NULL AND expires_at > $2',
+        [nodeId, now],
+      )
       .then((rows: { n: number }[]) => rows[0]!.n);
   }
 }

@@ -27,7 +27,15 @@ export class OidcPayloadRepository {
       `INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, account_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, uid = EXCLUDED.uid,
          account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`,
-      [model, id, JSON.stringify(payload), keys.grantId ?? null, keys.uid ?? null, keys.accountId ?? null, expiresAt],
+      [
+        model,
+        id,
+        JSON.stringify(payload),
+        keys.grantId ?? null,
+        keys.uid ?? null,
+        keys.accountId ?? null,
+        expiresAt,
+      ],
     );
   }
 
@@ -40,7 +48,11 @@ export class OidcPayloadRepository {
     return rows[0] ? { payload: rows[0].payload, consumedAt: rows[0].consumed_at } : undefined;
   }
 
-  async findByUid(model: string, uid: string, now: Date): Promise<{ id: string; payload: Record<string, unknown> } | undefined> {
+  async findByUid(
+    model: string,
+    uid: string,
+    now: Date,
+  ): Promise<{ id: string; payload: Record<string, unknown> } | undefined> {
     const rows = await this.prepared.rows<{ id: string; payload: Record<string, unknown> }>(
       'oidc_find_uid',
       'SELECT id, payload FROM oidc_payloads WHERE model = $1 AND uid = $2 AND (expires_at IS NULL OR expires_at > $3)',
@@ -68,11 +80,20 @@ export class OidcPayloadRepository {
 
   /** Marks a code consumed; false when another request consumed it first. */
   async consume(model: string, id: string, now: Date): Promise<boolean> {
-    return (await this.prepared.count('oidc_consume', 'UPDATE oidc_payloads SET consumed_at = $3 WHERE model = $1 AND id = $2 AND consumed_at IS NULL', [model, id, now])) === 1;
+    return (
+      (await this.prepared.count(
+        'oidc_consume',
+        'UPDATE oidc_payloads SET consumed_at = $3 WHERE model = $1 AND id = $2 AND consumed_at IS NULL',
+        [model, id, now],
+      )) === 1
+    );
   }
 
   async destroy(model: string, id: string, em?: EntityManager): Promise<void> {
-    await (em ?? this.ds.manager).query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [model, id]);
+    await (em ?? this.ds.manager).query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [
+      model,
+      id,
+    ]);
   }
 
   async revokeByGrantId(grantId: string, em?: EntityManager): Promise<void> {
@@ -98,7 +119,10 @@ export class OidcPayloadRepository {
   }
 
   /** The issuer's sessions of an account (all of them, or those with the given uids). */
-  async sessionsOf(filter: { accountId?: string; uids?: string[] }, em?: EntityManager): Promise<{ id: string; payload: Record<string, unknown> }[]> {
+  async sessionsOf(
+    filter: { accountId?: string; uids?: string[] },
+    em?: EntityManager,
+  ): Promise<{ id: string; payload: Record<string, unknown> }[]> {
     return (em ?? this.ds.manager).query(
       `SELECT id, payload FROM oidc_payloads WHERE model = 'Session'
        AND ($1::text IS NULL OR account_id = $1) AND ($2::text[] IS NULL OR uid = ANY($2))`,

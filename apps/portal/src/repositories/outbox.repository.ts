@@ -19,7 +19,15 @@ export class OutboxRepository {
     if (!items.length) return;
     await (em ?? this.ds.manager)
       .getRepository(LogoutOutboxEntity)
-      .insert(items.map((i) => ({ nodeId: i.nodeId, sub: i.sub ?? null, sid: i.sid ?? null, reason: i.reason, nextAttemptAt: now })));
+      .insert(
+        items.map((i) => ({
+          nodeId: i.nodeId,
+          sub: i.sub ?? null,
+          sid: i.sid ?? null,
+          reason: i.reason,
+          nextAttemptAt: now,
+        })),
+      );
   }
 
   /**
@@ -34,16 +42,31 @@ export class OutboxRepository {
       [now, leaseUntil, limit],
     );
     return returnedRows<Record<string, never>>(result).map((r) =>
-      Object.assign(new LogoutOutboxEntity(), { id: r.id, nodeId: r.node_id, sub: r.sub, sid: r.sid, reason: r.reason, attempts: r.attempts, createdAt: r.created_at }),
+      Object.assign(new LogoutOutboxEntity(), {
+        id: r.id,
+        nodeId: r.node_id,
+        sub: r.sub,
+        sid: r.sid,
+        reason: r.reason,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+      }),
     );
   }
 
   async markDelivered(id: string, now: Date): Promise<void> {
-    await this.ds.query('UPDATE logout_outbox SET delivered_at = $2, last_error = NULL WHERE id = $1', [id, now]);
+    await this.ds.query('UPDATE logout_outbox SET delivered_at = $2, last_error = NULL WHERE id = $1', [
+      id,
+      now,
+    ]);
   }
 
   async markFailed(id: string, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.ds.query('UPDATE logout_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1', [id, nextAttemptAt, error.slice(0, 500)]);
+    await this.ds.query('UPDATE logout_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1', [
+      id,
+      nextAttemptAt,
+      error.slice(0, 500),
+    ]);
   }
 
   list(): Promise<LogoutOutboxEntity[]> {

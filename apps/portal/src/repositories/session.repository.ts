@@ -25,7 +25,9 @@ export class SessionRepository {
   }
 
   /** The session with whether its account still exists and is enabled, in one query. */
-  async findWithAccount(id: string): Promise<{ session: PortalSessionEntity; accountActive: boolean } | undefined> {
+  async findWithAccount(
+    id: string,
+  ): Promise<{ session: PortalSessionEntity; accountActive: boolean } | undefined> {
     const [row] = await this.prepared.rows<Record<string, never>>(
       'session_with_account',
       `SELECT s.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active FROM portal_sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`,
@@ -78,6 +80,10 @@ export class SessionRepository {
 
   async deleteExpired(now: Date): Promise<void> {
     await this.ds.query('DELETE FROM portal_sessions WHERE expires_at < $1', [now]);
+    await this.ds.query(
+      `DELETE FROM op_session_links l WHERE NOT EXISTS (SELECT 1 FROM oidc_payloads p WHERE p.model = 'Session' AND p.uid = l.op_session_uid)
+       OR NOT EXISTS (SELECT 1 FROM portal_sessions s WHERE s.id = l.portal_session_id)`,
+    );
   }
 
   list(search?: string): Promise<SessionListRow[]> {
@@ -93,20 +99,21 @@ export class SessionRepository {
          FROM portal_sessions s JOIN accounts a ON a.id = s.account_id ${where} ORDER BY s.created_at DESC`,
         params,
       )
-      .then((rows: Record<string, unknown>[]) =>
-        rows.map((r) => ({
-          ref: r.ref,
-          accountId: r.account_id,
-          stage: r.stage,
-          amr: r.amr,
-          authTime: r.auth_time,
-          createdAt: r.created_at,
-          lastSeenAt: r.last_seen_at,
-          expiresAt: r.expires_at,
-          ip: r.ip,
-          userAgent: r.user_agent,
-          username: r.username,
-        })) as SessionListRow[],
+      .then(
+        (rows: Record<string, unknown>[]) =>
+          rows.map((r) => ({
+            ref: r.ref,
+            accountId: r.account_id,
+            stage: r.stage,
+            amr: r.amr,
+            authTime: r.auth_time,
+            createdAt: r.created_at,
+            lastSeenAt: r.last_seen_at,
+            expiresAt: r.expires_at,
+            ip: r.ip,
+            userAgent: r.user_agent,
+            username: r.username,
+          })) as SessionListRow[],
       );
   }
 
@@ -119,12 +126,17 @@ export class SessionRepository {
   }
 
   async relink(fromSessionId: string, toSessionId: string): Promise<void> {
-    await this.ds.query('UPDATE op_session_links SET portal_session_id = $2 WHERE portal_session_id = $1', [fromSessionId, toSessionId]);
+    await this.ds.query('UPDATE op_session_links SET portal_session_id = $2 WHERE portal_session_id = $1', [
+      fromSessionId,
+      toSessionId,
+    ]);
   }
 
   linksOf(portalSessionIds: string[], em?: EntityManager): Promise<OpSessionLinkEntity[]> {
     if (!portalSessionIds.length) return Promise.resolve([]);
-    return (em ?? this.ds.manager).getRepository(OpSessionLinkEntity).findBy({ portalSessionId: In(portalSessionIds) });
+    return (em ?? this.ds.manager)
+      .getRepository(OpSessionLinkEntity)
+      .findBy({ portalSessionId: In(portalSessionIds) });
   }
 
   linksOfAccount(accountId: string, em?: EntityManager): Promise<OpSessionLinkEntity[]> {
@@ -133,6 +145,8 @@ export class SessionRepository {
 
   async unlink(opSessionUids: string[], em?: EntityManager): Promise<void> {
     if (!opSessionUids.length) return;
-    await (em ?? this.ds.manager).getRepository(OpSessionLinkEntity).delete({ opSessionUid: In(opSessionUids) });
+    await (em ?? this.ds.manager)
+      .getRepository(OpSessionLinkEntity)
+      .delete({ opSessionUid: In(opSessionUids) });
   }
 }

@@ -22,13 +22,18 @@ export class SetupRepository {
   }
 
   async get(): Promise<SetupRecord | undefined> {
-    const rows: { value: SetupRecord }[] = await this.ds.query('SELECT value FROM settings WHERE key = $1', [KEY]);
+    const rows: { value: SetupRecord }[] = await this.ds.query('SELECT value FROM settings WHERE key = $1', [
+      KEY,
+    ]);
     return rows[0]?.value;
   }
 
   /** Deletes the record if it still holds `digest`: one redemption wins. */
   async take(digest: string): Promise<SetupRecord | undefined> {
-    const result = await this.ds.query(`DELETE FROM settings WHERE key = $1 AND value->>'digest' = $2 RETURNING value`, [KEY, digest]);
+    const result = await this.ds.query(
+      `DELETE FROM settings WHERE key = $1 AND value->>'digest' = $2 RETURNING value`,
+      [KEY, digest],
+    );
     return returnedRows<{ value: SetupRecord }>(result)[0]?.value;
   }
 }

@@ -7,7 +7,10 @@ export class ThrottleRepository {
   constructor(private readonly ds: DataSource) {}
 
   async blockedUntil(keys: string[], now: Date): Promise<Date | undefined> {
-    const rows: { until: Date | null }[] = await this.ds.query('SELECT max(blocked_until) AS until FROM throttles WHERE key = ANY($1) AND blocked_until > $2', [keys, now]);
+    const rows: { until: Date | null }[] = await this.ds.query(
+      'SELECT max(blocked_until) AS until FROM throttles WHERE key = ANY($1) AND blocked_until > $2',
+      [keys, now],
+    );
     return rows[0]?.until ?? undefined;
   }
 

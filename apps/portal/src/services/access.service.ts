@@ -26,7 +26,13 @@ export interface AccessPair {
   decision: AccessDecision;
 }
 
-export function toFacts(account: Pick<AccountEntity, 'id' | 'username' | 'accountRole' | 'clusterAdmin' | 'disabled' | 'basePath' | 'uploadPath'>, groups: string[]): AccountFacts {
+export function toFacts(
+  account: Pick<
+    AccountEntity,
+    'id' | 'username' | 'accountRole' | 'clusterAdmin' | 'disabled' | 'basePath' | 'uploadPath'
+  >,
+  groups: string[],
+): AccountFacts {
   return {
     id: account.id,
     username: account.username,
@@ -40,11 +46,24 @@ export function toFacts(account: Pick<AccountEntity, 'id' | 'username' | 'accoun
 }
 
 function toPolicyGrant(grant: Pick<AccessGrantEntity, 'accountId' | 'role' | 'basePath' | 'uploadPath'>) {
-  return { userId: grant.accountId, role: grant.role as InstanceRole | null, basePath: grant.basePath, uploadPath: grant.uploadPath };
+  return {
+    userId: grant.accountId,
+    role: grant.role as InstanceRole | null,
+    basePath: grant.basePath,
+    uploadPath: grant.uploadPath,
+  };
 }
 
-function toPolicyMapping(mapping: Pick<GroupMappingEntity, 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>) {
-  return { group: mapping.groupName, kind: mapping.kind, role: mapping.role as InstanceRole, basePath: mapping.basePath, uploadPath: mapping.uploadPath };
+function toPolicyMapping(
+  mapping: Pick<GroupMappingEntity, 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>,
+) {
+  return {
+    group: mapping.groupName,
+    kind: mapping.kind,
+    role: mapping.role as InstanceRole,
+    basePath: mapping.basePath,
+    uploadPath: mapping.uploadPath,
+  };
 }
 
 /**
@@ -71,7 +90,9 @@ export class AccessService {
         const decision: AccessDecision = account
           ? resolveAccess({
               account: toFacts(account, groups.get(accountId) ?? []),
-              grants: grants.filter((g) => g.accountId === accountId && g.nodeId === nodeId).map(toPolicyGrant),
+              grants: grants
+                .filter((g) => g.accountId === accountId && g.nodeId === nodeId)
+                .map(toPolicyGrant),
               mappings: mappings.filter((m) => m.nodeId === nodeId).map(toPolicyMapping),
             })
           : { allowed: false, reason: 'no_grant_or_group' };
@@ -103,7 +124,10 @@ export class AccessService {
    * the Atrium claims (CONTRACTS §1). One query: the issuer runs this at every authorization and
    * again at the token endpoint.
    */
-  async forToken(accountId: string, nodeId: string): Promise<{ account: AccessSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
+  async forToken(
+    accountId: string,
+    nodeId: string,
+  ): Promise<{ account: AccessSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
     const snapshot = await this.access.snapshot(accountId, nodeId);
     const { account } = snapshot;
     if (!account) return { account, decision: { allowed: false, reason: 'no_grant_or_group' } };
@@ -113,19 +137,30 @@ export class AccessService {
       mappings: snapshot.mappings.map(toPolicyMapping),
     });
     if (!decision.allowed) return { account, decision };
-    const webdav = { userEnabled: account.webdav, featureEnabled: !this.settings.disabledFeatures.includes('webdav') };
+    const webdav = {
+      userEnabled: account.webdav,
+      featureEnabled: !this.settings.disabledFeatures.includes('webdav'),
+    };
     return { account, decision, claims: atriumClaims(decision, snapshot.groups, webdav) };
   }
 
   /** The instances the account may open, for the chooser. */
   async openable(accountId: string): Promise<{ node: NodeEntity; role: InstanceRole }[]> {
     const nodes = (await this.nodes.list()).filter((n) => n.role === 'instance' && n.secretDigest);
-    const pairs = await this.decideMany([accountId], nodes.map((n) => n.id));
-    return pairs.flatMap((p) => (p.decision.allowed ? [{ node: nodes.find((n) => n.id === p.nodeId)!, role: p.decision.role }] : []));
+    const pairs = await this.decideMany(
+      [accountId],
+      nodes.map((n) => n.id),
+    );
+    return pairs.flatMap((p) =>
+      p.decision.allowed ? [{ node: nodes.find((n) => n.id === p.nodeId)!, role: p.decision.role }] : [],
+    );
   }
 
   /** `atrium cluster access explain`: the deciding grant or group, step by step. */
-  async explain(username: string, nodeName: string): Promise<AccessExplanation & { node: string; username: string }> {
+  async explain(
+    username: string,
+    nodeName: string,
+  ): Promise<AccessExplanation & { node: string; username: string }> {
     const account = await this.accounts.findByUsername(username);
     if (!account) throw new PortalError('ERR_ACCOUNT_NOT_FOUND', `no such account: ${username}`, 404);
     const node = await this.nodes.findByName(nodeName);

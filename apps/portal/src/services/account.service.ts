@@ -44,7 +44,10 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 function parseProvider(value: string): AuthProvider {
   if (!(AUTH_PROVIDERS as readonly string[]).includes(value)) {
-    throw new PortalError('ERR_USERNAME_INVALID', `unknown sign-in method ${JSON.stringify(value)}; use ${AUTH_PROVIDERS.join(', ')}`);
+    throw new PortalError(
+      'ERR_USERNAME_INVALID',
+      `unknown sign-in method ${JSON.stringify(value)}; use ${AUTH_PROVIDERS.join(', ')}`,
+    );
   }
   return value as AuthProvider;
 }
@@ -67,7 +70,10 @@ function columns(fields: AccountFields): Partial<AccountEntity> {
 
 export async function checkedPasswordHash(password: string): Promise<string> {
   if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_LENGTH) {
-    throw new PortalError('ERR_PASSWORD_INVALID', `a password has at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new PortalError(
+      'ERR_PASSWORD_INVALID',
+      `a password has at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
   }
   try {
     return await hashPassword(password);
@@ -91,17 +97,28 @@ export class AccountService {
     private readonly revocation: RevocationService,
   ) {}
 
-  async create(username: string, fields: AccountFields & { password?: string; groups?: string[] }, actor: string): Promise<AccountEntity> {
+  async create(
+    username: string,
+    fields: AccountFields & { password?: string; groups?: string[] },
+    actor: string,
+  ): Promise<AccountEntity> {
     const name = parseUsername(username);
     const values = columns(fields);
     const groups = (fields.groups ?? []).map((g) => parseGroup(g));
     const passwordHash = fields.password === undefined ? null : await checkedPasswordHash(fields.password);
     const id = randomUUID();
     await this.db.transaction(async (em) => {
-      if (await this.accounts.findByUsername(name, em)) throw new PortalError('ERR_USERNAME_TAKEN', `username already taken: ${name}`, 409);
-      await this.accounts.insert({ id, username: name, accountRole: defaultAccountRole('admin'), ...values, passwordHash }, em);
+      if (await this.accounts.findByUsername(name, em))
+        throw new PortalError('ERR_USERNAME_TAKEN', `username already taken: ${name}`, 409);
+      await this.accounts.insert(
+        { id, username: name, accountRole: defaultAccountRole('admin'), ...values, passwordHash },
+        em,
+      );
       await this.accounts.addGroups(id, groups, 'portal', em);
-      await this.audit.admin({ actor, action: 'users.add', target: name, details: { ...auditable(values), groups } }, em);
+      await this.audit.admin(
+        { actor, action: 'users.add', target: name, details: { ...auditable(values), groups } },
+        em,
+      );
     });
     return (await this.accounts.findById(id))!;
   }
@@ -117,8 +134,17 @@ export class AccountService {
       if (Object.keys(values).length) await this.accounts.update(account.id, values, em);
       await this.accounts.addGroups(account.id, add, 'portal', em);
       await this.accounts.removeGroups(account.id, remove, 'portal', em);
-      if (changes.disabled === true && !account.disabled) await this.revocation.endAccount(account.id, 'account_disabled', em);
-      await this.audit.admin({ actor, action: 'users.mod', target: account.username, details: { ...auditable(values), addGroups: add, removeGroups: remove } }, em);
+      if (changes.disabled === true && !account.disabled)
+        await this.revocation.endAccount(account.id, 'account_disabled', em);
+      await this.audit.admin(
+        {
+          actor,
+          action: 'users.mod',
+          target: account.username,
+          details: { ...auditable(values), addGroups: add, removeGroups: remove },
+        },
+        em,
+      );
     });
     return (await this.accounts.findById(account.id))!;
   }
@@ -128,7 +154,10 @@ export class AccountService {
     await this.db.transaction(async (em) => {
       await this.revocation.endAccount(account.id, 'account_deleted', em);
       await this.accounts.delete(account.id, em);
-      await this.audit.admin({ actor, action: 'users.rm', target: account.username, details: { id: account.id } }, em);
+      await this.audit.admin(
+        { actor, action: 'users.rm', target: account.username, details: { id: account.id } },
+        em,
+      );
     });
   }
 
@@ -138,7 +167,10 @@ export class AccountService {
     const passwordHash = password === null ? null : await checkedPasswordHash(password);
     await this.db.transaction(async (em) => {
       await this.accounts.update(account.id, { passwordHash }, em);
-      await this.audit.admin({ actor, action: password === null ? 'passwd.rm' : 'passwd.set', target: account.username }, em);
+      await this.audit.admin(
+        { actor, action: password === null ? 'passwd.rm' : 'passwd.set', target: account.username },
+        em,
+      );
     });
   }
 
@@ -148,12 +180,18 @@ export class AccountService {
 
   async show(username: string): Promise<AccountView> {
     const account = await this.require(username);
-    const [groups, grants] = await Promise.all([this.accounts.groups(account.id), this.access.listGrants({ accountId: account.id })]);
+    const [groups, grants] = await Promise.all([
+      this.accounts.groups(account.id),
+      this.access.listGrants({ accountId: account.id }),
+    ]);
     return { account, groups, grants };
   }
 
   async require(username: string, em?: EntityManager): Promise<AccountEntity> {
-    const account = await this.accounts.findByUsername(typeof username === 'string' ? username.trim().toLowerCase() : '', em);
+    const account = await this.accounts.findByUsername(
+      typeof username === 'string' ? username.trim().toLowerCase() : '',
+      em,
+    );
     if (!account) throw new PortalError('ERR_ACCOUNT_NOT_FOUND', `no such account: ${username}`, 404);
     return account;
   }

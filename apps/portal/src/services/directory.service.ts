@@ -23,7 +23,10 @@ export class DirectoryService {
   async forNode(node: NodeEntity, query: string, limit: number): Promise<Directory> {
     const q = query.trim().toLowerCase();
     const candidates = (await this.accounts.search(q || undefined)).filter((a) => !a.disabled);
-    const pairs = await this.resolver.decideMany(candidates.map((a) => a.id), [node.id]);
+    const pairs = await this.resolver.decideMany(
+      candidates.map((a) => a.id),
+      [node.id],
+    );
     const allowed = new Set(pairs.filter((p) => p.decision.allowed).map((p) => p.accountId));
     const users = candidates
       .filter((a) => allowed.has(a.id))

@@ -46,8 +46,19 @@ export class GrantService {
     const basePath = parsePathTemplate(input.basePath, 'base path');
     const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
     await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
-      await this.access.upsertGrant({ accountId: account.id, nodeId: node.id, role, basePath, uploadPath }, em);
-      await this.audit.admin({ actor, action: 'access.grant', target: `${account.username}@${node.name}`, details: { role, basePath, uploadPath } }, em);
+      await this.access.upsertGrant(
+        { accountId: account.id, nodeId: node.id, role, basePath, uploadPath },
+        em,
+      );
+      await this.audit.admin(
+        {
+          actor,
+          action: 'access.grant',
+          target: `${account.username}@${node.name}`,
+          details: { role, basePath, uploadPath },
+        },
+        em,
+      );
     });
   }
 
@@ -58,7 +69,10 @@ export class GrantService {
       if (!(await this.access.deleteGrant(account.id, node.id, em))) {
         throw new PortalError('ERR_GRANT_NOT_FOUND', `${account.username} has no grant on ${node.name}`, 404);
       }
-      await this.audit.admin({ actor, action: 'access.revoke', target: `${account.username}@${node.name}` }, em);
+      await this.audit.admin(
+        { actor, action: 'access.revoke', target: `${account.username}@${node.name}` },
+        em,
+      );
     });
   }
 
@@ -76,8 +90,19 @@ export class GrantService {
     const basePath = parsePathTemplate(input.basePath, 'base path');
     const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
     await this.revocation.trackAccess({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
-      await this.access.upsertMapping({ nodeId: node.id, groupName: group, kind, role, basePath, uploadPath }, em);
-      await this.audit.admin({ actor, action: 'access.allow_group', target: `${group}@${node.name}`, details: { role, kind, basePath, uploadPath } }, em);
+      await this.access.upsertMapping(
+        { nodeId: node.id, groupName: group, kind, role, basePath, uploadPath },
+        em,
+      );
+      await this.audit.admin(
+        {
+          actor,
+          action: 'access.allow_group',
+          target: `${group}@${node.name}`,
+          details: { role, kind, basePath, uploadPath },
+        },
+        em,
+      );
     });
   }
 
@@ -87,7 +112,10 @@ export class GrantService {
       if (!(await this.access.deleteMapping(node.id, input.group.trim(), em))) {
         throw new PortalError('ERR_MAPPING_NOT_FOUND', `${node.name} admits no group ${input.group}`, 404);
       }
-      await this.audit.admin({ actor, action: 'access.deny_group', target: `${input.group.trim()}@${node.name}` }, em);
+      await this.audit.admin(
+        { actor, action: 'access.deny_group', target: `${input.group.trim()}@${node.name}` },
+        em,
+      );
     });
   }
 

@@ -21,21 +21,35 @@ export class InteractionService {
 
   async resume(uid: string, req: Request, res: Response): Promise<void> {
     const provider = this.issuer.provider;
-    const details = UID.test(uid) ? await provider.interactionDetails(req, res).catch(() => undefined) : undefined;
+    const details = UID.test(uid)
+      ? await provider.interactionDetails(req, res).catch(() => undefined)
+      : undefined;
     if (!details || details.uid !== uid) {
       res.redirect(303, '/?error=sign_in_expired');
       return;
     }
     if (details.prompt.name !== 'login') {
       // The portal asks nobody for consent: instances are first-party, access is decided by grants.
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'consent is not offered' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'consent is not offered' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     const session = await this.sessions.find(req.cookies?.[this.sessions.cookie().name]);
-    const reauth = details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age');
-    const fresh = session?.stage === 'full' && (!reauth || epochSeconds(session.authTime) >= (details.iat ?? 0));
+    const reauth =
+      details.prompt.reasons.includes('login_prompt') || details.prompt.reasons.includes('max_age');
+    const fresh =
+      session?.stage === 'full' && (!reauth || epochSeconds(session.authTime) >= (details.iat ?? 0));
     if (!session || !fresh) {
-      const page = session?.stage === 'password' ? '/signin/totp' : session?.stage === 'enrol_totp' ? '/signin/enrol' : '/signin';
+      const page =
+        session?.stage === 'password'
+          ? '/signin/totp'
+          : session?.stage === 'enrol_totp'
+            ? '/signin/enrol'
+            : '/signin';
       res.redirect(303, `${page}?interaction=${encodeURIComponent(uid)}${reauth ? '&reauth=1' : ''}`);
       return;
     }

@@ -45,7 +45,9 @@ function canSign(key: SigningKeyEntity, now: Date): boolean {
 
 /** The signing key of `alg`: the most recently activated key that may sign now. */
 function activeOf(keys: SigningKeyEntity[], alg: string, now: Date): SigningKeyEntity | undefined {
-  return keys.filter((k) => k.alg === alg && canSign(k, now)).sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())[0];
+  return keys
+    .filter((k) => k.alg === alg && canSign(k, now))
+    .sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())[0];
 }
 
 function statusOf(key: SigningKeyEntity, all: SigningKeyEntity[], now: Date): KeyStatus {
@@ -109,11 +111,23 @@ export class KeyService {
       const keys = await this.repo.all(em);
       for (const alg of algs) {
         for (const key of keys.filter((k) => k.alg === alg && isPublished(k, now) && !k.retiresAt)) {
-          await this.repo.update(key.kid, { retiresAt: activatesAt, removesAt: new Date(activatesAt.getTime() + RETIRED_KEY_GRACE_MS) }, em);
+          await this.repo.update(
+            key.kid,
+            { retiresAt: activatesAt, removesAt: new Date(activatesAt.getTime() + RETIRED_KEY_GRACE_MS) },
+            em,
+          );
         }
         created.push(await this.createKey(alg, activatesAt, em));
       }
-      await this.audit.admin({ actor, action: 'keys.rotate', target: created.join(','), details: { activatesAt: activatesAt.toISOString() } }, em);
+      await this.audit.admin(
+        {
+          actor,
+          action: 'keys.rotate',
+          target: created.join(','),
+          details: { activatesAt: activatesAt.toISOString() },
+        },
+        em,
+      );
     });
     return (await this.list()).filter((k) => created.includes(k.kid));
   }
@@ -137,7 +151,10 @@ export class KeyService {
           replacement = await this.createKey(key.alg as SigningAlg, now, em);
         }
       }
-      await this.audit.admin({ actor, action: 'keys.revoke', target: kid, details: { alg: key.alg, replacement } }, em);
+      await this.audit.admin(
+        { actor, action: 'keys.revoke', target: kid, details: { alg: key.alg, replacement } },
+        em,
+      );
       return { replacement };
     });
   }
@@ -160,7 +177,9 @@ export class KeyService {
   private open(key: SigningKeyEntity): SigningJwk {
     let jwk = this.opened.get(key.kid);
     if (!jwk) {
-      jwk = JSON.parse(this.settings.secretKey.decrypt(key.privateJwk, `signing-key:${key.kid}`)) as SigningJwk;
+      jwk = JSON.parse(
+        this.settings.secretKey.decrypt(key.privateJwk, `signing-key:${key.kid}`),
+      ) as SigningJwk;
       this.opened.set(key.kid, jwk);
     }
     return jwk;

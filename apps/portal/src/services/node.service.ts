@@ -56,7 +56,8 @@ function parseUrl(value: string, what: string): URL {
     throw invalid(`${what} is not a URL: ${JSON.stringify(value)}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`${what} must use http or https`);
-  if (url.username || url.password || url.hash) throw invalid(`${what} may not carry credentials or a fragment`);
+  if (url.username || url.password || url.hash)
+    throw invalid(`${what} may not carry credentials or a fragment`);
   return url;
 }
 
@@ -69,20 +70,36 @@ export function instanceUris(origin: string) {
   };
 }
 
-function registration(input: NodeInput): Pick<NodeEntity, 'name' | 'role' | 'url' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'alg'> {
-  if (!NODE_NAME.test(input.name)) throw invalid('a node name is lowercase letters, digits and dashes, starting with a letter');
+function registration(
+  input: NodeInput,
+): Pick<
+  NodeEntity,
+  'name' | 'role' | 'url' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'alg'
+> {
+  if (!NODE_NAME.test(input.name))
+    throw invalid('a node name is lowercase letters, digits and dashes, starting with a letter');
   const role = (input.role ?? 'instance') as NodeRole;
-  if (!(NODE_ROLES as readonly string[]).includes(role)) throw invalid(`role must be one of ${NODE_ROLES.join(', ')}`);
+  if (!(NODE_ROLES as readonly string[]).includes(role))
+    throw invalid(`role must be one of ${NODE_ROLES.join(', ')}`);
   const alg = input.alg ?? 'EdDSA';
   if (!isSigningAlg(alg)) throw invalid('alg must be EdDSA or RS256');
   const base = parseUrl(input.url, 'url');
   const explicit = input.redirectUris?.length ? input.redirectUris : undefined;
   if (role === 'service') {
     if (explicit) throw invalid('a service node signs nobody in and takes no redirect URI');
-    return { name: input.name, role, url: base.origin, redirectUris: [], postLogoutRedirectUris: [], backchannelLogoutUri: null, alg };
+    return {
+      name: input.name,
+      role,
+      url: base.origin,
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      alg,
+    };
   }
   if (!explicit) {
-    if (base.pathname !== '/' || base.search) throw invalid('an instance URL is an origin (https://host[:port]) without a path');
+    if (base.pathname !== '/' || base.search)
+      throw invalid('an instance URL is an origin (https://host[:port]) without a path');
     return { name: input.name, role, url: base.origin, ...instanceUris(base.origin), alg };
   }
   return {
@@ -90,8 +107,12 @@ function registration(input: NodeInput): Pick<NodeEntity, 'name' | 'role' | 'url
     role,
     url: base.href.replace(/\/$/, ''),
     redirectUris: explicit.map((u) => parseUrl(u, 'redirect URI').href),
-    postLogoutRedirectUris: (input.postLogoutRedirectUris ?? []).map((u) => parseUrl(u, 'post-logout redirect URI').href),
-    backchannelLogoutUri: input.backchannelLogoutUri ? parseUrl(input.backchannelLogoutUri, 'back-channel logout URI').href : null,
+    postLogoutRedirectUris: (input.postLogoutRedirectUris ?? []).map(
+      (u) => parseUrl(u, 'post-logout redirect URI').href,
+    ),
+    backchannelLogoutUri: input.backchannelLogoutUri
+      ? parseUrl(input.backchannelLogoutUri, 'back-channel logout URI').href
+      : null,
     alg,
   };
 }
@@ -114,17 +135,29 @@ export class NodeService {
   ) {}
 
   /** Records a node and returns its one-time join token (shown once, stored as a digest). */
-  async add(input: NodeInput, actor: string): Promise<{ node: NodeEntity; joinToken: string; expiresAt: Date }> {
+  async add(
+    input: NodeInput,
+    actor: string,
+  ): Promise<{ node: NodeEntity; joinToken: string; expiresAt: Date }> {
     const values = registration(input);
     const ttl = input.joinTokenTtlMs ?? JOIN_TOKEN_TTL_MS;
     const joinToken = generateSecretToken();
     const expiresAt = new Date(this.clock.now().getTime() + ttl);
     const id = randomUUID();
     await this.db.transaction(async (em) => {
-      if (await this.nodes.findByName(values.name, em)) throw new PortalError('ERR_NODE_EXISTS', `a node named ${values.name} exists`, 409);
+      if (await this.nodes.findByName(values.name, em))
+        throw new PortalError('ERR_NODE_EXISTS', `a node named ${values.name} exists`, 409);
       await this.nodes.insert({ id, clientId: randomUUID(), ...values }, em);
       await this.nodes.insertJoinToken(id, digestSecret(joinToken), expiresAt, em);
-      await this.audit.admin({ actor, action: 'nodes.add', target: values.name, details: { url: values.url, role: values.role, alg: values.alg } }, em);
+      await this.audit.admin(
+        {
+          actor,
+          action: 'nodes.add',
+          target: values.name,
+          details: { url: values.url, role: values.role, alg: values.alg },
+        },
+        em,
+      );
     });
     return { node: (await this.nodes.findById(id))!, joinToken, expiresAt };
   }
@@ -133,7 +166,10 @@ export class NodeService {
   async join(token: unknown, ip: string | undefined): Promise<NodeCredentials> {
     const key = `join:address:${ip ?? 'unknown'}`;
     await this.throttle.check([key]);
-    const nodeId = typeof token === 'string' && token.length <= 200 ? await this.nodes.redeemJoinToken(digestSecret(token), this.clock.now()) : undefined;
+    const nodeId =
+      typeof token === 'string' && token.length <= 200
+        ? await this.nodes.redeemJoinToken(digestSecret(token), this.clock.now())
+        : undefined;
     const node = nodeId ? await this.nodes.findById(nodeId) : null;
     if (!node) {
       await this.throttle.fail(key, JOIN_POLICY);
@@ -141,8 +177,19 @@ export class NodeService {
     }
     const clientSecret = generateSecretToken();
     await this.db.transaction(async (em) => {
-      await this.nodes.update(node.id, { secretDigest: digestSecret(clientSecret), previousSecretDigest: null, previousSecretExpiresAt: null }, em);
-      await this.audit.admin({ actor: `node:${node.name}`, action: 'nodes.join', target: node.name, details: { ip: ip ?? null } }, em);
+      await this.nodes.update(
+        node.id,
+        {
+          secretDigest: digestSecret(clientSecret),
+          previousSecretDigest: null,
+          previousSecretExpiresAt: null,
+        },
+        em,
+      );
+      await this.audit.admin(
+        { actor: `node:${node.name}`, action: 'nodes.join', target: node.name, details: { ip: ip ?? null } },
+        em,
+      );
     });
     return { clientId: node.clientId, clientSecret, issuer: this.settings.publicUrl };
   }
@@ -161,7 +208,15 @@ export class NodeService {
         },
         em,
       );
-      await this.audit.admin({ actor, action: 'nodes.rotate', target: node.name, details: { graceSeconds: Math.round(graceMs / 1000) } }, em);
+      await this.audit.admin(
+        {
+          actor,
+          action: 'nodes.rotate',
+          target: node.name,
+          details: { graceSeconds: Math.round(graceMs / 1000) },
+        },
+        em,
+      );
     });
     return { clientId: node.clientId, clientSecret, issuer: this.settings.publicUrl };
   }
@@ -170,9 +225,13 @@ export class NodeService {
   async remove(name: string, actor: string): Promise<void> {
     const node = await this.require(name);
     await this.db.transaction(async (em) => {
-      for (const grantId of await this.payloads.grantIdsOfClient(node.clientId, em)) await this.payloads.revokeByGrantId(grantId, em);
+      for (const grantId of await this.payloads.grantIdsOfClient(node.clientId, em))
+        await this.payloads.revokeByGrantId(grantId, em);
       await this.nodes.delete(node.id, em);
-      await this.audit.admin({ actor, action: 'nodes.rm', target: node.name, details: { clientId: node.clientId } }, em);
+      await this.audit.admin(
+        { actor, action: 'nodes.rm', target: node.name, details: { clientId: node.clientId } },
+        em,
+      );
     });
   }
 
@@ -183,10 +242,29 @@ export class NodeService {
       const secretDigest = digestSecret(entry.clientSecret);
       await this.db.transaction(async (em) => {
         const existing = await this.nodes.findByName(entry.name, em);
-        if (existing && existing.clientId === entry.clientId && existing.secretDigest === secretDigest && existing.url === values.url) return;
-        if (existing) await this.nodes.update(existing.id, { ...values, clientId: entry.clientId, secretDigest }, em);
-        else await this.nodes.insert({ id: randomUUID(), ...values, clientId: entry.clientId, secretDigest }, em);
-        await this.audit.admin({ actor: 'env:ATRIUM_NODES', action: existing ? 'nodes.update' : 'nodes.add', target: entry.name, details: { url: values.url } }, em);
+        if (
+          existing &&
+          existing.clientId === entry.clientId &&
+          existing.secretDigest === secretDigest &&
+          existing.url === values.url
+        )
+          return;
+        if (existing)
+          await this.nodes.update(existing.id, { ...values, clientId: entry.clientId, secretDigest }, em);
+        else
+          await this.nodes.insert(
+            { id: randomUUID(), ...values, clientId: entry.clientId, secretDigest },
+            em,
+          );
+        await this.audit.admin(
+          {
+            actor: 'env:ATRIUM_NODES',
+            action: existing ? 'nodes.update' : 'nodes.add',
+            target: entry.name,
+            details: { url: values.url },
+          },
+          em,
+        );
       });
     }
   }
@@ -196,7 +274,10 @@ export class NodeService {
     const node = await this.nodes.findByClientId(clientId);
     if (!node?.secretDigest) return undefined;
     if (secretMatchesDigest(secret, node.secretDigest)) return node;
-    const graceOpen = node.previousSecretDigest && node.previousSecretExpiresAt && node.previousSecretExpiresAt > this.clock.now();
+    const graceOpen =
+      node.previousSecretDigest &&
+      node.previousSecretExpiresAt &&
+      node.previousSecretExpiresAt > this.clock.now();
     return graceOpen && secretMatchesDigest(secret, node.previousSecretDigest!) ? node : undefined;
   }
 

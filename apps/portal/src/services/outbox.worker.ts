@@ -103,7 +103,9 @@ export class OutboxWorker implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       const next = new Date(this.clock.now().getTime() + backoffMs(item.attempts));
       await this.outbox.markFailed(item.id, next, (error as Error).message);
-      this.logger.warn(`logout ${item.id} to node ${item.nodeId} failed (attempt ${item.attempts}): ${(error as Error).message}`);
+      this.logger.warn(
+        `logout ${item.id} to node ${item.nodeId} failed (attempt ${item.attempts}): ${(error as Error).message}`,
+      );
       return false;
     }
   }

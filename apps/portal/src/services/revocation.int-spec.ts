@@ -100,7 +100,9 @@ describe('back-channel logout from the outbox', () => {
     await portal.accounts.remove('eve', 'cli:test');
     await portal.outbox.deliverDue();
     expect((await received(receiver, family)).map((c) => c.sub).sort()).toEqual([dan.id, eve.id].sort());
-    expect((await received(studioReceiver, studio)).map((c) => c.sub).sort()).toEqual([dan.id, eve.id].sort());
+    expect((await received(studioReceiver, studio)).map((c) => c.sub).sort()).toEqual(
+      [dan.id, eve.id].sort(),
+    );
   });
 
   it('ends the instance session a portal session opened when the portal session ends, by sid', async () => {
@@ -108,13 +110,19 @@ describe('back-channel logout from the outbox', () => {
     const jar = await signedIn(portal, 'fred');
     const flow = await authorize(portal.url, jar, familyRp, `${family.url}/auth/callback`);
     const idClaims = (await redeem(familyRp, flow)).claims()!;
-    const csrf = ((await (await jar.fetch(`${portal.url}/api/session`)).json()) as { csrfToken: string }).csrfToken;
-    const out = await jar.fetch(`${portal.url}/api/auth/logout`, { method: 'POST', headers: { origin: portal.url, 'x-csrf-token': csrf } });
+    const csrf = ((await (await jar.fetch(`${portal.url}/api/session`)).json()) as { csrfToken: string })
+      .csrfToken;
+    const out = await jar.fetch(`${portal.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { origin: portal.url, 'x-csrf-token': csrf },
+    });
     expect(out.status).toBe(200);
     expect(await portal.outbox.deliverDue()).toBe(1);
     const [claims] = await received(receiver, family);
     expect(claims).toMatchObject({ sub: idClaims.sub, sid: idClaims.sid });
-    const again = await authorize(portal.url, jar, familyRp, `${family.url}/auth/callback`).catch((e: Error) => e);
+    const again = await authorize(portal.url, jar, familyRp, `${family.url}/auth/callback`).catch(
+      (e: Error) => e,
+    );
     expect(String(again)).toMatch(/stopped at .*\/signin\?interaction=/);
   });
 
@@ -123,7 +131,11 @@ describe('back-channel logout from the outbox', () => {
     const jar = await signedIn(portal, 'gina');
     const flow = await authorize(portal.url, jar, familyRp, `${family.url}/auth/callback`);
     const tokens = await redeem(familyRp, flow);
-    const end = client.buildEndSessionUrl(familyRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${family.url}/`, state: 'bye' });
+    const end = client.buildEndSessionUrl(familyRp, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: `${family.url}/`,
+      state: 'bye',
+    });
     const page = await jar.fetch(end);
     const html = await page.text();
     expect(html).toMatch(/op\.logoutForm/);
@@ -147,7 +159,9 @@ describe('back-channel logout from the outbox', () => {
     const page = await (await jar.fetch(`${portal.url}/oidc/session/end`)).text();
     expect(page).toMatch(/<button type="submit" form="op.logoutForm"/);
     expect(page).not.toMatch(/\.submit\(\)/);
-    const bad = await jar.fetch(`${portal.url}/oidc/session/end?${new URLSearchParams({ client_id: family.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`);
+    const bad = await jar.fetch(
+      `${portal.url}/oidc/session/end?${new URLSearchParams({ client_id: family.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`,
+    );
     expect(bad.status).toBe(400);
   });
 

@@ -76,9 +76,14 @@ export class RevocationService {
   async endAccount(accountId: string, reason: string, em: EntityManager): Promise<void> {
     const opSessions = await this.payloads.sessionsOf({ accountId }, em);
     for (const s of opSessions) await this.payloads.destroy('Session', s.id, em);
-    await this.sessions.unlink((await this.sessions.linksOfAccount(accountId, em)).map((l) => l.opSessionUid), em);
-    for (const session of await this.sessions.forAccount(accountId, em)) await this.sessions.delete(session.id, em);
-    for (const grantId of await this.payloads.grantIdsOf(accountId, undefined, em)) await this.payloads.revokeByGrantId(grantId, em);
+    await this.sessions.unlink(
+      (await this.sessions.linksOfAccount(accountId, em)).map((l) => l.opSessionUid),
+      em,
+    );
+    for (const session of await this.sessions.forAccount(accountId, em))
+      await this.sessions.delete(session.id, em);
+    for (const grantId of await this.payloads.grantIdsOf(accountId, undefined, em))
+      await this.payloads.revokeByGrantId(grantId, em);
     const nodes = (await this.nodes.list(em)).filter((n) => n.backchannelLogoutUri);
     await this.outbox.enqueue(
       nodes.map((n) => ({ nodeId: n.id, sub: accountId, reason })),
@@ -92,14 +97,25 @@ export class RevocationService {
     if (!sessionIds.length) return;
     if (!em) return this.db.transaction((tx) => this.endPortalSessions(sessionIds, reason, tx));
     const links = await this.sessions.linksOf(sessionIds, em);
-    const logouts = await this.endIssuerSessions(links.map((l) => l.opSessionUid), reason, em);
-    await this.sessions.unlink(links.map((l) => l.opSessionUid), em);
+    const logouts = await this.endIssuerSessions(
+      links.map((l) => l.opSessionUid),
+      reason,
+      em,
+    );
+    await this.sessions.unlink(
+      links.map((l) => l.opSessionUid),
+      em,
+    );
     for (const id of sessionIds) await this.sessions.delete(id, em);
     await this.outbox.enqueue(logouts, this.clock.now(), em);
   }
 
   /** Destroys issuer sessions and their grants; returns one `sid` logout per instance they reached. */
-  private async endIssuerSessions(uids: string[], reason: string, em: EntityManager): Promise<LogoutRequest[]> {
+  private async endIssuerSessions(
+    uids: string[],
+    reason: string,
+    em: EntityManager,
+  ): Promise<LogoutRequest[]> {
     if (!uids.length) return [];
     const byClient = new Map((await this.nodes.list(em)).map((n) => [n.clientId, n]));
     const logouts: LogoutRequest[] = [];
@@ -108,7 +124,8 @@ export class RevocationService {
       for (const [clientId, { sid, grantId }] of Object.entries(authorizations)) {
         if (grantId) await this.payloads.revokeByGrantId(grantId, em);
         const node = byClient.get(clientId);
-        if (node?.backchannelLogoutUri && sid) logouts.push({ nodeId: node.id, sub: payload.accountId as string, sid, reason });
+        if (node?.backchannelLogoutUri && sid)
+          logouts.push({ nodeId: node.id, sub: payload.accountId as string, sid, reason });
       }
       await this.payloads.destroy('Session', id, em);
     }
@@ -116,7 +133,8 @@ export class RevocationService {
   }
 
   private async revokeIssued(accountId: string, clientId: string, em: EntityManager): Promise<void> {
-    for (const grantId of await this.payloads.grantIdsOf(accountId, clientId, em)) await this.payloads.revokeByGrantId(grantId, em);
+    for (const grantId of await this.payloads.grantIdsOf(accountId, clientId, em))
+      await this.payloads.revokeByGrantId(grantId, em);
   }
 
   private async instanceNodes(nodeIds: string[] | 'all', em: EntityManager): Promise<NodeEntity[]> {

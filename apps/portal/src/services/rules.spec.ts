@@ -5,7 +5,14 @@ import { backoffMs } from './outbox.worker.js';
 import { narrowing } from './revocation.service.js';
 import { SessionService } from './session.service.js';
 import type { PortalSettings } from './settings.js';
-import { groupKind, parseEmail, parseGroup, parseInstanceRole, parsePathTemplate, parseUsername } from './validation.js';
+import {
+  groupKind,
+  parseEmail,
+  parseGroup,
+  parseInstanceRole,
+  parsePathTemplate,
+  parseUsername,
+} from './validation.js';
 
 const allow = (role: 'admin' | 'user' | 'guest', basePath: string | null = null): AccessDecision => ({
   allowed: true,
@@ -44,7 +51,9 @@ describe('validation', () => {
   it('lower-cases usernames and refuses unsafe ones', () => {
     expect(parseUsername(' Ann.Example@Corp ')).toBe('ann.example@corp');
     for (const bad of ['', '.ann', 'a/b', '..', 'ann smith', 'a'.repeat(64), 'ann\u0000', null, 42]) {
-      expect(() => parseUsername(bad), String(bad)).toThrow(expect.objectContaining({ code: 'ERR_USERNAME_INVALID' }));
+      expect(() => parseUsername(bad), String(bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_USERNAME_INVALID' }),
+      );
     }
   });
 
@@ -59,7 +68,9 @@ describe('validation', () => {
     expect(parsePathTemplate('people/{username}', 'base path')).toBe('people/{username}');
     expect(parsePathTemplate('  ', 'base path')).toBeNull();
     for (const bad of ['/etc', '../up', 'a/../../b', 'C:/x', 'a\\b', 'a\u0000b']) {
-      expect(() => parsePathTemplate(bad, 'base path'), bad).toThrow(expect.objectContaining({ code: 'ERR_PATH_INVALID' }));
+      expect(() => parsePathTemplate(bad, 'base path'), bad).toThrow(
+        expect.objectContaining({ code: 'ERR_PATH_INVALID' }),
+      );
     }
   });
 
@@ -70,30 +81,42 @@ describe('validation', () => {
     expect(groupKind('cn=Staff,ou=Groups,dc=example,dc=org')).toBe('dn');
     expect(groupKind('family')).toBe('name');
     expect(parseGroup('cn=Staff,dc=example', 'dn')).toBe('cn=Staff,dc=example');
-    for (const bad of ['', 'x'.repeat(1025), 'a\nb']) expect(() => parseGroup(bad)).toThrow(expect.objectContaining({ code: 'ERR_GROUP_INVALID' }));
+    for (const bad of ['', 'x'.repeat(1025), 'a\nb'])
+      expect(() => parseGroup(bad)).toThrow(expect.objectContaining({ code: 'ERR_GROUP_INVALID' }));
   });
 });
 
 describe('ATRIUM_NODES', () => {
   it('needs every field and a secret of 256 bits', () => {
     const secret = 'x'.repeat(43);
-    expect(parseConfiguredNodes([{ name: 'family', url: 'https://f.example', clientId: 'c', clientSecret: secret, extra: 1 }])).toEqual([
-      { name: 'family', url: 'https://f.example', clientId: 'c', clientSecret: secret },
-    ]);
-    for (const bad of [{}, [null], [{ name: 'f', url: 'u', clientId: 'c' }], [{ name: 'f', url: 'u', clientId: 'c', clientSecret: 'short' }]]) {
+    expect(
+      parseConfiguredNodes([
+        { name: 'family', url: 'https://f.example', clientId: 'c', clientSecret: secret, extra: 1 },
+      ]),
+    ).toEqual([{ name: 'family', url: 'https://f.example', clientId: 'c', clientSecret: secret }]);
+    for (const bad of [
+      {},
+      [null],
+      [{ name: 'f', url: 'u', clientId: 'c' }],
+      [{ name: 'f', url: 'u', clientId: 'c', clientSecret: 'short' }],
+    ]) {
       expect(() => parseConfiguredNodes(bad)).toThrow();
     }
   });
 });
 
 describe('the session cookie', () => {
-  const cookieFor = (publicUrl: string) => new SessionService({} as never, {} as never, {} as never, { publicUrl } as PortalSettings).cookie();
+  const cookieFor = (publicUrl: string) =>
+    new SessionService({} as never, {} as never, {} as never, { publicUrl } as PortalSettings).cookie();
 
   it('is __Host- and Secure under https, HttpOnly and SameSite=Lax always', () => {
     expect(cookieFor('https://photos.example.org')).toEqual({
       name: '__Host-atrium-portal',
       options: { httpOnly: true, sameSite: 'lax', secure: true, path: '/' },
     });
-    expect(cookieFor('http://127.0.0.1:8080')).toMatchObject({ name: 'atrium-portal', options: { secure: false, httpOnly: true } });
+    expect(cookieFor('http://127.0.0.1:8080')).toMatchObject({
+      name: 'atrium-portal',
+      options: { secure: false, httpOnly: true },
+    });
   });
 });

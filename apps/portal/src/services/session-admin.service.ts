@@ -30,7 +30,10 @@ export class SessionAdminService {
     if (!session) throw new PortalError('ERR_SESSION_NOT_FOUND', `no such session: ${ref}`, 404);
     await this.db.transaction(async (em) => {
       await this.revocation.endPortalSessions([session.id], 'session_ended', em);
-      await this.audit.admin({ actor, action: 'auth.rm', target: ref, details: { accountId: session.accountId } }, em);
+      await this.audit.admin(
+        { actor, action: 'auth.rm', target: ref, details: { accountId: session.accountId } },
+        em,
+      );
     });
   }
 
@@ -39,7 +42,10 @@ export class SessionAdminService {
     const ids = await this.sessions.allIds();
     await this.db.transaction(async (em) => {
       await this.revocation.endPortalSessions(ids, 'session_ended', em);
-      await this.audit.admin({ actor, action: 'auth.reset', target: '*', details: { sessions: ids.length } }, em);
+      await this.audit.admin(
+        { actor, action: 'auth.reset', target: '*', details: { sessions: ids.length } },
+        em,
+      );
     });
     return ids.length;
   }

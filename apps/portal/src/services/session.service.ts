@@ -42,10 +42,18 @@ export class SessionService {
   /** The session cookie: `__Host-` and Secure under https, HttpOnly and SameSite=Lax always. */
   cookie(): CookieSpec {
     const secure = this.settings.publicUrl.startsWith('https:');
-    return { name: secure ? '__Host-atrium-portal' : 'atrium-portal', options: { httpOnly: true, sameSite: 'lax', secure, path: '/' } };
+    return {
+      name: secure ? '__Host-atrium-portal' : 'atrium-portal',
+      options: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
+    };
   }
 
-  async create(accountId: string, stage: SessionStage, amr: string[], meta: SessionMeta): Promise<IssuedSession> {
+  async create(
+    accountId: string,
+    stage: SessionStage,
+    amr: string[],
+    meta: SessionMeta,
+  ): Promise<IssuedSession> {
     const now = this.clock.now();
     const token = generateSecretToken();
     const session: PortalSessionEntity = {
@@ -90,7 +98,12 @@ export class SessionService {
   }
 
   /** Moves a session to its next stage under a new id and cookie (a new session id at each step). */
-  async advance(session: PortalSessionEntity, stage: SessionStage, amr: string[], patch: Partial<PortalSessionEntity> = {}): Promise<IssuedSession> {
+  async advance(
+    session: PortalSessionEntity,
+    stage: SessionStage,
+    amr: string[],
+    patch: Partial<PortalSessionEntity> = {},
+  ): Promise<IssuedSession> {
     const now = this.clock.now();
     const token = generateSecretToken();
     const next: PortalSessionEntity = {

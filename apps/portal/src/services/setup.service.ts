@@ -14,7 +14,8 @@ import { parseEmail, parseUsername } from './validation.js';
 /** A first-admin link is valid for a day (CONTRACTS §7). */
 export const SETUP_TTL_MS = 24 * 3_600_000;
 
-const invalidLink = () => new PortalError('ERR_SETUP_TOKEN_INVALID', 'this setup link is invalid, used or expired', 404);
+const invalidLink = () =>
+  new PortalError('ERR_SETUP_TOKEN_INVALID', 'this setup link is invalid, used or expired', 404);
 
 /**
  * The first cluster admin: `atrium start` asks for a one-time link while no cluster admin exists;
@@ -42,11 +43,20 @@ export class SetupService {
 
   async isValid(token: string): Promise<boolean> {
     const record = await this.setup.get();
-    return !!record && typeof token === 'string' && safeEqual(digestSecret(token), record.digest) && new Date(record.expiresAt) > this.clock.now();
+    return (
+      !!record &&
+      typeof token === 'string' &&
+      safeEqual(digestSecret(token), record.digest) &&
+      new Date(record.expiresAt) > this.clock.now()
+    );
   }
 
   /** Creates the cluster admin and a session that must enrol TOTP next. */
-  async complete(token: string, input: { username: string; password: string; name?: string; email?: string }, meta: SessionMeta): Promise<IssuedSession> {
+  async complete(
+    token: string,
+    input: { username: string; password: string; name?: string; email?: string },
+    meta: SessionMeta,
+  ): Promise<IssuedSession> {
     const username = parseUsername(input.username);
     const email = parseEmail(input.email);
     const passwordHash = await checkedPasswordHash(input.password);
@@ -54,9 +64,29 @@ export class SetupService {
     const id = randomUUID();
     await this.db.transaction(async (em) => {
       if (!(await this.setup.take(digestSecret(token)))) throw invalidLink();
-      if (await this.accounts.findByUsername(username, em)) throw new PortalError('ERR_USERNAME_TAKEN', `username already taken: ${username}`, 409);
-      await this.accounts.insert({ id, username, name: input.name?.trim() ?? '', email, accountRole: 'user', clusterAdmin: true, passwordHash }, em);
-      await this.audit.admin({ actor: 'setup', action: 'users.add', target: username, details: { clusterAdmin: true, via: 'first-admin link' } }, em);
+      if (await this.accounts.findByUsername(username, em))
+        throw new PortalError('ERR_USERNAME_TAKEN', `username already taken: ${username}`, 409);
+      await this.accounts.insert(
+        {
+          id,
+          username,
+          name: input.name?.trim() ?? '',
+          email,
+          accountRole: 'user',
+          clusterAdmin: true,
+          passwordHash,
+        },
+        em,
+      );
+      await this.audit.admin(
+        {
+          actor: 'setup',
+          action: 'users.add',
+          target: username,
+          details: { clusterAdmin: true, via: 'first-admin link' },
+        },
+        em,
+      );
     });
     return this.sessions.create(id, 'enrol_totp', ['pwd'], meta);
   }

@@ -14,14 +14,34 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function call(jar: CookieJar, method: string, path: string, body?: object, headers: Record<string, string> = {}) {
+/** The fields the tests read from the portal's JSON answers. */
+interface Body {
+  next: string;
+  csrfToken: string;
+  secret: string;
+  uri: string;
+  recoveryCodes: string[];
+  error: { code: string; details: { retryAfter: number } };
+}
+
+async function call(
+  jar: CookieJar,
+  method: string,
+  path: string,
+  body?: object,
+  headers: Record<string, string> = {},
+) {
   const res = await jar.fetch(`${portal.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', origin: portal.url, ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie: res.headers.getSetCookie() };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : {}) as Body,
+    setCookie: res.headers.getSetCookie(),
+  };
 }
 
 async function csrf(jar: CookieJar): Promise<string> {
@@ -33,7 +53,13 @@ async function enrol(jar: CookieJar): Promise<{ secret: string; recoveryCodes: s
   const token = await csrf(jar);
   const started = await call(jar, 'POST', '/api/auth/totp/enrol', undefined, { 'x-csrf-token': token });
   expect(started.body.uri).toMatch(/^otpauth:\/\/totp\//);
-  const confirmed = await call(jar, 'POST', '/api/auth/totp/confirm', { code: await generateTotpCode(started.body.secret, portal.clock.now()) }, { 'x-csrf-token': token });
+  const confirmed = await call(
+    jar,
+    'POST',
+    '/api/auth/totp/confirm',
+    { code: await generateTotpCode(started.body.secret, portal.clock.now()) },
+    { 'x-csrf-token': token },
+  );
   expect(confirmed.status).toBe(200);
   return { secret: started.body.secret, recoveryCodes: confirmed.body.recoveryCodes };
 }
@@ -51,11 +77,19 @@ describe('password sign-in', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Path=\//);
-    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: true, stage: 'full', username: 'ann' });
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({
+      signedIn: true,
+      stage: 'full',
+      username: 'ann',
+    });
   });
 
   it('answers a wrong password and an unknown user alike', async () => {
-    for (const [username, password] of [['ann', 'wrong password'], ['nobody', PASSWORD], ['', PASSWORD]]) {
+    for (const [username, password] of [
+      ['ann', 'wrong password'],
+      ['nobody', PASSWORD],
+      ['', PASSWORD],
+    ]) {
       const result = await call(new CookieJar(), 'POST', '/api/auth/password', { username, password });
       expect(result.status).toBe(username ? 401 : 400);
       if (username) expect(result.body.error.code).toBe('ERR_BAD_CREDENTIALS');
@@ -65,30 +99,61 @@ describe('password sign-in', () => {
 
   it('refuses state-changing requests from another origin or without one', async () => {
     for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: '' }]) {
-      const result = await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'ann', password: PASSWORD }, headers);
+      const result = await call(
+        new CookieJar(),
+        'POST',
+        '/api/auth/password',
+        { username: 'ann', password: PASSWORD },
+        headers,
+      );
       expect(result).toMatchObject({ status: 403, body: { error: { code: 'ERR_CSRF' } } });
     }
-    const noOrigin = await fetch(`${portal.url}/api/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ann', password: PASSWORD }) });
+    const noOrigin = await fetch(`${portal.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ann', password: PASSWORD }),
+    });
     expect(noOrigin.status).toBe(403);
   });
 
   it('requires the session CSRF token for signed-in actions', async () => {
     const jar = await signedIn(portal, 'ann');
     expect((await call(jar, 'POST', '/api/auth/logout')).body.error.code).toBe('ERR_CSRF');
-    expect((await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': 'guess' })).body.error.code).toBe('ERR_CSRF');
-    expect((await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': await csrf(jar) })).status).toBe(200);
+    expect(
+      (await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': 'guess' })).body.error.code,
+    ).toBe('ERR_CSRF');
+    expect(
+      (await call(jar, 'POST', '/api/auth/logout', undefined, { 'x-csrf-token': await csrf(jar) })).status,
+    ).toBe(200);
     expect((await call(jar, 'GET', '/api/session')).body).toEqual({ signedIn: false });
   });
 
   it('throttles an account after repeated failures, before checking the password', async () => {
     await portal.addUser('tom');
-    for (let i = 0; i < 5; i++) expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: 'nope nope' })).status).toBe(401);
-    expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: 'nope nope' })).status).toBe(401);
-    const blocked = await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: PASSWORD });
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await call(new CookieJar(), 'POST', '/api/auth/password', {
+            username: 'tom',
+            password: 'nope nope',
+          })
+        ).status,
+      ).toBe(401);
+    expect(
+      (await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: 'nope nope' }))
+        .status,
+    ).toBe(401);
+    const blocked = await call(new CookieJar(), 'POST', '/api/auth/password', {
+      username: 'tom',
+      password: PASSWORD,
+    });
     expect(blocked).toMatchObject({ status: 429, body: { error: { code: 'ERR_THROTTLED' } } });
     expect(blocked.body.error.details.retryAfter).toBeGreaterThan(0);
     portal.clock.advance(5_000);
-    expect((await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: PASSWORD })).status).toBe(200);
+    expect(
+      (await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'tom', password: PASSWORD }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -108,11 +173,23 @@ describe('TOTP', () => {
     expect(first.body.next).toBe('totp');
     const halfCookie = jar.get(portal.url, 'atrium-portal');
     expect((await call(jar, 'GET', '/api/instances')).body.error.code).toBe('ERR_SESSION_STAGE');
-    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: false, stage: 'password' });
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({
+      signedIn: false,
+      stage: 'password',
+    });
     const token = first.body.csrfToken;
-    expect((await call(jar, 'POST', '/api/auth/totp', { code: '000000' }, { 'x-csrf-token': token })).body.error.code).toBe('ERR_TOTP_INVALID');
+    expect(
+      (await call(jar, 'POST', '/api/auth/totp', { code: '000000' }, { 'x-csrf-token': token })).body.error
+        .code,
+    ).toBe('ERR_TOTP_INVALID');
     portal.clock.advance(31_000);
-    const done = await call(jar, 'POST', '/api/auth/totp', { code: await generateTotpCode(secret, portal.clock.now()) }, { 'x-csrf-token': token });
+    const done = await call(
+      jar,
+      'POST',
+      '/api/auth/totp',
+      { code: await generateTotpCode(secret, portal.clock.now()) },
+      { 'x-csrf-token': token },
+    );
     expect(done).toMatchObject({ status: 200, body: { next: 'done' } });
     expect(jar.get(portal.url, 'atrium-portal')).not.toBe(halfCookie);
     expect((await call(jar, 'GET', '/api/instances')).status).toBe(200);
@@ -125,7 +202,9 @@ describe('TOTP', () => {
     for (let i = 0; i < 2; i++) {
       const jar = new CookieJar();
       const step = await call(jar, 'POST', '/api/auth/password', { username: 'tina', password: PASSWORD });
-      results.push((await call(jar, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken })).status);
+      results.push(
+        (await call(jar, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken })).status,
+      );
     }
     expect(results).toEqual([200, 401]);
   });
@@ -135,7 +214,17 @@ describe('TOTP', () => {
     for (let i = 0; i < 2; i++) {
       const jar = new CookieJar();
       const step = await call(jar, 'POST', '/api/auth/password', { username: 'tina', password: PASSWORD });
-      statuses.push((await call(jar, 'POST', '/api/auth/recovery', { code: recoveryCodes[0]!.toUpperCase() }, { 'x-csrf-token': step.body.csrfToken })).status);
+      statuses.push(
+        (
+          await call(
+            jar,
+            'POST',
+            '/api/auth/recovery',
+            { code: recoveryCodes[0]!.toUpperCase() },
+            { 'x-csrf-token': step.body.csrfToken },
+          )
+        ).status,
+      );
     }
     expect(statuses).toEqual([200, 401]);
   });
@@ -143,10 +232,16 @@ describe('TOTP', () => {
   it('makes a cluster admin without TOTP enrol before anything else', async () => {
     await portal.addUser('admin', { clusterAdmin: true });
     const jar = new CookieJar();
-    expect((await call(jar, 'POST', '/api/auth/password', { username: 'admin', password: PASSWORD })).body.next).toBe('enrol_totp');
+    expect(
+      (await call(jar, 'POST', '/api/auth/password', { username: 'admin', password: PASSWORD })).body.next,
+    ).toBe('enrol_totp');
     expect((await call(jar, 'GET', '/api/instances')).status).toBe(403);
     await enrol(jar);
-    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({ signedIn: true, stage: 'full', clusterAdmin: true });
+    expect((await call(jar, 'GET', '/api/session')).body).toMatchObject({
+      signedIn: true,
+      stage: 'full',
+      clusterAdmin: true,
+    });
   });
 });
 

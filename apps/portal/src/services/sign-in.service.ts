@@ -54,23 +54,44 @@ export class SignInService {
   ) {}
 
   async password(input: { username: string; password: string }, meta: SessionMeta): Promise<StepResult> {
-    const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
+    const username =
+      typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
     const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
     await this.throttle.check([keys.account, keys.address]);
     const account = username ? await this.accounts.findByUsername(username) : null;
-    const usable = account && account.authProvider === 'local' && account.canLogin && !account.disabled && account.passwordHash;
-    const ok = usable ? await verifyPassword(input.password, account.passwordHash!) : await verifyDummy(input.password);
+    const usable =
+      account &&
+      account.authProvider === 'local' &&
+      account.canLogin &&
+      !account.disabled &&
+      account.passwordHash;
+    const ok = usable
+      ? await verifyPassword(input.password, account.passwordHash!)
+      : await verifyDummy(input.password);
     if (!ok || !account) {
       await this.throttle.fail(keys.account, ACCOUNT_POLICY);
       await this.throttle.fail(keys.address, ADDRESS_POLICY);
-      await this.audit.login({ username, accountId: account?.id ?? null, ip: meta.ip ?? null, method: 'password', outcome: 'bad_credentials' });
+      await this.audit.login({
+        username,
+        accountId: account?.id ?? null,
+        ip: meta.ip ?? null,
+        method: 'password',
+        outcome: 'bad_credentials',
+      });
       throw badCredentials();
     }
     await this.throttle.succeed(keys.account);
-    if (needsRehash(account.passwordHash!)) await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
+    if (needsRehash(account.passwordHash!))
+      await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
     const stage = firstStage(account);
     const issued = await this.sessions.create(account.id, stage, ['pwd'], meta);
-    await this.audit.login({ username, accountId: account.id, ip: meta.ip ?? null, method: 'password', outcome: stage === 'full' ? 'success' : 'password_ok' });
+    await this.audit.login({
+      username,
+      accountId: account.id,
+      ip: meta.ip ?? null,
+      method: 'password',
+      outcome: stage === 'full' ? 'success' : 'password_ok',
+    });
     return { ...issued, next: NEXT[stage] };
   }
 
@@ -81,16 +102,32 @@ export class SignInService {
     await this.throttle.check([key]);
     try {
       const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
-      const step = await verifyTotp(secret, code, { lastUsedStep: account.totpLastStep, now: this.clock.now() });
-      if (!(await this.accounts.advanceTotpStep(account.id, step))) throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
+      const step = await verifyTotp(secret, code, {
+        lastUsedStep: account.totpLastStep,
+        now: this.clock.now(),
+      });
+      if (!(await this.accounts.advanceTotpStep(account.id, step)))
+        throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
     } catch (error) {
       if (!(error instanceof PortalError) && !isAuthError(error)) throw error;
       await this.throttle.fail(key, ACCOUNT_POLICY);
-      await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'totp', outcome: 'bad_code' });
+      await this.audit.login({
+        username: account.username,
+        accountId: account.id,
+        ip: meta.ip ?? null,
+        method: 'totp',
+        outcome: 'bad_code',
+      });
       throw new PortalError('ERR_TOTP_INVALID', 'wrong or already used code', 401);
     }
     await this.throttle.succeed(key);
-    await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'totp', outcome: 'success' });
+    await this.audit.login({
+      username: account.username,
+      accountId: account.id,
+      ip: meta.ip ?? null,
+      method: 'totp',
+      outcome: 'success',
+    });
     return { ...(await this.sessions.advance(session, 'full', ['pwd', 'otp', 'mfa'])), next: 'done' };
   }
 
@@ -105,36 +142,58 @@ export class SignInService {
     } catch (error) {
       if (!isAuthError(error)) throw error;
     }
-    if (!remaining || !(await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining))) {
+    if (
+      !remaining ||
+      !(await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining))
+    ) {
       await this.throttle.fail(key, ACCOUNT_POLICY);
-      await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'recovery_code', outcome: 'bad_code' });
+      await this.audit.login({
+        username: account.username,
+        accountId: account.id,
+        ip: meta.ip ?? null,
+        method: 'recovery_code',
+        outcome: 'bad_code',
+      });
       throw new PortalError('ERR_RECOVERY_CODE_INVALID', 'unknown or already used recovery code', 401);
     }
     await this.throttle.succeed(key);
-    await this.audit.login({ username: account.username, accountId: account.id, ip: meta.ip ?? null, method: 'recovery_code', outcome: 'success' });
+    await this.audit.login({
+      username: account.username,
+      accountId: account.id,
+      ip: meta.ip ?? null,
+      method: 'recovery_code',
+      outcome: 'success',
+    });
     return { ...(await this.sessions.advance(session, 'full', ['pwd', 'mfa'])), next: 'done' };
   }
 
   /** Starts TOTP enrolment: a new secret kept sealed in the session until a code confirms it. */
   async startEnrolment(session: PortalSessionEntity): Promise<{ secret: string; uri: string }> {
-    if (session.stage === 'password') throw new PortalError('ERR_SESSION_STAGE', 'finish signing in first', 403);
+    if (session.stage === 'password')
+      throw new PortalError('ERR_SESSION_STAGE', 'finish signing in first', 403);
     const account = await this.accounts.findById(session.accountId);
     if (!account) throw new PortalError('ERR_SESSION_REQUIRED', 'sign in first', 401);
     const secret = generateTotpSecret();
-    await this.sessions.update(session, { pendingTotp: this.settings.secretKey.encrypt(secret, totpAad(account.id)) });
+    await this.sessions.update(session, {
+      pendingTotp: this.settings.secretKey.encrypt(secret, totpAad(account.id)),
+    });
     const issuer = new URL(this.settings.publicUrl).host;
     return { secret, uri: totpUri({ secret, issuer: `Atrium (${issuer})`, account: account.username }) };
   }
 
   /** Confirms enrolment with a first code; returns recovery codes, shown once. */
-  async confirmEnrolment(session: PortalSessionEntity, code: string): Promise<StepResult & { recoveryCodes: string[] }> {
+  async confirmEnrolment(
+    session: PortalSessionEntity,
+    code: string,
+  ): Promise<StepResult & { recoveryCodes: string[] }> {
     if (!session.pendingTotp) throw new PortalError('ERR_SESSION_STAGE', 'start TOTP enrolment first', 403);
     const secret = this.settings.secretKey.decrypt(session.pendingTotp, totpAad(session.accountId));
     let step: number;
     try {
       step = await verifyTotp(secret, code, { now: this.clock.now() });
     } catch (error) {
-      if (isAuthError(error)) throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
+      if (isAuthError(error))
+        throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
       throw error;
     }
     const recoveryCodes = generateRecoveryCodes();
@@ -148,7 +207,8 @@ export class SignInService {
   }
 
   private async secondStepAccount(session: PortalSessionEntity): Promise<AccountEntity> {
-    if (session.stage !== 'password') throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
+    if (session.stage !== 'password')
+      throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
     const account = await this.accounts.findById(session.accountId);
     if (!account?.totpSecret) throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
     return account;

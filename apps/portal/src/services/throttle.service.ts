@@ -12,9 +12,24 @@ export interface ThrottlePolicy {
   windowMs: number;
 }
 
-export const ACCOUNT_POLICY: ThrottlePolicy = { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 60 * 60_000 };
-export const ADDRESS_POLICY: ThrottlePolicy = { freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 60 * 60_000 };
-export const JOIN_POLICY: ThrottlePolicy = { freeFailures: 10, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 60 * 60_000 };
+export const ACCOUNT_POLICY: ThrottlePolicy = {
+  freeFailures: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
+};
+export const ADDRESS_POLICY: ThrottlePolicy = {
+  freeFailures: 20,
+  baseDelayMs: 1000,
+  maxDelayMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
+};
+export const JOIN_POLICY: ThrottlePolicy = {
+  freeFailures: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
+};
 
 /**
  * Progressive delays: after the free failures, each further failure doubles the time during which
@@ -32,7 +47,9 @@ export class ThrottleService {
     const until = await this.repo.blockedUntil(keys, this.clock.now());
     if (until) {
       const retryAfter = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 1000));
-      throw new PortalError('ERR_THROTTLED', `too many failed attempts; try again in ${retryAfter} s`, 429, { retryAfter });
+      throw new PortalError('ERR_THROTTLED', `too many failed attempts; try again in ${retryAfter} s`, 429, {
+        retryAfter,
+      });
     }
   }
 

@@ -10,7 +10,10 @@ const GROUP_MAX = 1024;
 export function parseUsername(value: unknown): string {
   const username = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (!USERNAME.test(username)) {
-    throw new PortalError('ERR_USERNAME_INVALID', 'a username is 1–63 characters: letters, digits, ".", "_", "@", "-", starting with a letter or digit');
+    throw new PortalError(
+      'ERR_USERNAME_INVALID',
+      'a username is 1–63 characters: letters, digits, ".", "_", "@", "-", starting with a letter or digit',
+    );
   }
   return username;
 }
@@ -18,7 +21,8 @@ export function parseUsername(value: unknown): string {
 export function parseEmail(value: string | null | undefined): string | null {
   if (value === undefined || value === null || value.trim() === '') return null;
   const email = value.trim();
-  if (email.length > 254 || !EMAIL.test(email)) throw new PortalError('ERR_EMAIL_INVALID', `not an email address: ${JSON.stringify(email)}`);
+  if (email.length > 254 || !EMAIL.test(email))
+    throw new PortalError('ERR_EMAIL_INVALID', `not an email address: ${JSON.stringify(email)}`);
   return email;
 }
 
@@ -50,7 +54,7 @@ export function parsePathTemplate(value: string | null | undefined, name: string
 /** A group name as a mapping stores it; DNs (`kind: 'dn'`) must parse. */
 export function parseGroup(value: unknown, kind: 'name' | 'dn' = 'name'): string {
   const group = typeof value === 'string' ? value.trim() : '';
-  if (!group || group.length > GROUP_MAX || /[\u0000-\u001f]/.test(group)) {
+  if (!group || group.length > GROUP_MAX || /\p{Cc}/u.test(group)) {
     throw new PortalError('ERR_GROUP_INVALID', 'a group name is 1–1024 printable characters');
   }
   if (kind === 'dn') {

@@ -57,7 +57,9 @@ export class PortalHarness {
     this.access = app.get(AccessRepository);
   }
 
-  static async start(options: { env?: Record<string, string>; runtime?: PortalRuntimeOptions; ui?: boolean } = {}): Promise<PortalHarness> {
+  static async start(
+    options: { env?: Record<string, string>; runtime?: PortalRuntimeOptions; ui?: boolean } = {},
+  ): Promise<PortalHarness> {
     const db = await createTestDatabase('portal');
     const port = await freePort();
     const config = loadPortalConfig({
@@ -68,7 +70,11 @@ export class PortalHarness {
       ...options.env,
     });
     await migrate(config);
-    const app = await createPortalApp(config, { logLevels: ['error'], uiDir: options.ui ? UI_DIR : undefined, runtime: { clock: new TestClock(), ...options.runtime } });
+    const app = await createPortalApp(config, {
+      logLevels: ['error'],
+      uiDir: options.ui ? UI_DIR : undefined,
+      runtime: { clock: new TestClock(), ...options.runtime },
+    });
     await app.listen(port, '127.0.0.1');
     return new PortalHarness(app, db, config);
   }
@@ -82,9 +88,16 @@ export class PortalHarness {
     await this.db.drop();
   }
 
-  async addUser(username: string, fields: AccountFields & { groups?: string[]; password?: string | null } = {}) {
+  async addUser(
+    username: string,
+    fields: AccountFields & { groups?: string[]; password?: string | null } = {},
+  ) {
     const { password, ...rest } = fields;
-    return this.accounts.create(username, { ...rest, ...(password === null ? {} : { password: password ?? PASSWORD }) }, 'cli:test');
+    return this.accounts.create(
+      username,
+      { ...rest, ...(password === null ? {} : { password: password ?? PASSWORD }) },
+      'cli:test',
+    );
   }
 
   /** Registers a node and redeems its join token through the API, as an instance would. */
@@ -102,7 +115,11 @@ export class PortalHarness {
   }
 
   /** Signs a browser (cookie jar) in with a password; returns the CSRF token of the session. */
-  async signIn(jar: CookieJar, username: string, password = PASSWORD): Promise<{ status: number; body: Record<string, unknown> }> {
+  async signIn(
+    jar: CookieJar,
+    username: string,
+    password = PASSWORD,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await jar.fetch(`${this.url}/api/auth/password`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: this.url },
@@ -113,15 +130,25 @@ export class PortalHarness {
 
   /** A standard relying party (openid-client) for a node. */
   async relyingParty(node: NodeCreds): Promise<client.Configuration> {
-    return client.discovery(new URL(this.url), node.clientId, undefined, client.ClientSecretBasic(node.clientSecret), {
-      execute: [client.allowInsecureRequests],
-    });
+    return client.discovery(
+      new URL(this.url),
+      node.clientId,
+      undefined,
+      client.ClientSecretBasic(node.clientSecret),
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    );
   }
 }
 
 /** Exchanges the code of a finished authorization at the token endpoint, checking state, nonce and PKCE. */
 export function redeem(rp: client.Configuration, flow: AuthorizeResult) {
-  return client.authorizationCodeGrant(rp, flow.location, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+  return client.authorizationCodeGrant(rp, flow.location, {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+  });
 }
 
 /** A signed-in browser for `username`. */

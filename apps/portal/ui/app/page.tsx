@@ -13,7 +13,10 @@ export default function Home() {
   }, []);
   return (
     <Card title="Atrium">
-      <p>This is the portal of an Atrium cluster: sign in here once, then open the libraries an admin has granted you.</p>
+      <p>
+        This is the portal of an Atrium cluster: sign in here once, then open the libraries an admin has
+        granted you.
+      </p>
       {checked && <a href="/signin">Sign in</a>}
     </Card>
   );

@@ -24,7 +24,8 @@ export default function ChooserPage() {
         else setInstances(found);
       })
       .catch((e) => {
-        if (e instanceof ApiFailure && (e.status === 401 || e.status === 403)) window.location.replace('/signin');
+        if (e instanceof ApiFailure && (e.status === 401 || e.status === 403))
+          window.location.replace('/signin');
       });
   }, []);
 

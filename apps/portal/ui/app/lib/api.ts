@@ -22,9 +22,18 @@ export async function api<T = Record<string, unknown>>(path: string, body?: unkn
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (body !== undefined && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(path, { method: body === undefined ? 'GET' : 'POST', headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new ApiFailure(res.status, (data.error as ApiError) ?? { code: 'ERR_HTTP', message: `HTTP ${res.status}` });
+  if (!res.ok)
+    throw new ApiFailure(
+      res.status,
+      (data.error as ApiError) ?? { code: 'ERR_HTTP', message: `HTTP ${res.status}` },
+    );
   if (typeof data.csrfToken === 'string') csrfToken = data.csrfToken;
   return data as T;
 }
@@ -64,7 +73,8 @@ export function nextPage(next: string, uid: string | undefined): string {
 
 export function describe(error: unknown): string {
   if (error instanceof ApiFailure) {
-    if (error.error.code === 'ERR_THROTTLED') return `Too many attempts. Try again in ${String(error.error.details?.retryAfter ?? 'a few')} seconds.`;
+    if (error.error.code === 'ERR_THROTTLED')
+      return `Too many attempts. Try again in ${String(error.error.details?.retryAfter ?? 'a few')} seconds.`;
     return error.error.message;
   }
   return 'Something went wrong. Please try again.';

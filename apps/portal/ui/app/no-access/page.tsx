@@ -11,7 +11,10 @@ export default function NoAccessPage() {
   }
   return (
     <Card title="No library yet">
-      <p>You are signed in, but no library has been opened to you. Ask an admin of this Atrium cluster to give you access.</p>
+      <p>
+        You are signed in, but no library has been opened to you. Ask an admin of this Atrium cluster to give
+        you access.
+      </p>
       <button type="button" style={button} onClick={signOut}>
         Sign out
       </button>

@@ -17,7 +17,10 @@ function SignInForm() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api<{ next: string }>('/api/auth/password', { username: form.get('username'), password: form.get('password') });
+      const result = await api<{ next: string }>('/api/auth/password', {
+        username: form.get('username'),
+        password: form.get('password'),
+      });
       window.location.assign(nextPage(result.next, uid));
     } catch (e) {
       setError(describe(e));
@@ -32,7 +35,14 @@ function SignInForm() {
         <label htmlFor="username">Username</label>
         <input id="username" name="username" autoComplete="username" required autoFocus style={input} />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required style={input} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          style={input}
+        />
         <ErrorText message={error} />
         <button type="submit" disabled={busy} style={button}>
           Sign in

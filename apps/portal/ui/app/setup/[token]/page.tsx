@@ -25,7 +25,10 @@ export default function SetupPage() {
       return;
     }
     try {
-      await api(`/api/setup/${encodeURIComponent(token)}`, { username: form.get('username'), password: form.get('password') });
+      await api(`/api/setup/${encodeURIComponent(token)}`, {
+        username: form.get('username'),
+        password: form.get('password'),
+      });
       window.location.assign('/signin/enrol');
     } catch (e) {
       setError(describe(e));
@@ -46,9 +49,25 @@ export default function SetupPage() {
         <label htmlFor="username">Username</label>
         <input id="username" name="username" required autoComplete="username" style={input} />
         <label htmlFor="password">Password (at least 8 characters)</label>
-        <input id="password" name="password" type="password" minLength={8} required autoComplete="new-password" style={input} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          minLength={8}
+          required
+          autoComplete="new-password"
+          style={input}
+        />
         <label htmlFor="repeat">Repeat password</label>
-        <input id="repeat" name="repeat" type="password" minLength={8} required autoComplete="new-password" style={input} />
+        <input
+          id="repeat"
+          name="repeat"
+          type="password"
+          minLength={8}
+          required
+          autoComplete="new-password"
+          style={input}
+        />
         <ErrorText message={error} />
         <button type="submit" style={button} disabled={valid !== true}>
           Continue

@@ -25,7 +25,9 @@ function EnrolForm() {
     event.preventDefault();
     setError(undefined);
     try {
-      const result = await api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', { code: new FormData(event.currentTarget).get('code') });
+      const result = await api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', {
+        code: new FormData(event.currentTarget).get('code'),
+      });
       setCodes(result.recoveryCodes);
     } catch (e) {
       setError(describe(e));
@@ -35,8 +37,13 @@ function EnrolForm() {
   if (codes) {
     return (
       <Card title="Keep your recovery codes">
-        <p>Each code signs you in once if you lose your authenticator. Store them somewhere safe: they are not shown again.</p>
-        <pre data-testid="recovery-codes" style={{ background: '#f3f3f3', padding: 12 }}>{codes.join('\n')}</pre>
+        <p>
+          Each code signs you in once if you lose your authenticator. Store them somewhere safe: they are not
+          shown again.
+        </p>
+        <pre data-testid="recovery-codes" style={{ background: '#f3f3f3', padding: 12 }}>
+          {codes.join('\n')}
+        </pre>
         <button type="button" style={button} onClick={() => window.location.assign(afterSignIn(uid))}>
           Continue
         </button>
@@ -45,7 +52,9 @@ function EnrolForm() {
   }
   return (
     <Card title="Set up two-step verification">
-      <p>Add Atrium to your authenticator app with this key (or the link below), then enter the code it shows.</p>
+      <p>
+        Add Atrium to your authenticator app with this key (or the link below), then enter the code it shows.
+      </p>
       {enrolment && (
         <>
           <p>
@@ -60,7 +69,14 @@ function EnrolForm() {
       )}
       <form onSubmit={confirm}>
         <label htmlFor="code">Code</label>
-        <input id="code" name="code" required inputMode="numeric" autoComplete="one-time-code" style={input} />
+        <input
+          id="code"
+          name="code"
+          required
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          style={input}
+        />
         <ErrorText message={error} />
         <button type="submit" style={button} disabled={!enrolment}>
           Confirm

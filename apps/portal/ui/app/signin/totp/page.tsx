@@ -24,7 +24,9 @@ function TotpForm() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api<{ next: string }>(recovery ? '/api/auth/recovery' : '/api/auth/totp', { code });
+      const result = await api<{ next: string }>(recovery ? '/api/auth/recovery' : '/api/auth/totp', {
+        code,
+      });
       window.location.assign(nextPage(result.next, uid));
     } catch (e) {
       setError(describe(e));
