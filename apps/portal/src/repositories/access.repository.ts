@@ -82,14 +82,6 @@ export class AccessRepository {
     return this.mappings(em).findBy({ nodeId: In(nodeIds) });
   }
 
-  grantsOfAccount(accountId: string, em?: EntityManager): Promise<AccessGrantEntity[]> {
-    return this.grants(em).findBy({ accountId });
-  }
-
-  grantsOfNode(nodeId: string, em?: EntityManager): Promise<AccessGrantEntity[]> {
-    return this.grants(em).findBy({ nodeId });
-  }
-
   async upsertGrant(
     grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>,
     em?: EntityManager,
@@ -130,10 +122,6 @@ export class AccessRepository {
 
   mappingsOfNode(nodeId: string, em?: EntityManager): Promise<GroupMappingEntity[]> {
     return this.mappings(em).find({ where: { nodeId }, order: { groupName: 'ASC' } });
-  }
-
-  findMapping(nodeId: string, groupName: string, em?: EntityManager): Promise<GroupMappingEntity | null> {
-    return this.mappings(em).findOneBy({ nodeId, groupName });
   }
 
   async upsertMapping(

@@ -77,14 +77,6 @@ export class AccountRepository {
     return [...new Set(rows.map((r) => r.groupName))];
   }
 
-  /** Accounts that belong to `group` (any source). */
-  async membersOf(group: string, em?: EntityManager): Promise<string[]> {
-    const rows = await (em ?? this.ds.manager)
-      .getRepository(AccountGroupEntity)
-      .find({ where: { groupName: group } });
-    return [...new Set(rows.map((r) => r.accountId))];
-  }
-
   async addGroups(accountId: string, groups: string[], source: string, em?: EntityManager): Promise<void> {
     if (!groups.length) return;
     await (em ?? this.ds.manager)

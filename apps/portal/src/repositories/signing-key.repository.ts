@@ -27,14 +27,6 @@ export class SigningKeyRepository {
     await this.repo(em).update({ kid }, patch);
   }
 
-  /** A cheap fingerprint of the key table, polled to notice a rotation or revoke by another process. */
-  async version(): Promise<string> {
-    const rows: { v: string | null }[] = await this.ds.query(
-      `SELECT string_agg(kid || ':' || coalesce(retires_at::text, '') || ':' || coalesce(removes_at::text, '') || ':' || coalesce(revoked_at::text, ''), ',' ORDER BY kid) AS v FROM signing_keys`,
-    );
-    return rows[0]?.v ?? '';
-  }
-
   /** Serializes key creation across replicas and the CLI for the rest of the transaction. */
   async lock(em: EntityManager): Promise<void> {
     await em.query('SELECT pg_advisory_xact_lock($1)', [KEYS_LOCK]);

@@ -114,11 +114,6 @@ export class AccessService {
     return [await loaders[0](), await loaders[1](), await loaders[2](), await loaders[3]()] as const;
   }
 
-  async decide(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessDecision> {
-    const [pair] = await this.decideMany([accountId], [nodeId], em);
-    return pair!.decision;
-  }
-
   /**
    * One account on one node, with what the ID token says about it: the decision and, when allowed,
    * the Atrium claims (CONTRACTS §1). One query: the issuer runs this at every authorization and
