@@ -5,24 +5,33 @@ import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, dataSourceOptions, databaseCheck, redisCheck } from '@atrium/server';
 import type { InstanceConfig } from './config.js';
 import { AuthController } from './controllers/auth.controller.js';
+import { IndexController } from './controllers/index.controller.js';
 import { SessionController } from './controllers/session.controller.js';
 import { instanceEntities } from './entities/index.js';
 import { SessionGuard } from './guards/session.guard.js';
 import { instanceMigrations } from './migrations/index.js';
+import { AccessRepository } from './repositories/access.repository.js';
+import { IndexRunRepository } from './repositories/index-run.repository.js';
+import { LibraryFilesRepository } from './repositories/library-files.repository.js';
+import { LibraryStatsRepository } from './repositories/library-stats.repository.js';
 import { LoginStateRepository } from './repositories/login-state.repository.js';
 import { LogoutTokenRepository } from './repositories/logout-token.repository.js';
+import { MediaResultRepository } from './repositories/media-result.repository.js';
 import { NodeSettingsRepository } from './repositories/node-settings.repository.js';
 import { SessionRepository } from './repositories/session.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AuthService } from './services/auth.service.js';
 import { Clock } from './services/clock.js';
+import { IndexService } from './services/index.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
+import { MediaQueues } from './services/media-queue.js';
 import { NodeIdentityService } from './services/node-identity.service.js';
 import { PortalClient } from './services/portal-client.service.js';
+import { ResultsConsumer } from './services/results-consumer.service.js';
 import { SessionService } from './services/session.service.js';
-import { INSTANCE_CONFIG, REDIS } from './services/tokens.js';
+import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './services/tokens.js';
 
-export { INSTANCE_CONFIG, REDIS };
+export { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS };
 
 /** What tests change at run time; production uses the defaults. */
 export interface InstanceRuntimeOptions {
@@ -31,13 +40,26 @@ export interface InstanceRuntimeOptions {
 }
 
 const repositories = [
+  AccessRepository,
+  IndexRunRepository,
+  LibraryFilesRepository,
+  LibraryStatsRepository,
   LoginStateRepository,
   LogoutTokenRepository,
+  MediaResultRepository,
   NodeSettingsRepository,
   SessionRepository,
   UserRepository,
 ];
-const services = [AuthService, MaintenanceService, NodeIdentityService, PortalClient, SessionService];
+const services = [
+  AuthService,
+  IndexService,
+  MaintenanceService,
+  NodeIdentityService,
+  PortalClient,
+  ResultsConsumer,
+  SessionService,
+];
 
 @Module({})
 export class InstanceModule implements OnApplicationShutdown {
@@ -64,10 +86,11 @@ export class InstanceModule implements OnApplicationShutdown {
           },
         }),
       ],
-      controllers: [AuthController, SessionController],
+      controllers: [AuthController, SessionController, IndexController],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },
+        { provide: MEDIA_QUEUE, useFactory: () => new MediaQueues(config.redisUrl, config.nodeName) },
         { provide: Clock, useValue: runtime.clock ?? new Clock() },
         ...repositories,
         ...services,

@@ -59,6 +59,30 @@ export function loadInstanceConfig(env: Record<string, string | undefined> = pro
   };
 }
 
+/** What indexing from the command line needs: the database, Redis and folders of one instance. */
+export type IndexTarget = Pick<
+  InstanceConfig,
+  'nodeName' | 'databaseUrl' | 'redisUrl' | 'originalsPath' | 'cachePath'
+>;
+
+/** Reads an {@link IndexTarget} from the environment of an instance (`atrium instance index` inside its container). */
+export function loadIndexTarget(env: Record<string, string | undefined> = process.env): IndexTarget {
+  const reader = new EnvReader(env);
+  const nodeName = reader.string('NODE_NAME');
+  if (!NODE_NAME.test(nodeName))
+    throw new ConfigError(
+      'NODE_NAME',
+      'must be lowercase letters, digits and dashes, starting with a letter',
+    );
+  return {
+    nodeName,
+    databaseUrl: reader.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
+    redisUrl: reader.url('REDIS_URL', { protocols: ['redis:', 'rediss:'] }),
+    originalsPath: absolutePath(reader, 'ORIGINALS_PATH'),
+    cachePath: absolutePath(reader, 'CACHE_PATH'),
+  };
+}
+
 function nodeAlgorithm(reader: EnvReader): NodeAlgorithm {
   const value = reader.string('NODE_ID_TOKEN_ALG', 'EdDSA');
   if (!(NODE_ALGORITHMS as readonly string[]).includes(value))

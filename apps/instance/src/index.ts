@@ -4,3 +4,8 @@ export { loadInstanceConfig } from './config.js';
 export type { InstanceConfig } from './config.js';
 export { InstanceModule } from './app.module.js';
 export type { InstanceRuntimeOptions } from './app.module.js';
+export { loadIndexTarget } from './config.js';
+export type { IndexTarget } from './config.js';
+export { runIndex } from './services/indexing/run-index.js';
+export type { RunIndexOptions } from './services/indexing/run-index.js';
+export type { IndexCounts } from './repositories/index-run.repository.js';

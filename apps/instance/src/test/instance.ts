@@ -30,7 +30,8 @@ export class TestClock extends Clock {
 
 export interface InstanceStartOptions {
   name: string;
-  portal: PortalHarness;
+  /** The issuer; none for tests that never sign in (`identity` must then be `none`). */
+  portal?: PortalHarness;
   /** Extra or overriding environment (e.g. NODE_JOIN_TOKEN instead of client credentials). */
   env?: Record<string, string>;
   /**
@@ -69,7 +70,7 @@ export class InstanceHarness {
       PUBLIC_URL: url,
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
-      PORTAL_URL: options.portal.url,
+      PORTAL_URL: options.portal?.url ?? 'http://127.0.0.1:9',
       ORIGINALS_PATH: join(dir, 'originals'),
       CACHE_PATH: join(dir, 'cache'),
       ...identity,
@@ -99,6 +100,11 @@ export class InstanceHarness {
     await this.app.close();
     await Promise.all([this.db.drop(), this.redis.stop()]);
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** The temp folder holding `originals/` and `cache/`. */
+  get folder(): string {
+    return this.dir;
   }
 
   /**
@@ -139,13 +145,15 @@ async function listening(
 }
 
 async function identityEnv(options: InstanceStartOptions, url: string): Promise<Record<string, string>> {
+  const portal = options.portal;
+  if (!portal) return {};
   switch (options.identity ?? 'credentials') {
     case 'credentials': {
-      const creds = await options.portal.addNode(options.name, { url });
+      const creds = await portal.addNode(options.name, { url });
       return { NODE_CLIENT_ID: creds.clientId, NODE_CLIENT_SECRET: creds.clientSecret };
     }
     case 'join': {
-      const { joinToken } = await options.portal.nodes.add({ name: options.name, url }, 'cli:test');
+      const { joinToken } = await portal.nodes.add({ name: options.name, url }, 'cli:test');
       return { NODE_JOIN_TOKEN: joinToken, ATRIUM_SECRET_KEY: randomBytes(32).toString('base64') };
     }
     case 'none':

@@ -1,0 +1,134 @@
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
+import { assertRelPath } from '@atrium/media';
+import { normalizeRelativePath } from '@atrium/policy';
+
+/** Extensions worth reading: anything else is passed over without opening the file. */
+export const MEDIA_EXTENSIONS = new Set([
+  ...['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif'],
+  ...['cr2', 'cr3', 'nef', 'arw', 'dng', 'orf', 'rw2', 'raf'],
+  ...[
+    'mp4',
+    'mov',
+    'm4v',
+    '3gp',
+    '3g2',
+    'mkv',
+    'webm',
+    'avi',
+    'mpg',
+    'mpeg',
+    'mts',
+    'm2ts',
+    'asf',
+    'wmv',
+    'flv',
+    'ogv',
+  ],
+]);
+
+/** A regular file inside the root, found by the walk. */
+export interface FoundFile {
+  /** Path relative to the originals root, canonical (what the database and jobs use). */
+  relPath: string;
+  /** The real path to read, symlinks resolved, inside the real root. */
+  realPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Why the walk passed over an entry. */
+export type PassedReason =
+  'not_media' | 'hidden' | 'unsafe_name' | 'symlink_outside' | 'symlink_dir' | 'special';
+
+/** One folder of the walk: its media files and what it passed over. */
+export interface WalkedFolder {
+  /** Relative path of the folder, `''` for the root. */
+  folder: string;
+  /** The folder could not be listed (permissions): what it held last time is left as it was. */
+  unreadable: boolean;
+  files: FoundFile[];
+  passed: Array<{ relPath: string; reason: PassedReason }>;
+}
+
+function isInside(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+}
+
+// A name the policy or the job schema would refuse (backslash, control characters) is never indexed.
+function safeRelPath(folder: string, name: string): string | undefined {
+  const relPath = folder ? `${folder}/${name}` : name;
+  try {
+    if (normalizeRelativePath(relPath) !== relPath) return undefined;
+    assertRelPath(relPath);
+    return relPath;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Walks the originals depth-first, one folder at a time, never leaving the root: a symlinked file
+ * is taken only when its real path lies inside the real root; symlinked folders are not entered
+ * (their targets inside the root are walked anyway, and loops are impossible); hidden entries,
+ * sockets, FIFOs and devices are passed over. Only `lstat`/`stat`: no file is opened.
+ */
+export async function* walkOriginals(root: string): AsyncGenerator<WalkedFolder> {
+  const realRoot = await realpath(root);
+  const pending: string[] = [''];
+  while (pending.length) {
+    const folder = pending.pop()!;
+    const result: WalkedFolder = { folder, unreadable: false, files: [], passed: [] };
+    const dir = await opendir(join(realRoot, folder)).catch(() => undefined);
+    if (!dir) {
+      yield { ...result, unreadable: true };
+      continue;
+    }
+    const subfolders: string[] = [];
+    for await (const entry of dir) {
+      const relPath = safeRelPath(folder, entry.name);
+      const named = relPath ?? (folder ? `${folder}/${entry.name}` : entry.name);
+      if (entry.name.startsWith('.')) {
+        result.passed.push({ relPath: named, reason: 'hidden' });
+      } else if (!relPath) {
+        result.passed.push({ relPath: named, reason: 'unsafe_name' });
+      } else if (entry.isDirectory()) {
+        subfolders.push(relPath);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        await classify(realRoot, relPath, entry.isSymbolicLink(), result);
+      } else {
+        result.passed.push({ relPath, reason: 'special' });
+      }
+    }
+    pending.push(...subfolders.sort().reverse());
+    result.files.sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
+    yield result;
+  }
+}
+
+async function classify(
+  realRoot: string,
+  relPath: string,
+  symlink: boolean,
+  into: WalkedFolder,
+): Promise<void> {
+  const path = join(realRoot, relPath);
+  if (!MEDIA_EXTENSIONS.has(extname(relPath).slice(1).toLowerCase())) {
+    into.passed.push({ relPath, reason: 'not_media' });
+    return;
+  }
+  let realPath = path;
+  if (symlink) {
+    const target = await realpath(path).catch(() => undefined);
+    if (!target || !isInside(target, realRoot)) {
+      into.passed.push({ relPath, reason: 'symlink_outside' });
+      return;
+    }
+    realPath = target;
+  }
+  const info = await (symlink ? stat(realPath) : lstat(path)).catch(() => undefined);
+  if (!info) return;
+  if (info.isDirectory()) into.passed.push({ relPath, reason: 'symlink_dir' });
+  else if (!info.isFile()) into.passed.push({ relPath, reason: 'special' });
+  else into.files.push({ relPath, realPath, size: info.size, mtimeMs: Math.floor(info.mtimeMs) });
+}
