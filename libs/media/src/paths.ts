@@ -24,6 +24,8 @@ export interface ResolvedOriginal {
   /** The real path (symlinks resolved), inside the real root. */
   readonly path: string;
   readonly size: number;
+  /** Device, inode, size, mtime and ctime: changes whenever the content may have changed. */
+  readonly fingerprint: string;
 }
 
 /**
@@ -47,7 +49,8 @@ export async function resolveOriginal(root: string, relPath: string): Promise<Re
   }
   const info = await stat(real);
   if (!info.isFile()) throw new MediaError('not_a_file', 'the original is not a regular file');
-  return { path: real, size: info.size };
+  const fingerprint = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+  return { path: real, size: info.size, fingerprint };
 }
 
 /** Derivative kinds of CONTRACTS.md §5. */

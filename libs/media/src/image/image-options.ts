@@ -14,11 +14,6 @@ export function openOptions(limits: MediaLimits): SharpOptions {
   return { limitInputPixels: limits.maxInputPixels, failOn };
 }
 
-/** The size to decode to: the larger of the requested outputs, so one decode serves both. */
-export function decodeEdge(params: ResolvedParams, wantPreview: boolean): number {
-  return wantPreview ? Math.max(params.previewSize, params.thumbSize) : params.thumbSize;
-}
-
 /**
  * A resize making the shorter edge `edge` (Immich's rule), never enlarging. As the first resize
  * after opening, it lets libvips shrink JPEG and WebP while decoding (shrink-on-load).

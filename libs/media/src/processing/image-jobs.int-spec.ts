@@ -87,6 +87,14 @@ describe('photo thumbnails', () => {
     }
   });
 
+  it('keeps transparency in the tile while the JPEG preview lays it over white', async () => {
+    const clear = await sharp({ create: { width: 600, height: 400, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const outcome = await processMediaJob('thumbnails', { ...(await original('alpha.png', clear)), kinds: ['thumb', 'preview'], params: {} }, ctx);
+    const tile = await sharp(join(ctx.cachePath, outcome.outputs.thumb!)).raw().toBuffer({ resolveWithObject: true });
+    const preview = await sharp(join(ctx.cachePath, outcome.outputs.preview!)).raw().toBuffer({ resolveWithObject: true });
+    expect([tile.info.channels, tile.data[3], preview.info.channels, [...preview.data.subarray(0, 3)]]).toEqual([4, 0, 3, [255, 255, 255]]);
+  });
+
   it('decodes AVIF with the bundled libvips', async () => {
     const job = await original('photo.avif', await makePhoto({ width: 640, height: 480, format: 'avif' }));
     const outcome = await processMediaJob('thumbnails', { ...job, kinds: ['thumb'], params: {} }, ctx);

@@ -53,7 +53,7 @@ export async function renderInto(
   outputs: DerivativeOutputs,
 ): Promise<Pick<MediaJobOutcome, 'outputs' | 'placeholder' | 'width' | 'height'>> {
   const header = await readImageHeader(source, limits);
-  const rendered = await renderImage(source, { thumb: kinds.includes('thumb'), preview: kinds.includes('preview'), params, limits });
+  const rendered = await renderImage(source, { thumb: kinds.includes('thumb'), preview: kinds.includes('preview'), hasAlpha: header.hasAlpha, params, limits });
   const written: Partial<Record<DerivativeKind, string>> = {};
   if (rendered.thumb) written.thumb = await outputs.write('thumb', rendered.thumb);
   if (rendered.preview) written.preview = await outputs.write('preview', rendered.preview);

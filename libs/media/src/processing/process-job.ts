@@ -1,7 +1,6 @@
 import { detectFileType, type DetectedType } from '../detect.js';
 import { MediaError } from '../errors.js';
 import { linkOrCopyAtomic } from '../files.js';
-import { hashFile } from '../hash.js';
 import { resolveParams, type ResolvedParams } from '../jobs/params.js';
 import { assertPayloadOnQueue, parseMediaJobPayload, type MediaJobPayload, type MediaQueueName } from '../jobs/payload.js';
 import type { MediaLimits } from '../limits.js';
@@ -29,7 +28,7 @@ export async function processMediaJob(queue: MediaQueueName, data: unknown, ctx:
   const outputs = new DerivativeOutputs(ctx.cachePath, payload.contentHash, params);
   const store = ctx.sharedStore;
   if (!store) return run(queue, payload, params, original, type, ctx, outputs);
-  await assertContentHash(original, payload.contentHash);
+  await store.assertContent(original, payload.contentHash);
   const reused = await fromSharedStore(store, queue, payload, params, outputs);
   if (reused) return reused;
   const outcome = await run(queue, payload, params, original, type, ctx, outputs);
@@ -66,10 +65,6 @@ async function run(
 function assertWithinSize(original: ResolvedOriginal, type: DetectedType, limits: MediaLimits): void {
   const max = type.mediaType === 'video' ? limits.maxVideoBytes : limits.maxImageBytes;
   if (original.size > max) throw new MediaError('too_large', `the file has ${original.size} bytes, more than ${max}`);
-}
-
-async function assertContentHash(original: ResolvedOriginal, expected: string): Promise<void> {
-  if ((await hashFile(original.path)) !== expected) throw new MediaError('stale', 'the original changed since it was indexed');
 }
 
 async function fromSharedStore(

@@ -61,4 +61,12 @@ describe('the shared derivative store', () => {
     expect(error).toBeInstanceOf(MediaError);
     expect((error as MediaError).reason).toBe('stale');
   });
+
+  it('notices a file rewritten after its hash was verified once', async () => {
+    const job = await both('rewritten.jpg', await makeNoisePhoto(320, 240));
+    await processMediaJob('metadata', { ...job, kinds: [], params: {} }, family);
+    writeFileSync(join(family.originalsPath, 'rewritten.jpg'), await makeNoisePhoto(320, 240));
+    const error = await processMediaJob('thumbnails', { ...job, kinds: ['thumb'], params: {} }, family).catch((e: unknown) => e);
+    expect((error as MediaError).reason).toBe('stale');
+  });
 });

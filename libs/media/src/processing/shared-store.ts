@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { isNonEmptyFile, linkOrCopyAtomic, writeFileAtomic } from '../files.js';
 import type { ResolvedParams } from '../jobs/params.js';
 import type { MediaQueueName } from '../jobs/payload.js';
-import { derivativeFileName, type DerivativeKind } from '../paths.js';
+import { MediaError } from '../errors.js';
+import { hashFile } from '../hash.js';
+import { derivativeFileName, type DerivativeKind, type ResolvedOriginal } from '../paths.js';
 import type { MediaJobOutcome } from './context.js';
+
+const VERIFIED_MEMORY = 4096;
 
 /** One stored variant: what a job produced, minus the instance-specific output paths. */
 interface Manifest {
@@ -26,7 +30,24 @@ export interface SharedHit {
  * against the original, so one instance can never plant a file another instance will show.
  */
 export class SharedDerivativeStore {
+  private readonly verified = new Map<string, string>();
+
   constructor(readonly root: string) {}
+
+  /**
+   * Refuses (`stale`) an original whose content is not `expected`. A file's hash is remembered by
+   * its fingerprint (inode, size, mtime, ctime: any write changes ctime), so the jobs of one asset
+   * read it once.
+   */
+  async assertContent(original: ResolvedOriginal, expected: string): Promise<void> {
+    let hash = this.verified.get(original.fingerprint);
+    if (hash === undefined) {
+      hash = await hashFile(original.path);
+      if (this.verified.size >= VERIFIED_MEMORY) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(original.fingerprint, hash);
+    }
+    if (hash !== expected) throw new MediaError('stale', 'the original changed since it was indexed');
+  }
 
   /** The variant folder of a job's outputs. */
   variantDir(contentHash: string, queue: MediaQueueName, params: ResolvedParams): string {
