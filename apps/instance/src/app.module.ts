@@ -4,13 +4,18 @@ import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, dataSourceOptions, databaseCheck, redisCheck } from '@atrium/server';
 import type { InstanceConfig } from './config.js';
+import { AlbumController } from './controllers/album.controller.js';
+import { AssetController } from './controllers/asset.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
+import { BrowseController } from './controllers/browse.controller.js';
 import { IndexController } from './controllers/index.controller.js';
 import { SessionController } from './controllers/session.controller.js';
 import { instanceEntities } from './entities/index.js';
 import { SessionGuard } from './guards/session.guard.js';
 import { instanceMigrations } from './migrations/index.js';
 import { AccessRepository } from './repositories/access.repository.js';
+import { AlbumRepository } from './repositories/album.repository.js';
+import { BrowseRepository } from './repositories/browse.repository.js';
 import { IndexRunRepository } from './repositories/index-run.repository.js';
 import { LibraryFilesRepository } from './repositories/library-files.repository.js';
 import { LibraryStatsRepository } from './repositories/library-stats.repository.js';
@@ -19,11 +24,16 @@ import { LogoutTokenRepository } from './repositories/logout-token.repository.js
 import { MediaResultRepository } from './repositories/media-result.repository.js';
 import { NodeSettingsRepository } from './repositories/node-settings.repository.js';
 import { SessionRepository } from './repositories/session.repository.js';
+import { TimelineRepository } from './repositories/timeline.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { AlbumService } from './services/album.service.js';
+import { AssetService } from './services/asset.service.js';
 import { AuthService } from './services/auth.service.js';
+import { BrowseService } from './services/browse.service.js';
 import { Clock } from './services/clock.js';
 import { IndexService } from './services/index.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
+import { MediaService } from './services/media.service.js';
 import { MediaQueues } from './services/media-queue.js';
 import { NodeIdentityService } from './services/node-identity.service.js';
 import { PortalClient } from './services/portal-client.service.js';
@@ -41,6 +51,8 @@ export interface InstanceRuntimeOptions {
 
 const repositories = [
   AccessRepository,
+  AlbumRepository,
+  BrowseRepository,
   IndexRunRepository,
   LibraryFilesRepository,
   LibraryStatsRepository,
@@ -49,12 +61,17 @@ const repositories = [
   MediaResultRepository,
   NodeSettingsRepository,
   SessionRepository,
+  TimelineRepository,
   UserRepository,
 ];
 const services = [
+  AlbumService,
+  AssetService,
   AuthService,
+  BrowseService,
   IndexService,
   MaintenanceService,
+  MediaService,
   NodeIdentityService,
   PortalClient,
   ResultsConsumer,
@@ -86,7 +103,14 @@ export class InstanceModule implements OnApplicationShutdown {
           },
         }),
       ],
-      controllers: [AuthController, SessionController, IndexController],
+      controllers: [
+        AuthController,
+        SessionController,
+        AssetController,
+        AlbumController,
+        BrowseController,
+        IndexController,
+      ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },

@@ -1,0 +1,385 @@
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivativeRelPath } from '@atrium/media';
+import type { CookieJar } from '@atrium/testing';
+import type { AssetDetailDto, TimelinePageDto } from '../dtos/asset.dto.js';
+import { IndexService } from '../services/index.service.js';
+import { InstanceHarness, signedInAt } from '../test/instance.js';
+import { insertAlbum, insertAsset, tagAsset } from '../test/library.js';
+import { writeJpeg, writeVideo } from '../test/originals.js';
+import { PortalHarness } from '../test/portal.js';
+import { WorkerProcess, buildWorkerDist } from '../test/worker.js';
+
+let portal: PortalHarness;
+let family: InstanceHarness;
+let db: DataSource;
+let admin: CookieJar;
+let guest: CookieJar;
+
+const hashOf = (n: number) => n.toString(16).padStart(64, '0');
+
+beforeAll(async () => {
+  portal = await PortalHarness.start();
+  family = await InstanceHarness.start({ name: 'family', portal });
+  db = family.app.get(DataSource);
+  await portal.addUser('ada', { groups: ['staff'] });
+  await portal.grants.grant({ username: 'ada', node: 'family', role: 'admin' }, 'cli:test');
+  await portal.addUser('gus', { groups: ['friends'] });
+  await portal.grants.grant(
+    { username: 'gus', node: 'family', role: 'guest', basePath: 'shared' },
+    'cli:test',
+  );
+  [admin, guest] = await Promise.all([signedInAt(family, portal, 'ada'), signedInAt(family, portal, 'gus')]);
+});
+
+afterAll(async () => {
+  await family?.stop();
+  await portal?.stop();
+});
+
+async function get(jar: CookieJar, path: string, headers: Record<string, string> = {}) {
+  return family.request(jar, path, { headers });
+}
+
+async function json<T>(
+  jar: CookieJar,
+  path: string,
+): Promise<{ status: number; body: T & { error?: { code: string } } }> {
+  const res = await get(jar, path);
+  return { status: res.status, body: (await res.json()) as T & { error?: { code: string } } };
+}
+
+async function allPages(jar: CookieJar, query: string, limit: number): Promise<TimelinePageDto['items'][]> {
+  const pages: TimelinePageDto['items'][] = [];
+  let cursor: string | null = null;
+  do {
+    const { body }: { body: TimelinePageDto } = await json<TimelinePageDto>(
+      jar,
+      `/api/assets?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    pages.push(body.items);
+    cursor = body.nextCursor;
+  } while (cursor);
+  return pages;
+}
+
+describe('the timeline', () => {
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    const base = Date.parse('2024-06-01T00:00:00Z');
+    for (let i = 0; i < 230; i++) {
+      // Groups of five share one instant: the id breaks the tie, and no page repeats or loses one.
+      const sortAt = new Date(base - Math.floor(i / 5) * 3_600_000);
+      ids.push(
+        await insertAsset(db, {
+          path: `${i % 2 ? 'shared' : 'private'}/p${i}.jpg`,
+          sortAt,
+          takenAt: sortAt,
+          mediaType: i % 10 === 0 ? 'video' : 'image',
+          favorite: i % 7 === 0,
+        }),
+      );
+    }
+  });
+
+  it('pages newest first with a keyset cursor, never repeating or losing an asset', async () => {
+    const pages = await allPages(admin, '&folder=shared', 40);
+    expect(pages.map((p) => p.length)).toEqual([40, 40, 35]);
+    const items = pages.flat();
+    expect(new Set(items.map((i) => i.id)).size).toBe(115);
+    const keys = items.map((i) => [i.sortAt, i.id] as const);
+    expect(keys).toEqual(
+      [...keys].sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? 1 : -1) : a[0] < b[0] ? 1 : -1)),
+    );
+  });
+
+  it('filters by type, favorite, date range and text, and shows a guest only its base path', async () => {
+    const videos = (await allPages(admin, '&type=video', 500)).flat();
+    expect(videos).toHaveLength(23);
+    expect(videos.every((v) => v.type === 'video')).toBe(true);
+    const favorites = (await allPages(admin, '&favorite=true', 500)).flat();
+    expect(favorites).toHaveLength(33);
+    const range = (
+      await allPages(admin, `&from=2024-05-31T20:00:00.000Z&to=2024-06-01T00:00:00.000Z`, 500)
+    ).flat();
+    expect(range).toHaveLength(20);
+    const text = (await allPages(admin, `&q=p22`, 500))
+      .flat()
+      .map((i) => i.fileName)
+      .sort();
+    expect(text).toEqual([
+      'p22.jpg',
+      'p220.jpg',
+      'p221.jpg',
+      'p222.jpg',
+      'p223.jpg',
+      'p224.jpg',
+      'p225.jpg',
+      'p226.jpg',
+      'p227.jpg',
+      'p228.jpg',
+      'p229.jpg',
+    ]);
+    expect((await allPages(admin, `&q=${encodeURIComponent('%')}`, 500)).flat()).toHaveLength(0);
+    const seenByGuest = (await allPages(guest, '', 500)).flat();
+    expect(seenByGuest).toHaveLength(115);
+    expect(seenByGuest.every((i) => Number(i.fileName.slice(1, -4)) % 2 === 1)).toBe(true);
+  });
+
+  it('filters by album and tag, and answers 404 for an album the viewer may not see', async () => {
+    const shown = await insertAlbum(db, {
+      title: 'Shown',
+      policy: { everyone: false, users: [], groups: ['friends'] },
+      assets: ids.slice(0, 6),
+    });
+    const hidden = await insertAlbum(db, { title: 'Hidden', assets: ids.slice(6, 8) });
+    await tagAsset(db, ids[3]!, 'beach');
+    await tagAsset(db, ids[4]!, 'beach');
+    expect((await allPages(admin, `&album=${shown}`, 500)).flat()).toHaveLength(6);
+    expect((await allPages(guest, `&album=${shown}`, 500)).flat()).toHaveLength(6);
+    expect(
+      (await allPages(admin, `&tag=beach`, 500))
+        .flat()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([ids[3], ids[4]].sort());
+    const refused = await json(guest, `/api/assets?album=${hidden}`);
+    const unknown = await json(guest, '/api/assets?album=00000000-0000-4000-8000-000000000000');
+    expect(refused).toEqual(unknown);
+    expect(refused.status).toBe(404);
+    const albums = (await json<Array<{ title: string; assetCount: number }>>(guest, '/api/albums')).body;
+    expect(albums.map((a) => [a.title, a.assetCount])).toEqual([['Shown', 6]]);
+  });
+
+  it.each([
+    ['a cursor that is not one', '?cursor=garbage', 'ERR_CURSOR_INVALID'],
+    [
+      'a cursor with a forged id',
+      `?cursor=${Buffer.from(JSON.stringify({ t: '1', i: "x'; DROP TABLE assets; --" })).toString('base64url')}`,
+      'ERR_CURSOR_INVALID',
+    ],
+    [
+      'a cursor with a huge time',
+      `?cursor=${Buffer.from(JSON.stringify({ t: '9'.repeat(30), i: '00000000-0000-4000-8000-000000000000' })).toString('base64url')}`,
+      'ERR_CURSOR_INVALID',
+    ],
+    ['a limit of 0', '?limit=0', 'ERR_BAD_REQUEST'],
+    ['a limit of 501', '?limit=501', 'ERR_BAD_REQUEST'],
+    ['a limit that is not a number', '?limit=ten', 'ERR_BAD_REQUEST'],
+    ['an unknown filter', '?owner=me', 'ERR_BAD_REQUEST'],
+    ['a folder climbing out', '?folder=../etc', 'ERR_FILTER_INVALID'],
+    ['an absolute folder', '?folder=/etc', 'ERR_FILTER_INVALID'],
+    ['an album that is not a UUID', '?album=1%20OR%201=1', 'ERR_BAD_REQUEST'],
+    ['a date that is not one', '?from=yesterday', 'ERR_BAD_REQUEST'],
+    ['an unknown type', '?type=document', 'ERR_BAD_REQUEST'],
+  ])('refuses %s', async (_name, query, code) => {
+    const { status, body } = await json(admin, `/api/assets${query}`);
+    expect(status).toBe(400);
+    expect(body.error?.code).toBe(code);
+  });
+});
+
+describe('asset detail and media', () => {
+  let photo: string;
+  let hidden: string;
+  let video: string;
+  const payload = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+
+  async function derivative(hash: string, kind: 'thumb' | 'preview' | 'video', bytes: Buffer) {
+    const path = join(family.config.cachePath, derivativeRelPath(hash, kind));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+    return derivativeRelPath(hash, kind);
+  }
+
+  beforeAll(async () => {
+    const originals = family.config.originalsPath;
+    await mkdir(join(originals, 'shared'), { recursive: true });
+    await writeFile(join(originals, 'shared/photo.jpg'), payload);
+    photo = await insertAsset(db, {
+      path: 'shared/photo.jpg',
+      contentHash: hashOf(1),
+      derivatives: { thumb: await derivative(hashOf(1), 'thumb', payload) },
+    });
+    hidden = await insertAsset(db, {
+      path: 'private/secret.jpg',
+      contentHash: hashOf(2),
+      derivatives: { thumb: await derivative(hashOf(2), 'thumb', payload) },
+    });
+    video = await insertAsset(db, { path: 'shared/clip.mp4', mediaType: 'video', contentHash: hashOf(3) });
+    await insertAlbum(db, {
+      title: 'Visible to friends',
+      policy: { everyone: false, users: [], groups: ['friends'] },
+      assets: [photo],
+    });
+    await insertAlbum(db, { title: 'Staff only', assets: [photo] });
+  });
+
+  it('shows details, naming only the albums the viewer may see', async () => {
+    const forAdmin = await json<AssetDetailDto>(admin, `/api/assets/${photo}`);
+    expect(forAdmin.body.albums.map((a) => a.title)).toEqual(['Staff only', 'Visible to friends']);
+    const forGuest = await json<AssetDetailDto>(guest, `/api/assets/${photo}`);
+    expect(forGuest.body).toMatchObject({
+      path: 'shared/photo.jpg',
+      canDownload: true,
+      ready: { thumbnail: true, preview: false },
+    });
+    expect(forGuest.body.albums.map((a) => a.title)).toEqual(['Visible to friends']);
+  });
+
+  it('answers a refused asset exactly like a missing one, on every route', async () => {
+    for (const suffix of ['', '/thumbnail', '/preview', '/original', '/video']) {
+      const refused = await get(guest, `/api/assets/${hidden}${suffix}`);
+      const missing = await get(guest, `/api/assets/00000000-0000-4000-8000-000000000000${suffix}`);
+      expect([refused.status, await refused.text()]).toEqual([missing.status, await missing.text()]);
+      expect(refused.status).toBe(404);
+    }
+    expect((await get(guest, `/api/assets/not-an-id/thumbnail`)).status).toBe(404);
+    expect((await get(admin, `/api/assets/${photo}/raw`)).status).toBe(404);
+  });
+
+  it('streams with ranges, ETags and versioned caching', async () => {
+    const full = await get(guest, `/api/assets/${photo}/thumbnail`);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('image/webp');
+    expect(full.headers.get('accept-ranges')).toBe('bytes');
+    expect(full.headers.get('cache-control')).toBe('private, no-cache');
+    expect(Buffer.from(await full.arrayBuffer())).toEqual(payload);
+    const etag = full.headers.get('etag')!;
+    expect((await get(guest, `/api/assets/${photo}/thumbnail`, { 'if-none-match': etag })).status).toBe(304);
+    const part = await get(guest, `/api/assets/${photo}/thumbnail`, { range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 10-19/1000');
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(payload.subarray(10, 20));
+    const tail = await get(guest, `/api/assets/${photo}/original`, { range: 'bytes=-5' });
+    expect([tail.status, tail.headers.get('content-range')]).toEqual([206, 'bytes 995-999/1000']);
+    expect(tail.headers.get('content-disposition')).toMatch(/^attachment; filename="photo.jpg"/);
+    const versioned = await get(guest, `/api/assets/${photo}/thumbnail?v=${hashOf(1).slice(0, 16)}`);
+    expect(versioned.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    const head = await family.request(guest, `/api/assets/${photo}/thumbnail`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([
+      200,
+      '1000',
+      0,
+    ]);
+  });
+
+  it.each([
+    ['past the end', 'bytes=1000-', 416],
+    ['a suffix of nothing', 'bytes=-0', 416],
+    ['a huge start', `bytes=${'9'.repeat(30)}-`, 416],
+    ['two ranges', 'bytes=0-1,5-6', 200],
+    ['a reversed range', 'bytes=9-5', 200],
+    ['another unit', 'items=0-5', 200],
+    ['garbage', 'bytes=abc', 200],
+  ])('answers a Range header with %s', async (_name, range, status) => {
+    const res = await get(guest, `/api/assets/${photo}/thumbnail`, { range });
+    expect(res.status).toBe(status);
+    if (status === 416) expect(res.headers.get('content-range')).toBe('bytes */1000');
+    else expect((await res.arrayBuffer()).byteLength).toBe(1000);
+  });
+
+  it('answers a placeholder while a derivative is missing, and says when it failed', async () => {
+    const pending = await get(guest, `/api/assets/${photo}/preview`);
+    expect([
+      pending.status,
+      pending.headers.get('content-type'),
+      pending.headers.get('x-atrium-placeholder'),
+    ]).toEqual([200, 'image/svg+xml', 'pending']);
+    expect(pending.headers.get('cache-control')).toBe('no-store');
+    await db.query(`UPDATE assets SET failures = '{"thumbnails":"corrupt"}' WHERE id = $1`, [photo]);
+    expect((await get(guest, `/api/assets/${photo}/preview`)).headers.get('x-atrium-placeholder')).toBe(
+      'failed',
+    );
+    await db.query(`UPDATE assets SET failures = '{}' WHERE id = $1`, [photo]);
+    const notYet = await json(guest, `/api/assets/${video}/video`);
+    expect([notYet.status, notYet.body.error?.code]).toEqual([409, 'ERR_NOT_READY']);
+    expect((await get(guest, `/api/assets/${photo}/poster`)).status).toBe(404);
+  });
+
+  it('never serves an original whose path now leads out of the root', async () => {
+    const originals = family.config.originalsPath;
+    await writeFile(join(family.folder, 'outside.jpg'), 'secret');
+    await symlink(join(family.folder, 'outside.jpg'), join(originals, 'shared/link.jpg'));
+    const linked = await insertAsset(db, { path: 'shared/link.jpg' });
+    expect((await get(admin, `/api/assets/${linked}/original`)).status).toBe(404);
+    await rm(join(originals, 'shared/link.jpg'));
+  });
+});
+
+describe('derivatives from the worker', () => {
+  it('answers placeholders until the worker has made the derivatives, then the real ones', async () => {
+    buildWorkerDist();
+    const originals = family.config.originalsPath;
+    await writeJpeg(originals, 'shared/worker/fresh.jpg', 77);
+    await writeVideo(originals, 'shared/worker/fresh.mp4');
+    const index = family.app.get(IndexService);
+    await index.start({ rescan: false, requestedBy: null });
+    await index.settled();
+    const [row] = await db.query("SELECT id FROM assets WHERE path = 'shared/worker/fresh.jpg'");
+    const [clip] = await db.query("SELECT id FROM assets WHERE path = 'shared/worker/fresh.mp4'");
+    expect((await get(guest, `/api/assets/${row.id}/thumbnail`)).headers.get('x-atrium-placeholder')).toBe(
+      'pending',
+    );
+    const worker = new WorkerProcess({
+      WORKER_PORT: '0',
+      WORKER_INSTANCES: JSON.stringify([
+        {
+          name: 'family',
+          redisUrl: family.redis.url,
+          originalsPath: originals,
+          cachePath: family.config.cachePath,
+        },
+      ]),
+    });
+    try {
+      const deadline = Date.now() + 90_000;
+      let thumb: Response;
+      let movie: Response;
+      for (;;) {
+        [thumb, movie] = await Promise.all([
+          get(guest, `/api/assets/${row.id}/thumbnail`),
+          get(guest, `/api/assets/${clip.id}/video`, { range: 'bytes=0-99' }),
+        ]);
+        if (thumb.headers.get('content-type') === 'image/webp' && movie.status === 206) break;
+        if (Date.now() > deadline) throw new Error(`no derivatives: ${worker.output.slice(-500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect((await thumb.arrayBuffer()).byteLength).toBeGreaterThan(50);
+      expect(movie.headers.get('content-type')).toBe('video/mp4');
+      expect((await movie.arrayBuffer()).byteLength).toBe(100);
+    } finally {
+      worker.kill('SIGTERM');
+      await worker.exited;
+    }
+  });
+});
+
+describe('docs and metrics', () => {
+  it('serves the OpenAPI document at /api/docs, and Prometheus metrics', async () => {
+    const docs = await fetch(`${family.url}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toMatch(/swagger/i);
+    const spec = (await (await fetch(`${family.url}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/assets',
+        '/api/assets/{id}',
+        '/api/assets/{id}/{kind}',
+        '/api/albums',
+        '/api/albums/{id}',
+        '/api/folders',
+        '/api/tags',
+        '/api/index',
+        '/api/session',
+      ]),
+    );
+    const metrics = await (await fetch(`${family.url}/metrics`)).text();
+    expect(metrics).toMatch(/service="instance"/);
+  });
+});

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Viewer } from '@atrium/policy';
+import { LIVE_ASSET, assetVisibility } from './access.repository.js';
+import { SqlParams, likeEscape } from './sql.js';
+import { withClause } from './visibility.sql.js';
+
+/** Where a page starts: after this asset in timeline order (newest first). */
+export interface TimelineCursor {
+  /** `sort_at` in microseconds since the epoch, exactly as stored. */
+  sortUs: string;
+  id: string;
+}
+
+/** Filters of the timeline; each narrows what the viewer may see anyway. */
+export interface TimelineFilters {
+  albumId?: string;
+  folder?: string;
+  type?: 'image' | 'video';
+  favorite?: boolean;
+  tag?: string;
+  /** Taken at or after. */
+  from?: Date;
+  /** Taken before. */
+  to?: Date;
+  /** Words in the file name, title or path. */
+  text?: string;
+}
+
+export interface TimelineRow {
+  id: string;
+  mediaType: 'image' | 'video';
+  mime: string;
+  fileName: string;
+  takenAt: Date | null;
+  sortAt: Date;
+  sortUs: string;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  favorite: boolean;
+  placeholder: string | null;
+  hasThumbnail: boolean;
+  contentHash: string;
+}
+
+/** One asset with everything the detail view shows. */
+export interface AssetRecord extends TimelineRow {
+  path: string;
+  folder: string;
+  size: number;
+  mtime: Date;
+  timeZone: string | null;
+  make: string | null;
+  model: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  metadata: Record<string, unknown> | null;
+  derivatives: Record<string, string>;
+  playback: string | null;
+  failures: Record<string, string>;
+  private: boolean;
+  archived: boolean;
+  title: string | null;
+}
+
+const ROW_COLUMNS = `a.id, a.media_type, a.mime, a.file_name, a.taken_at, a.sort_at,
+  (extract(epoch FROM a.sort_at) * 1000000)::bigint::text AS sort_us, a.width, a.height, a.duration_ms, a.favorite,
+  a.placeholder, a.derivatives ? 'thumb' AS has_thumbnail, a.content_hash`;
+
+type Row = Record<string, unknown>;
+
+function toTimelineRow(r: Row): TimelineRow {
+  return {
+    id: r.id as string,
+    mediaType: r.media_type as 'image' | 'video',
+    mime: r.mime as string,
+    fileName: r.file_name as string,
+    takenAt: (r.taken_at as Date | null) ?? null,
+    sortAt: r.sort_at as Date,
+    sortUs: r.sort_us as string,
+    width: (r.width as number | null) ?? null,
+    height: (r.height as number | null) ?? null,
+    durationMs: (r.duration_ms as number | null) ?? null,
+    favorite: r.favorite as boolean,
+    placeholder: (r.placeholder as string | null) ?? null,
+    hasThumbnail: r.has_thumbnail as boolean,
+    contentHash: r.content_hash as string,
+  };
+}
+
+function toRecord(r: Row): AssetRecord {
+  return {
+    ...toTimelineRow(r),
+    path: r.path as string,
+    folder: r.folder as string,
+    size: Number(r.size),
+    mtime: r.mtime as Date,
+    timeZone: (r.time_zone as string | null) ?? null,
+    make: (r.make as string | null) ?? null,
+    model: (r.model as string | null) ?? null,
+    latitude: (r.latitude as number | null) ?? null,
+    longitude: (r.longitude as number | null) ?? null,
+    metadata: (r.metadata as Record<string, unknown> | null) ?? null,
+    derivatives: r.derivatives as Record<string, string>,
+    playback: (r.playback as string | null) ?? null,
+    failures: r.failures as Record<string, string>,
+    private: r.private as boolean,
+    archived: r.archived as boolean,
+    title: (r.title as string | null) ?? null,
+  };
+}
+
+function filterSql(filters: TimelineFilters, p: SqlParams): string[] {
+  const where: string[] = [];
+  if (filters.type) where.push(`a.media_type = ${p.add(filters.type)}`);
+  if (filters.favorite !== undefined) where.push(`a.favorite = ${p.add(filters.favorite)}`);
+  if (filters.folder !== undefined) where.push(`a.folder = ${p.add(filters.folder)}`);
+  if (filters.albumId)
+    where.push(
+      `EXISTS (SELECT 1 FROM album_assets fa WHERE fa.album_id = ${p.add(filters.albumId)} AND fa.asset_id = a.id)`,
+    );
+  if (filters.tag) {
+    where.push(
+      `EXISTS (SELECT 1 FROM asset_tags ft JOIN tags g ON g.id = ft.tag_id WHERE ft.asset_id = a.id AND g.name = ${p.add(filters.tag)})`,
+    );
+  }
+  if (filters.from) where.push(`a.sort_at >= ${p.add(filters.from)}`);
+  if (filters.to) where.push(`a.sort_at < ${p.add(filters.to)}`);
+  if (filters.text) {
+    const pattern = p.add(`%${likeEscape(filters.text)}%`);
+    where.push(`(a.file_name ILIKE ${pattern} OR a.title ILIKE ${pattern} OR a.path ILIKE ${pattern})`);
+  }
+  return where;
+}
+
+/**
+ * The timeline and asset reads, every one filtered in SQL by the viewer's visibility: nothing is
+ * loaded and then filtered. Pages are keyset pages on (sort_at, id), never OFFSET, so page 5,000
+ * costs what page 1 costs.
+ */
+@Injectable()
+export class TimelineRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** One page, newest first, after `cursor`; one row more than `limit` tells whether more follow. */
+  async page(
+    viewer: Viewer,
+    filters: TimelineFilters,
+    cursor: TimelineCursor | null,
+    limit: number,
+  ): Promise<TimelineRow[]> {
+    const p = new SqlParams();
+    const visible = assetVisibility(viewer, p);
+    const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
+    if (cursor) {
+      where.push(
+        `(a.sort_at, a.id) < ('epoch'::timestamptz + ${p.add(cursor.sortUs)}::float8 * interval '1 microsecond', ${p.add(cursor.id)}::uuid)`,
+      );
+    }
+    const rows = (await this.db.query(
+      `${withClause(visible.ctes)}SELECT ${ROW_COLUMNS} FROM assets a WHERE ${where.join(' AND ')}
+       ORDER BY a.sort_at DESC, a.id DESC LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    )) as Row[];
+    return rows.map(toTimelineRow);
+  }
+
+  /** An asset by id, whatever the viewer; callers check access first. */
+  async find(id: string): Promise<AssetRecord | undefined> {
+    const rows = (await this.db.query(
+      `SELECT ${ROW_COLUMNS}, a.path, a.folder, a.size, a.mtime, a.time_zone, a.make, a.model, a.latitude,
+         a.longitude, a.metadata, a.derivatives, a.playback, a.failures, a.private, a.archived, a.title
+       FROM assets a WHERE a.id = $1`,
+      [id],
+    )) as Row[];
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  async tagsOf(id: string): Promise<string[]> {
+    const rows = (await this.db.query(
+      'SELECT g.name FROM asset_tags t JOIN tags g ON g.id = t.tag_id WHERE t.asset_id = $1 ORDER BY g.name',
+      [id],
+    )) as Array<{
+      name: string;
+    }>;
+    return rows.map((r) => r.name);
+  }
+}

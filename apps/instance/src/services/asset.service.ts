@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { PolicyError, normalizeRelativePath, type Viewer } from '@atrium/policy';
+import type {
+  AssetDetailDto,
+  AssetSummaryDto,
+  TimelinePageDto,
+  TimelineQueryDto,
+} from '../dtos/asset.dto.js';
+import { AccessRepository } from '../repositories/access.repository.js';
+import { AlbumRepository } from '../repositories/album.repository.js';
+import { isUuid } from '../repositories/sql.js';
+import {
+  TimelineRepository,
+  type AssetRecord,
+  type TimelineCursor,
+  type TimelineFilters,
+  type TimelineRow,
+} from '../repositories/timeline.repository.js';
+import { InstanceError, notFoundOrNoAccess } from './errors.js';
+
+const DEFAULT_LIMIT = 100;
+
+/** The part of the content hash that versions media URLs. */
+export function versionOf(contentHash: string): string {
+  return contentHash.slice(0, 16);
+}
+
+export function encodeCursor(cursor: TimelineCursor): string {
+  return Buffer.from(JSON.stringify({ t: cursor.sortUs, i: cursor.id })).toString('base64url');
+}
+
+export function decodeCursor(value: string): TimelineCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
+      t?: unknown;
+      i?: unknown;
+    };
+    if (typeof parsed.t === 'string' && /^-?\d{1,17}$/.test(parsed.t) && isUuid(parsed.i))
+      return { sortUs: parsed.t, id: parsed.i };
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new InstanceError('ERR_CURSOR_INVALID', 'the cursor is not one this API gave out', 400);
+}
+
+function date(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}
+
+function folderFilter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return normalizeRelativePath(value);
+  } catch (error) {
+    if (error instanceof PolicyError)
+      throw new InstanceError('ERR_FILTER_INVALID', `folder: ${error.message}`, 400);
+    throw error;
+  }
+}
+
+export function summaryOf(row: TimelineRow): AssetSummaryDto {
+  return {
+    id: row.id,
+    type: row.mediaType,
+    mime: row.mime,
+    fileName: row.fileName,
+    takenAt: row.takenAt?.toISOString() ?? null,
+    sortAt: row.sortAt.toISOString(),
+    width: row.width,
+    height: row.height,
+    durationMs: row.durationMs,
+    favorite: row.favorite,
+    placeholder: row.placeholder,
+    thumbnailReady: row.hasThumbnail,
+    version: versionOf(row.contentHash),
+  };
+}
+
+function ready(asset: AssetRecord): Record<string, boolean> {
+  const has = (kind: string) => typeof asset.derivatives[kind] === 'string';
+  return {
+    thumbnail: has('thumb'),
+    preview: has('preview'),
+    poster: has('poster'),
+    video: has('video') || asset.playback === 'original',
+  };
+}
+
+/**
+ * The timeline and asset details. Every read starts with the access repository (or runs its
+ * visibility SQL), and anything the viewer may not see answers exactly like something missing.
+ */
+@Injectable()
+export class AssetService {
+  constructor(
+    private readonly access: AccessRepository,
+    private readonly timeline: TimelineRepository,
+    private readonly albums: AlbumRepository,
+  ) {}
+
+  async page(viewer: Viewer, query: TimelineQueryDto): Promise<TimelinePageDto> {
+    const filters: TimelineFilters = {
+      ...(query.album ? { albumId: await this.visibleAlbum(viewer, query.album) } : {}),
+      folder: folderFilter(query.folder),
+      type: query.type,
+      favorite: query.favorite === undefined ? undefined : query.favorite === 'true',
+      tag: query.tag,
+      from: date(query.from),
+      to: date(query.to),
+      text: query.q?.trim() || undefined,
+    };
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.timeline.page(
+      viewer,
+      filters,
+      query.cursor ? decodeCursor(query.cursor) : null,
+      limit,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(summaryOf),
+      nextCursor: rows.length > limit && last ? encodeCursor({ sortUs: last.sortUs, id: last.id }) : null,
+    };
+  }
+
+  async detail(viewer: Viewer, id: string): Promise<AssetDetailDto> {
+    const asset = await this.visibleAsset(viewer, id);
+    const [albums, tags, downloadable] = await Promise.all([
+      this.albums.ofAsset(viewer, id),
+      this.timeline.tagsOf(id),
+      this.access.downloadableAssets(viewer, [id]),
+    ]);
+    return {
+      ...summaryOf(asset),
+      path: asset.path,
+      folder: asset.folder,
+      size: asset.size,
+      title: asset.title,
+      timeZone: asset.timeZone,
+      make: asset.make,
+      model: asset.model,
+      latitude: asset.latitude,
+      longitude: asset.longitude,
+      private: asset.private,
+      archived: asset.archived,
+      albums,
+      tags,
+      ready: ready(asset),
+      playback: asset.playback,
+      failures: asset.failures,
+      canDownload: downloadable.has(id),
+    };
+  }
+
+  /** The asset when the viewer may see it; the same 404 otherwise, whether it exists or not. */
+  async visibleAsset(viewer: Viewer, id: string): Promise<AssetRecord> {
+    const allowed = isUuid(id) ? await this.access.visibleAssets(viewer, [id]) : new Set<string>();
+    const asset = allowed.has(id) ? await this.timeline.find(id) : undefined;
+    if (!asset) throw notFoundOrNoAccess('asset');
+    return asset;
+  }
+
+  /** The asset when the viewer may download its original; the same 404 otherwise. */
+  async downloadableAsset(viewer: Viewer, id: string): Promise<AssetRecord> {
+    const allowed = isUuid(id) ? await this.access.downloadableAssets(viewer, [id]) : new Set<string>();
+    const asset = allowed.has(id) ? await this.timeline.find(id) : undefined;
+    if (!asset) throw notFoundOrNoAccess('asset');
+    return asset;
+  }
+
+  private async visibleAlbum(viewer: Viewer, id: string): Promise<string> {
+    if (!(await this.access.visibleAlbums(viewer, [id])).has(id)) throw notFoundOrNoAccess('album');
+    return id;
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { PolicyError, normalizeRelativePath, type Viewer } from '@atrium/policy';
+import type { FolderDto, TagDto } from '../dtos/album.dto.js';
+import { BrowseRepository } from '../repositories/browse.repository.js';
+import { InstanceError } from './errors.js';
+
+/** Folders and tags where the viewer sees something. */
+@Injectable()
+export class BrowseService {
+  constructor(private readonly browse: BrowseRepository) {}
+
+  async folders(viewer: Viewer, parent: string): Promise<FolderDto[]> {
+    let normalized: string;
+    try {
+      normalized = normalizeRelativePath(parent);
+    } catch (error) {
+      if (error instanceof PolicyError)
+        throw new InstanceError('ERR_FILTER_INVALID', `parent: ${error.message}`, 400);
+      throw error;
+    }
+    const paths = await this.browse.folders(viewer, normalized);
+    return paths.map((path) => ({ path, name: path.slice(path.lastIndexOf('/') + 1) }));
+  }
+
+  tags(viewer: Viewer): Promise<TagDto[]> {
+    return this.browse.tags(viewer);
+  }
+}

@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { isMediaError, resolveOriginal, type DerivativeKind } from '@atrium/media';
+import type { Viewer } from '@atrium/policy';
+import type { InstanceConfig } from '../config.js';
+import type { AssetRecord } from '../repositories/timeline.repository.js';
+import type { StreamedFile } from '../utils/send-file.js';
+import { AssetService, versionOf } from './asset.service.js';
+import { InstanceError, notFoundOrNoAccess } from './errors.js';
+import { INSTANCE_CONFIG } from './tokens.js';
+
+/** What a media URL serves. */
+export const MEDIA_KINDS = ['thumbnail', 'preview', 'poster', 'video', 'original'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+const DERIVATIVE: Record<Exclude<MediaKind, 'original'>, DerivativeKind> = {
+  thumbnail: 'thumb',
+  preview: 'preview',
+  poster: 'poster',
+  video: 'video',
+};
+const QUEUE_OF: Record<DerivativeKind, string> = {
+  thumb: 'thumbnails',
+  preview: 'thumbnails',
+  poster: 'thumbnails',
+  video: 'video',
+};
+
+/** What to answer: a file to stream, or a placeholder while the derivative is missing. */
+export type MediaAnswer = { file: StreamedFile } | { placeholder: 'pending' | 'failed' };
+
+function contentTypeOf(kind: DerivativeKind, path: string): string {
+  if (kind === 'video') return 'video/mp4';
+  return path.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
+}
+
+// RFC 6266: an ASCII fallback and the UTF-8 name.
+function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/**
+ * Resolves media URLs: derivatives from CACHE_PATH (a placeholder while one is missing), videos as
+ * their transcode or, when they play as they are, the original, and originals for those who may
+ * download them. Access first, through the asset service; the same 404 for missing and refused.
+ */
+@Injectable()
+export class MediaService {
+  constructor(
+    @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
+    private readonly assets: AssetService,
+  ) {}
+
+  async resolve(viewer: Viewer, id: string, kind: MediaKind, version: unknown): Promise<MediaAnswer> {
+    if (kind === 'original') {
+      const asset = await this.assets.downloadableAsset(viewer, id);
+      return { file: await this.original(asset, version, attachment(asset.fileName)) };
+    }
+    const asset = await this.assets.visibleAsset(viewer, id);
+    const derivative = DERIVATIVE[kind];
+    if ((derivative === 'video' || derivative === 'poster') && asset.mediaType !== 'video')
+      throw notFoundOrNoAccess('asset');
+    const rel = asset.derivatives[derivative];
+    if (rel)
+      return {
+        file: {
+          path: join(this.config.cachePath, rel),
+          contentType: contentTypeOf(derivative, rel),
+          etag: `"${asset.contentHash}-${derivative}"`,
+          cacheControl: cacheControl(asset, version),
+        },
+      };
+    if (derivative === 'video' && asset.playback === 'original')
+      return { file: await this.original(asset, version, 'inline') };
+    const failed = asset.failures[QUEUE_OF[derivative]] !== undefined;
+    if (derivative === 'video') {
+      // 409: the asset is there, its playable form not yet; the UI shows the poster meanwhile.
+      throw new InstanceError(
+        failed ? 'ERR_NOT_FOUND' : 'ERR_NOT_READY',
+        failed ? 'this video cannot be played' : 'the video is being prepared',
+        failed ? 404 : 409,
+      );
+    }
+    return { placeholder: failed ? 'failed' : 'pending' };
+  }
+
+  private async original(asset: AssetRecord, version: unknown, disposition: string): Promise<StreamedFile> {
+    try {
+      const original = await resolveOriginal(this.config.originalsPath, asset.path);
+      return {
+        path: original.path,
+        contentType: asset.mime,
+        etag: `"${asset.contentHash}"`,
+        cacheControl: cacheControl(asset, version),
+        disposition,
+      };
+    } catch (error) {
+      if (isMediaError(error)) throw notFoundOrNoAccess('asset');
+      throw error;
+    }
+  }
+}
+
+/** Versioned URLs (`?v=` the current content's) may be cached for good; others revalidate by ETag. */
+function cacheControl(asset: AssetRecord, version: unknown): string {
+  return version === versionOf(asset.contentHash)
+    ? 'private, max-age=31536000, immutable'
+    : 'private, no-cache';
+}
+
+const PLACEHOLDERS = {
+  pending:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"><rect width="4" height="3" fill="#d9d6cf"/></svg>',
+  failed:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"><rect width="4" height="3" fill="#e7d3d0"/><path d="M1.6 1.1l.8.8m0-.8l-.8.8" stroke="#a55" stroke-width=".12"/></svg>',
+};
+
+/** The image answered while a derivative is missing (`pending`) or cannot be made (`failed`). */
+export function placeholderSvg(kind: 'pending' | 'failed'): string {
+  return PLACEHOLDERS[kind];
+}
