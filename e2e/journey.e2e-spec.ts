@@ -109,7 +109,7 @@ describe('a newcomer’s first hour with Atrium', () => {
     await page.goto(cluster.urls.family);
     await page.waitForSelector('img[alt="beach.jpg"]');
     await page.waitForFunction(
-      () => [...document.querySelectorAll('img')].filter((i) => i.complete && i.naturalWidth > 0).length >= 2,
+      () => Array.from(document.querySelectorAll("img")).filter((i) => i.complete && i.naturalWidth > 0).length >= 2,
       undefined,
       { timeout: 60_000 },
     );
