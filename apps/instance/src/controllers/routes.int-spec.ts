@@ -226,20 +226,18 @@ async function seed(spec: Parameters<typeof seedLibrary>[1]): Promise<SeededLibr
 async function jarFor(viewer: Viewer): Promise<CookieJar> {
   const jar = new CookieJar();
   if (viewer.role === 'visitor') return jar;
-  await instance.app
-    .get(UserRepository)
-    .upsert({
-      id: viewer.id!,
-      username: viewer.id!,
-      name: null,
-      email: null,
-      role: viewer.role,
-      groups: [...viewer.groups],
-      basePath: viewer.basePath,
-      uploadPath: viewer.uploadPath,
-      webdav: false,
-      lastSeenAt: new Date(),
-    });
+  await instance.app.get(UserRepository).upsert({
+    id: viewer.id!,
+    username: viewer.id!,
+    name: null,
+    email: null,
+    role: viewer.role,
+    groups: [...viewer.groups],
+    basePath: viewer.basePath,
+    uploadPath: viewer.uploadPath,
+    webdav: false,
+    lastSeenAt: new Date(),
+  });
   const { secret } = await instance.app.get(SessionService).create({
     userId: viewer.id!,
     portalSid: null,

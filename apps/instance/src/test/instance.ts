@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   CookieJar,
@@ -41,7 +42,11 @@ export interface InstanceStartOptions {
    */
   identity?: 'credentials' | 'join' | 'none';
   runtime?: InstanceRuntimeOptions;
+  /** Serve the Next.js UI too (it must have been built). */
+  ui?: boolean;
 }
+
+const UI_DIR = fileURLToPath(new URL('../../ui', import.meta.url));
 
 /** A real instance on a free port over its own database, Redis and folders, registered with a portal. */
 export class InstanceHarness {
@@ -53,6 +58,7 @@ export class InstanceHarness {
     readonly redis: TestRedis,
     private readonly dir: string,
     private readonly runtime: InstanceRuntimeOptions,
+    private readonly uiDir: string | undefined,
   ) {}
 
   static async start(options: InstanceStartOptions): Promise<InstanceHarness> {
@@ -78,14 +84,15 @@ export class InstanceHarness {
     });
     await migrate(config);
     const clock = new TestClock();
-    const app = await listening(config, { clock, ...options.runtime });
-    return new InstanceHarness(app, config, clock, db, redis, dir, options.runtime ?? {});
+    const uiDir = options.ui ? UI_DIR : undefined;
+    const app = await listening(config, { clock, ...options.runtime }, uiDir);
+    return new InstanceHarness(app, config, clock, db, redis, dir, options.runtime ?? {}, uiDir);
   }
 
   /** Stops the app and starts it again on the same port, database and Redis (a reboot). */
   async restart(): Promise<void> {
     await this.app.close();
-    this.app = await listening(this.config, { clock: this.clock, ...this.runtime });
+    this.app = await listening(this.config, { clock: this.clock, ...this.runtime }, this.uiDir);
   }
 
   get url(): string {
@@ -138,8 +145,9 @@ export class InstanceHarness {
 async function listening(
   config: InstanceConfig,
   runtime: InstanceRuntimeOptions,
+  uiDir?: string,
 ): Promise<NestExpressApplication> {
-  const app = await createInstanceApp(config, { logLevels: ['error'], runtime });
+  const app = await createInstanceApp(config, { logLevels: ['error'], runtime, uiDir });
   await app.listen(config.port, '127.0.0.1');
   return app;
 }
