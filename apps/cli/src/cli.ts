@@ -36,7 +36,10 @@ export function defineCommand<O extends Options>(command: Command<O>): Command {
 export function usage(commands: Command[]): string {
   const lines = commands.map((c) => {
     const flags = Object.entries(c.options ?? {})
-      .map(([name, o]) => (o.type === 'boolean' ? `[--${name}]` : `[--${name} ${name.toUpperCase().replace(/-/g, '_')}]`))
+      .map(([name, o]) => {
+        const flag = o.short ? `-${o.short}|--${name}` : `--${name}`;
+        return o.type === 'boolean' ? `[${flag}]` : `[${flag} ${name.toUpperCase().replace(/-/g, '_')}]`;
+      })
       .join(' ');
     return `  atrium ${[...c.path, c.args ?? '', flags].filter(Boolean).join(' ')}\n      ${c.summary}`;
   });
