@@ -32,6 +32,7 @@ import { AuthService } from './services/auth.service.js';
 import { BrowseService } from './services/browse.service.js';
 import { Clock } from './services/clock.js';
 import { IndexService } from './services/index.service.js';
+import { InstanceMetrics } from './services/instance-metrics.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { MediaService } from './services/media.service.js';
 import { MediaQueues } from './services/media-queue.js';
@@ -70,6 +71,7 @@ const services = [
   AuthService,
   BrowseService,
   IndexService,
+  InstanceMetrics,
   MaintenanceService,
   MediaService,
   NodeIdentityService,

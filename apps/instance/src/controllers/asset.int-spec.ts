@@ -358,6 +358,38 @@ describe('derivatives from the worker', () => {
   });
 });
 
+describe('state-changing requests', () => {
+  it('need this instance as Origin or the session’s CSRF token', async () => {
+    const post = (headers: Record<string, string>) =>
+      admin.fetch(`${family.url}/api/index`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      {},
+      { 'x-csrf-token': 'guess' },
+      { origin: 'https://evil.example', 'x-csrf-token': 'guess' },
+    ] as Array<Record<string, string>>) {
+      const res = await post(headers);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR_CSRF');
+    }
+    const { body } = await json<{ csrfToken: string }>(admin, '/api/session');
+    const withToken = await post({ 'x-csrf-token': body.csrfToken });
+    expect([202, 409]).toContain(withToken.status);
+    await family.app.get(IndexService).settled();
+    const refused = await guest.fetch(`${family.url}/api/index`, {
+      method: 'POST',
+      headers: { origin: family.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(403);
+  });
+});
+
 describe('docs and metrics', () => {
   it('serves the OpenAPI document at /api/docs, and Prometheus metrics', async () => {
     const docs = await fetch(`${family.url}/api/docs`);
@@ -380,6 +412,10 @@ describe('docs and metrics', () => {
       ]),
     );
     const metrics = await (await fetch(`${family.url}/metrics`)).text();
-    expect(metrics).toMatch(/service="instance"/);
+    expect(metrics).toMatch(/^atrium_instance_assets\{state="live",service="instance"\} \d+$/m);
+    expect(metrics).toMatch(
+      /^atrium_instance_media_jobs\{queue="thumbnails",state="waiting",service="instance"\} \d+$/m,
+    );
+    expect(metrics).toMatch(/^atrium_instance_index_running\{service="instance"\} [01]$/m);
   });
 });

@@ -384,6 +384,41 @@ describe('back-channel logout', () => {
   });
 });
 
+describe('the pinned algorithm', () => {
+  it('refuses ID tokens signed with another algorithm than the node registered, and takes the pinned one', async () => {
+    const mismatched = await InstanceHarness.start({ name: 'club', portal, registeredAlg: 'RS256' });
+    const pinned = await InstanceHarness.start({
+      name: 'band',
+      portal,
+      registeredAlg: 'RS256',
+      env: { NODE_ID_TOKEN_ALG: 'RS256' },
+    });
+    try {
+      for (const node of ['club', 'band'])
+        await portal.grants.grant({ username: 'ann', node, role: 'viewer' }, 'cli:test');
+      const jar = new CookieJar();
+      await portal.signIn(jar, 'ann');
+      let url = new URL('/auth/login', mismatched.url);
+      for (
+        let hop = 0;
+        hop < 12 && !(url.origin === mismatched.url && url.pathname === '/auth/callback');
+        hop++
+      ) {
+        const res = await jar.fetch(url, { redirect: 'manual' });
+        await res.body?.cancel();
+        url = new URL(res.headers.get('location')!, url);
+      }
+      expect(await errorCode(await jar.fetch(url, { redirect: 'manual' }))).toBe('ERR_AUTH_CALLBACK');
+      const done = await pinned.signIn(jar);
+      expect(done.location.href).toBe(`${pinned.url}/`);
+      expect((await session(pinned, jar)).body.role).toBe('viewer');
+    } finally {
+      await mismatched.stop();
+      await pinned.stop();
+    }
+  });
+});
+
 describe('isolation between instances', () => {
   it('refuses a session cookie made for another instance', async () => {
     const jar = await signedInAt(studio, portal, 'ann');

@@ -1,6 +1,12 @@
 import { Settings1763900000000 } from '@atrium/server';
 import { Sessions1764000000000 } from './1764000000000-sessions.js';
 import { Library1764100000000 } from './1764100000000-library.js';
+import { AlbumMembership1764200000000 } from './1764200000000-album-membership.js';
 
 /** Every instance migration, oldest first. */
-export const instanceMigrations = [Settings1763900000000, Sessions1764000000000, Library1764100000000];
+export const instanceMigrations = [
+  Settings1763900000000,
+  Sessions1764000000000,
+  Library1764100000000,
+  AlbumMembership1764200000000,
+];

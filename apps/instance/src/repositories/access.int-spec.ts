@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@atrium/testing';
 import { instanceEntities } from '../entities/index.js';
 import { migrate } from '../main.js';
 import { instanceMigrations } from '../migrations/index.js';
-import { clearLibrary, insertAsset } from '../test/library.js';
+import { clearLibrary, insertAlbum, insertAsset } from '../test/library.js';
 import { ASSETS, librarySpec, seedLibrary, viewerFor, viewerSpec } from '../test/random-library.js';
 import { AccessRepository } from './access.repository.js';
 
@@ -101,5 +101,36 @@ describe('the access repository against libs/policy', () => {
     }
     expect(queries).toBe(1);
     expect(await access.visibleAssets(admin, [])).toEqual(new Set());
+  });
+
+  it("keeps each asset's album ids in step with album membership, cascades included", async () => {
+    await clearLibrary(ds);
+    const asset = await insertAsset(ds, { path: 'family/a.jpg' });
+    const [one, two] = [
+      await insertAlbum(ds, { assets: [asset] }),
+      await insertAlbum(ds, { assets: [asset] }),
+    ];
+    const albumIds = async () =>
+      (
+        (await ds.query('SELECT album_ids FROM assets WHERE id = $1', [asset])) as Array<{
+          album_ids: string[];
+        }>
+      )[0]!.album_ids;
+    expect(await albumIds()).toEqual([one, two].sort());
+    await ds.query(
+      'INSERT INTO album_assets (album_id, asset_id, added_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING',
+      [one, asset],
+    );
+    expect(await albumIds()).toEqual([one, two].sort());
+    await ds.query('DELETE FROM album_assets WHERE album_id = $1', [one]);
+    expect(await albumIds()).toEqual([two]);
+    await ds.query('DELETE FROM albums WHERE id = $1', [two]);
+    expect(await albumIds()).toEqual([]);
+    const three = await insertAlbum(ds, { assets: [asset] });
+    await expect(ds.query('UPDATE album_assets SET album_id = $1', [one])).rejects.toThrow(/never changed/);
+    await ds.query('DELETE FROM assets WHERE id = $1', [asset]);
+    expect(
+      await ds.query('SELECT count(*)::int AS n FROM album_assets WHERE album_id = $1', [three]),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -158,9 +158,10 @@ export class TimelineRepository {
         `(a.sort_at, a.id) < ('epoch'::timestamptz + ${p.add(cursor.sortUs)}::float8 * interval '1 microsecond', ${p.add(cursor.id)}::uuid)`,
       );
     }
+    // The page's ids first, from the covering timeline index alone; then their rows.
+    const page = `page AS (SELECT a.id FROM assets a WHERE ${where.join(' AND ')} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${p.add(limit + 1)})`;
     const rows = (await this.db.query(
-      `${withClause(visible.ctes)}SELECT ${ROW_COLUMNS} FROM assets a WHERE ${where.join(' AND ')}
-       ORDER BY a.sort_at DESC, a.id DESC LIMIT ${p.add(limit + 1)}`,
+      `${withClause([...visible.ctes, page])}SELECT ${ROW_COLUMNS} FROM page JOIN assets a ON a.id = page.id ORDER BY a.sort_at DESC, a.id DESC`,
       p.values,
     )) as Row[];
     return rows.map(toTimelineRow);

@@ -41,6 +41,8 @@ export interface InstanceStartOptions {
    * registers nothing.
    */
   identity?: 'credentials' | 'join' | 'none';
+  /** The ID-token algorithm the node is registered with at the portal (the portal's default otherwise). */
+  registeredAlg?: 'EdDSA' | 'RS256';
   runtime?: InstanceRuntimeOptions;
   /** Serve the Next.js UI too (it must have been built). */
   ui?: boolean;
@@ -157,7 +159,10 @@ async function identityEnv(options: InstanceStartOptions, url: string): Promise<
   if (!portal) return {};
   switch (options.identity ?? 'credentials') {
     case 'credentials': {
-      const creds = await portal.addNode(options.name, { url });
+      const creds = await portal.addNode(options.name, {
+        url,
+        ...(options.registeredAlg ? { alg: options.registeredAlg } : {}),
+      });
       return { NODE_CLIENT_ID: creds.clientId, NODE_CLIENT_SECRET: creds.clientSecret };
     }
     case 'join': {

@@ -26,6 +26,11 @@ function Header({ session }: { session: Session }) {
 
 function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const [text, setText] = useState(filters.q);
+  const [albums, setAlbums] = useState<Array<{ id: string; title: string }>>([]);
+
+  useEffect(() => {
+    api<Array<{ id: string; title: string }>>('/api/albums').then(setAlbums, () => setAlbums([]));
+  }, []);
   return (
     <form
       style={{ display: 'flex', gap: 8, margin: '6px 0 12px' }}
@@ -43,6 +48,20 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
         <option value="image">Photos</option>
         <option value="video">Videos</option>
       </select>
+      {albums.length > 0 && (
+        <select
+          aria-label="album"
+          value={filters.album}
+          onChange={(e) => onChange({ ...filters, album: e.target.value })}
+        >
+          <option value="">All albums</option>
+          {albums.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.title}
+            </option>
+          ))}
+        </select>
+      )}
       <label>
         <input
           type="checkbox"

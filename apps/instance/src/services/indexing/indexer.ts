@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  detectFileType,
-  hashFile,
-  isMediaError,
-  type DetectedType,
-  type MediaWorkRequest,
-} from '@atrium/media';
+import type { DetectedType, MediaWorkRequest } from '@atrium/media';
 import {
   emptyCounts,
   type IndexCounts,
@@ -25,6 +19,7 @@ import type {
 import { InstanceError } from '../errors.js';
 import { KINDS, type MediaJobSink } from '../media-queue.js';
 import { walkOriginals, type FoundFile, type WalkedFolder } from './originals-walker.js';
+import { readFileFacts, type FileFacts } from './read-file.js';
 
 /** What an index run works with. */
 export interface IndexerDeps {
@@ -63,6 +58,20 @@ class RunState {
   readonly inserted = new Map<string, Array<{ id: string; file: Found }>>();
   phase: IndexPhase = 'walking';
   lastProgress = 0;
+  /** Jobs being added while the walk goes on; their outcome is awaited before the run ends. */
+  private readonly queueing: Array<Promise<void>> = [];
+
+  /** Adds jobs in the background, counting them once Redis took them. */
+  queue(adding: Promise<number>): void {
+    this.queueing.push(adding.then((n) => void (this.counts.jobsQueued += n)));
+  }
+
+  /** Waits for every background add; throws the first failure. */
+  async queued(): Promise<void> {
+    const outcomes = await Promise.allSettled(this.queueing.splice(0));
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
 
   constructor(
     readonly runId: string,
@@ -115,6 +124,7 @@ export class Indexer {
       await this.deps.runs.finish(run.id, { status: 'completed', counts: state.counts }, this.deps.now());
       return state.counts;
     } catch (error) {
+      await state.queued().catch(() => undefined);
       await this.deps.runs.finish(
         run.id,
         { status: 'failed', counts: state.counts, error: (error as Error).message },
@@ -175,14 +185,20 @@ export class Indexer {
       else state.counts.unchanged++;
       return;
     }
-    const hash = await this.hash(file, state);
+    const { hash, type } = await this.read(file, state);
     if (hash === asset.contentHash) {
       if (!sameStamp(asset, file) || asset.missing) await this.deps.files.restamp(asset.id, file, now);
       if (asset.missing) state.counts.restored++;
       else state.counts.unchanged++;
       return;
     }
-    const type = await detectFileType(file.realPath);
+    if (!type) {
+      // The path now holds something that is no photo or video: the asset is gone from it.
+      await this.deps.files.ignore(file.relPath, file, 'unsupported');
+      state.vanished.set(asset.id, asset);
+      state.counts.skipped++;
+      return;
+    }
     await this.deps.files.replaceContent(
       asset.id,
       {
@@ -209,16 +225,12 @@ export class Indexer {
       state.counts.tombstoned++;
       return false;
     }
-    let type: DetectedType;
-    try {
-      type = await detectFileType(file.realPath);
-    } catch (error) {
-      if (!isMediaError(error, 'unsupported')) throw error;
+    const { hash, type } = await this.read(file, state);
+    if (!type) {
       await this.deps.files.ignore(file.relPath, file, 'unsupported');
       state.counts.skipped++;
       return true;
     }
-    const hash = await this.hash(file, state);
     const buried = state.tombstonesByHash.get(hash);
     if (buried) {
       await this.deps.files.restampTombstone({
@@ -234,11 +246,11 @@ export class Indexer {
     return false;
   }
 
-  private async hash(file: FoundFile, state: RunState): Promise<string> {
-    const hash = await hashFile(file.realPath);
+  private async read(file: FoundFile, state: RunState): Promise<FileFacts> {
+    const facts = await readFileFacts(file.realPath, file.size);
     state.counts.hashed++;
     state.counts.bytesHashed += file.size;
-    return hash;
+    return facts;
   }
 
   /**
@@ -286,7 +298,8 @@ export class Indexer {
     }
     await this.deps.files.insertAssets(fresh, now);
     state.counts.added += fresh.length;
-    state.counts.jobsQueued += await this.deps.queue.addNew(jobs);
+    // Redis takes the jobs while the walk reads on: the two overlap instead of taking turns.
+    state.queue(this.deps.queue.addNew(jobs));
   }
 
   /**
@@ -323,6 +336,7 @@ export class Indexer {
     await this.deps.files.markMissing([...state.vanished.keys()], now);
     state.counts.removed += state.vanished.size;
     await this.deps.files.syncFolders(now);
+    await state.queued();
     await this.progress(state, true);
   }
 

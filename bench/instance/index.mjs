@@ -1,0 +1,196 @@
+// Instance benchmarks (issue 6): a timeline page of 200 on a library of INSTANCE_BENCH_ASSETS
+// (1,000,000) assets as admin and as a guest who sees it through album policies, first page and
+// page 5,000; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
+// unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
+// INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { report } from '../lib.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// The instance's code runs compiled: bring dist/ up to date first (incremental).
+const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--no-ui'], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(1);
+
+const { startPostgres, startRedis } = await import('@atrium/testing');
+const { migrate, runIndex } = await import('@atrium/instance');
+const { createDataSource } = await import('@atrium/server');
+const { TimelineRepository } = await import('../../apps/instance/dist/repositories/timeline.repository.js');
+const { Indexer } = await import('../../apps/instance/dist/services/indexing/indexer.js');
+const { IndexRunRepository } = await import('../../apps/instance/dist/repositories/index-run.repository.js');
+const { LibraryFilesRepository } =
+  await import('../../apps/instance/dist/repositories/library-files.repository.js');
+const { measureTimeline, seedLibrary } = await import('./timeline.mjs');
+const { bareWalk, makeTree } = await import('./indexing.mjs');
+
+const int = (name, fallback) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
+const ASSETS = int('INSTANCE_BENCH_ASSETS', 1_000_000);
+const SAMPLES = int('INSTANCE_BENCH_SAMPLES', 200);
+const FILES = int('INSTANCE_BENCH_FILES', 50_000);
+const FILE_KB = int('INSTANCE_BENCH_FILE_KB', 64);
+const log = (line) => console.log(`instance: ${line}`);
+const rows = [];
+const ms = (n) => Math.round(n * 100) / 100;
+
+const postgres = await startPostgres();
+const redis = await startRedis();
+const work = mkdtempSync(join(tmpdir(), 'atrium-bench-instance-'));
+const database = (name) =>
+  `${postgres.url.replace(/\/postgres$/, '')}/${name}_${randomBytes(4).toString('hex')}`;
+
+try {
+  const url = database('timeline_bench');
+  await migrate({ databaseUrl: url });
+  const db = createDataSource({ url, entities: [], migrations: [] });
+  await db.initialize();
+  let started = performance.now();
+  log(`seeding ${ASSETS} assets in 100 albums`);
+  await seedLibrary(db, ASSETS);
+  log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; timing ${SAMPLES} pages per figure`);
+  const t = await measureTimeline(db, TimelineRepository, ASSETS, SAMPLES);
+  await db.destroy();
+  const guestShare = `${Math.round((t.visible / ASSETS) * 100)}% visible`;
+  rows.push(
+    { scenario: `timeline page 1 (200), admin, p50`, figure: ms(t.admin.first.p50), unit: 'ms' },
+    {
+      scenario: `timeline page 1, guest via album policies (${guestShare}), p50`,
+      figure: ms(t.guest.first.p50),
+      unit: 'ms',
+      baseline: ms(t.admin.first.p50),
+      baselineName: 'admin p50',
+      ratio: t.guest.first.p50 / t.admin.first.p50,
+      goal: '≤ 1.5×',
+    },
+    {
+      scenario: `timeline page 1, guest, p95`,
+      figure: ms(t.guest.first.p95),
+      unit: 'ms',
+      baseline: ms(t.admin.first.p95),
+      baselineName: 'admin p95',
+      ratio: t.guest.first.p95 / t.admin.first.p95,
+      goal: '≤ 1.5×',
+    },
+    {
+      scenario: `timeline page ${t.adminDeep}, admin, p50`,
+      figure: ms(t.admin.deep.p50),
+      unit: 'ms',
+      baseline: ms(t.admin.first.p50),
+      baselineName: 'page 1 p50',
+      ratio: t.admin.deep.p50 / t.admin.first.p50,
+      goal: '≈ 1× (keyset)',
+    },
+    {
+      scenario: `timeline page ${t.adminDeep}, admin, p95`,
+      figure: ms(t.admin.deep.p95),
+      unit: 'ms',
+      baseline: ms(t.admin.first.p95),
+      baselineName: 'page 1 p95',
+      ratio: t.admin.deep.p95 / t.admin.first.p95,
+      goal: '≈ 1×',
+    },
+    {
+      scenario: `timeline page ${t.guestDeep} (guest's last), guest, p50`,
+      figure: ms(t.guest.deep.p50),
+      unit: 'ms',
+      baseline: ms(t.guest.first.p50),
+      baselineName: 'page 1 p50',
+      ratio: t.guest.deep.p50 / t.guest.first.p50,
+      goal: '≈ 1×',
+    },
+  );
+
+  const originals = join(work, 'originals');
+  log(`writing ${FILES} photos of ${FILE_KB} KB`);
+  await makeTree(originals, FILES, FILE_KB);
+  // Both sides read from the page cache: a first walk warms it, and is not counted.
+  await bareWalk(originals);
+  started = performance.now();
+  const walked = await bareWalk(originals);
+  const bareSeconds = (performance.now() - started) / 1000;
+  const target = {
+    nodeName: 'bench',
+    databaseUrl: database('index_bench'),
+    redisUrl: redis.url,
+    originalsPath: originals,
+    cachePath: join(work, 'cache'),
+  };
+  await migrate({ databaseUrl: target.databaseUrl });
+  started = performance.now();
+  const first = await runIndex(target, { rescan: false, requestedBy: 'bench' });
+  const indexSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const again = await runIndex(target, { rescan: false, requestedBy: 'bench' });
+  const rescanSeconds = (performance.now() - started) / 1000;
+  const unqueued = await withoutQueue(originals);
+  log(`first run ${JSON.stringify(first)}`);
+  log(`re-scan ${JSON.stringify(again)}`);
+  if (first.added !== walked || again.unchanged !== walked)
+    throw new Error('the indexer did not see the tree the walk saw');
+  rows.push(
+    {
+      scenario: `indexing ${FILES} photos of ${FILE_KB} KB (${first.jobsQueued} jobs queued)`,
+      figure: walked / indexSeconds,
+      unit: 'files/s',
+      baseline: walked / bareSeconds,
+      baselineName: 'bare stat+hash walk',
+      ratio: bareSeconds / indexSeconds,
+      goal: '≥ 0.5×',
+    },
+    {
+      scenario: `unchanged re-scan of ${FILES} photos`,
+      figure: walked / rescanSeconds,
+      unit: 'files/s',
+      baseline: walked / bareSeconds,
+      baselineName: 'bare stat+hash walk',
+      ratio: bareSeconds / rescanSeconds,
+      goal: 'no file read',
+    },
+    { scenario: 'files read by the unchanged re-scan', figure: again.hashed, unit: 'files', goal: '0' },
+    {
+      scenario: `indexing ${FILES} photos, no job queued (where the time goes)`,
+      figure: walked / unqueued,
+      unit: 'files/s',
+      baseline: walked / bareSeconds,
+      baselineName: 'bare stat+hash walk',
+      ratio: bareSeconds / unqueued,
+      goal: 'diagnostic',
+    },
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  await redis.stop();
+  await postgres.stop();
+}
+
+report('instance', rows);
+
+/** The same indexer on a fresh database with a sink that takes jobs without queueing them: seconds. */
+async function withoutQueue(originals) {
+  const url = database('index_noqueue');
+  await migrate({ databaseUrl: url });
+  const db = createDataSource({ url, entities: [], migrations: [] });
+  await db.initialize();
+  try {
+    const runs = new IndexRunRepository(db);
+    const run = await runs.start({ rescan: false, requestedBy: 'bench' }, new Date(), 60_000);
+    const sink = { addNew: async (requests) => requests.length, requeue: async () => 0 };
+    const started = performance.now();
+    await new Indexer({
+      files: new LibraryFilesRepository(db),
+      runs,
+      queue: sink,
+      originalsPath: originals,
+      cachePath: originals,
+      now: () => new Date(),
+    }).run(run);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await db.destroy();
+  }
+}
