@@ -2,7 +2,8 @@
 // (1,000,000) assets as admin and as a guest who sees it through album policies, first page and
 // page 5,000; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
 // unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
-// INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo).
+// INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo); INSTANCE_BENCH_ONLY=timeline or
+// indexing runs one part alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,12 @@ const ASSETS = int('INSTANCE_BENCH_ASSETS', 1_000_000);
 const SAMPLES = int('INSTANCE_BENCH_SAMPLES', 200);
 const FILES = int('INSTANCE_BENCH_FILES', 50_000);
 const FILE_KB = int('INSTANCE_BENCH_FILE_KB', 64);
+// `timeline` or `indexing` runs that part alone (seeding the million assets takes minutes).
+const ONLY = process.env.INSTANCE_BENCH_ONLY ?? '';
+if (ONLY && ONLY !== 'timeline' && ONLY !== 'indexing') {
+  console.error(`INSTANCE_BENCH_ONLY must be "timeline" or "indexing", not "${ONLY}"`);
+  process.exit(2);
+}
 const log = (line) => console.log(`instance: ${line}`);
 const rows = [];
 const ms = (n) => Math.round(n * 100) / 100;
@@ -45,6 +52,17 @@ const database = (name) =>
   `${postgres.url.replace(/\/postgres$/, '')}/${name}_${randomBytes(4).toString('hex')}`;
 
 try {
+  if (ONLY !== 'indexing') await timeline();
+  if (ONLY !== 'timeline') await indexing();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  await redis.stop();
+  await postgres.stop();
+}
+
+report('instance', rows);
+
+async function timeline() {
   const url = database('timeline_bench');
   await migrate({ databaseUrl: url });
   const db = createDataSource({ url, entities: [], migrations: [] });
@@ -104,13 +122,15 @@ try {
       goal: '≈ 1×',
     },
   );
+}
 
+async function indexing() {
   const originals = join(work, 'originals');
   log(`writing ${FILES} photos of ${FILE_KB} KB`);
   await makeTree(originals, FILES, FILE_KB);
   // Both sides read from the page cache: a first walk warms it, and is not counted.
   await bareWalk(originals);
-  started = performance.now();
+  let started = performance.now();
   const walked = await bareWalk(originals);
   const bareSeconds = (performance.now() - started) / 1000;
   const target = {
@@ -162,13 +182,7 @@ try {
       goal: 'diagnostic',
     },
   );
-} finally {
-  rmSync(work, { recursive: true, force: true });
-  await redis.stop();
-  await postgres.stop();
 }
-
-report('instance', rows);
 
 /** The same indexer on a fresh database with a sink that takes jobs without queueing them: seconds. */
 async function withoutQueue(originals) {
