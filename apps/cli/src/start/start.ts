@@ -81,6 +81,8 @@ function serviceEnvs(settings: ClusterSettings, opts: StartOptions, dataDir: str
     worker: {
       ...common,
       WORKER_PORT: String(settings.worker.port),
+      // glibc's per-thread malloc arenas make libvips' threads grow RSS; two keep it flat (bench/media).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       WORKER_INSTANCES: JSON.stringify(running.map((i) => ({ name: i.name, redisUrl: `redis://127.0.0.1:${i.redisPort}`, ...paths(i.name) }))),
     },
     portalUrl,
