@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import QRCode from 'qrcode';
 import { CodeDto, PasswordStepDto } from '../dtos/auth.dto.js';
 import type { PortalSessionEntity } from '../entities/session.entity.js';
 import { AllowStages, CurrentSession, PortalSessionGuard } from '../guards/portal-session.guard.js';
@@ -18,6 +19,12 @@ export function setSessionCookie(res: Response, sessions: SessionService, issued
 export function clearSessionCookie(res: Response, sessions: SessionService): void {
   const { name, options } = sessions.cookie();
   res.clearCookie(name, options);
+}
+
+/** The `otpauth://` URI as a QR code for authenticator apps: an SVG data URL (no script, no fetch). */
+export async function totpQr(uri: string): Promise<string> {
+  const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
 /** Local sign-in: password, then TOTP or a recovery code, TOTP enrolment, sign-out. */
@@ -91,8 +98,9 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('enrol_totp', 'full')
-  enrol(@CurrentSession() session: PortalSessionEntity) {
-    return this.signIn.startEnrolment(session);
+  async enrol(@CurrentSession() session: PortalSessionEntity) {
+    const enrolment = await this.signIn.startEnrolment(session);
+    return { ...enrolment, qr: await totpQr(enrolment.uri) };
   }
 
   @Post('auth/totp/confirm')

@@ -1,11 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import * as client from 'openid-client';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotpCode } from '@atrium/auth';
 import { freePort, launchBrowser } from '@atrium/testing';
 import { SetupService } from '../services/setup.service.js';
 import { PASSWORD, PortalHarness, type NodeCreds } from '../test/harness.js';
+
+/** Reads a QR code shown as an image data URL, as a phone camera would. */
+async function decodeQr(dataUrl: string): Promise<string> {
+  const image = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+  const { data, info } = await sharp(image, { density: 300 }).flatten({ background: '#fff' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const found = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height);
+  if (!found) throw new Error('no QR code in the image');
+  return found.data;
+}
 
 let portal: PortalHarness;
 let browser: Browser;
@@ -98,6 +109,11 @@ describe('the portal’s pages', () => {
     await page.click('button[type=submit]:not([disabled])');
     await page.waitForURL(`${portal.url}/signin/enrol`);
     const secret = (await page.locator('[data-testid=totp-secret]').textContent())!.trim();
+    // The QR code a phone scans holds the same secret, for this account, from this issuer.
+    const scanned = new URL(await decodeQr((await page.locator('[data-testid=totp-qr]').getAttribute('src'))!));
+    expect(scanned.protocol).toBe('otpauth:');
+    expect(scanned.searchParams.get('secret')).toBe(secret);
+    expect(decodeURIComponent(scanned.pathname)).toContain('root');
     await page.fill('#code', await generateTotpCode(secret, portal.clock.now()));
     await page.click('button[type=submit]');
     const codes = (await page.locator('[data-testid=recovery-codes]').textContent())!.trim().split('\n');

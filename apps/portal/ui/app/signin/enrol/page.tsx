@@ -7,7 +7,7 @@ import { button, Card, ErrorText, input } from '../../lib/ui';
 
 function EnrolForm() {
   const uid = interactionFrom(useSearchParams());
-  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string }>();
+  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string; qr: string }>();
   const [codes, setCodes] = useState<string[]>();
   const [error, setError] = useState<string>();
 
@@ -15,7 +15,7 @@ function EnrolForm() {
     session()
       .then((s) => {
         if (s.stage !== 'enrol_totp' && s.stage !== 'full') throw new Error('not signed in');
-        return api<{ secret: string; uri: string }>('/api/auth/totp/enrol', {});
+        return api<{ secret: string; uri: string; qr: string }>('/api/auth/totp/enrol', {});
       })
       .then(setEnrolment)
       .catch(() => window.location.replace(withInteraction('/signin', uid)));
@@ -53,10 +53,11 @@ function EnrolForm() {
   return (
     <Card title="Set up two-step verification">
       <p>
-        Add Atrium to your authenticator app with this key (or the link below), then enter the code it shows.
+        Scan this code with your authenticator app (or type the key below), then enter the code it shows.
       </p>
       {enrolment && (
         <>
+          <img data-testid="totp-qr" src={enrolment.qr} alt="QR code for your authenticator app" width={200} height={200} />
           <p>
             <code data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
               {enrolment.secret}
