@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import * as client from 'openid-client';
-import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotpCode } from '@atrium/auth';
 import { freePort, launchBrowser } from '@atrium/testing';
 import { SetupService } from '../services/setup.service.js';
 import { PASSWORD, PortalHarness, type NodeCreds } from '../test/harness.js';
+
+// jsqr is a CommonJS bundle whose typings declare an ES default export.
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 /** Reads a QR code shown as an image data URL, as a phone camera would. */
 async function decodeQr(dataUrl: string): Promise<string> {
