@@ -1,11 +1,14 @@
 import { errors, type Adapter, type AdapterPayload, type ClientMetadata } from 'oidc-provider';
 import type { NodeEntity } from '../entities/node.entity.js';
 import type { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
+import type { RequestReads } from './request-reads.js';
 
 export interface AdapterDeps {
   payloads: OidcPayloadRepository;
   /** The node registered under a client id (only nodes are clients). */
   findNode(clientId: string): Promise<NodeEntity | undefined>;
+  /** Rows the code flow's endpoints read ahead, in one statement each. */
+  reads?: RequestReads;
   now(): Date;
 }
 
@@ -73,6 +76,7 @@ class PostgresModel implements Adapter {
    * written again: its expiry then stays absolute (the portal session's lifetime), not sliding.
    */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    this.deps.reads?.forget(this.model, id);
     const content = this.written ? sessionContent(payload) : undefined;
     if (content !== undefined && this.written!.get(id) === content) return;
     await this.write(id, payload, expiresIn);
@@ -92,6 +96,8 @@ class PostgresModel implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    const ahead = await this.readAhead(id);
+    if (ahead) return ahead.payload as AdapterPayload | undefined;
     const stored =
       this.model === 'AuthorizationCode'
         ? await this.consumeOnRead(id)
@@ -101,7 +107,16 @@ class PostgresModel implements Adapter {
     return { ...(stored.payload as AdapterPayload), ...consumed };
   }
 
+  /** A session or grant read in one statement with the rest of the request's reads (see RequestReads). */
+  private async readAhead(id: string): Promise<{ payload?: Record<string, unknown> } | undefined> {
+    if (this.model === 'Session') return this.deps.reads?.session(id);
+    if (this.model === 'Grant') return this.deps.reads?.take('Grant', id);
+    return undefined;
+  }
+
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const ahead = this.model === 'Session' ? this.deps.reads?.takeSessionByUid(uid) : undefined;
+    if (ahead) return ahead.payload as AdapterPayload | undefined;
     return (await this.deps.payloads.findByUid(this.model, uid, this.deps.now()))?.payload as
       AdapterPayload | undefined;
   }
@@ -115,7 +130,10 @@ class PostgresModel implements Adapter {
    * fresh, and the other sees it consumed (oidc-provider then revokes what it issued).
    */
   private async consumeOnRead(id: string) {
-    const stored = await this.deps.payloads.findAndConsume(this.model, id, this.deps.now());
+    const ahead = await this.deps.reads?.code(id);
+    const stored = ahead
+      ? ahead.stored
+      : await this.deps.payloads.findAndConsume(this.model, id, this.deps.now());
     if (stored && !stored.consumedAt) {
       // A request that fails after reading (wrong verifier) never calls consume; keep the set small.
       if (this.consumedHere.size >= SESSIONS_REMEMBERED) this.consumedHere.clear();
@@ -135,6 +153,7 @@ class PostgresModel implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.deps.reads?.forget(this.model, id);
     this.written?.delete(id);
     await this.deps.payloads.destroy(this.model, id);
   }

@@ -4,6 +4,7 @@ import { digestSecret } from '@atrium/auth';
 import Provider, { type Account, type FindAccount, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import type { NodeEntity } from '../entities/node.entity.js';
 import { NodeRepository } from '../repositories/node.repository.js';
+import { IssuerReadsRepository } from '../repositories/issuer-reads.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { AccessService } from '../services/access.service.js';
@@ -14,6 +15,7 @@ import { SessionService } from '../services/session.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../services/settings.js';
 import { adapterFactory } from './adapter.js';
 import { accessDenied, issuerConfiguration, pinDiscovery, SCOPES } from './provider-config.js';
+import { RequestReads } from './request-reads.js';
 
 export interface IssuerOptions {
   /** Keys that sign the issuer's cookies, derived from ATRIUM_SECRET_KEY so every replica agrees. */
@@ -42,9 +44,10 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('issuer');
   private current?: { provider: Provider; handler: Handler; fingerprint: string };
   private timer?: NodeJS.Timeout;
-  private readonly nodeCache = new Map<string, { node: NodeEntity | undefined; at: number }>();
+  private readonly nodeCache = new Map<string, { node: Promise<NodeEntity | undefined>; at: number }>();
   private readonly linked = new Set<string>();
-  private readonly secretCache = new Map<string, number>();
+  private readonly secretCache = new Map<string, { ok: Promise<boolean>; at: number }>();
+  private readonly reads: RequestReads;
 
   constructor(
     private readonly keys: KeyService,
@@ -53,11 +56,19 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     private readonly access: AccessService,
     private readonly sessions: SessionService,
     private readonly payloads: OidcPayloadRepository,
+    issuerReads: IssuerReadsRepository,
     private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
     @Inject(ISSUER_OPTIONS) private readonly options: IssuerOptions,
-  ) {}
+  ) {
+    this.reads = new RequestReads({
+      reads: issuerReads,
+      portalCookie: () => this.sessions.cookie().name,
+      nodeIdFor: async (clientId) => (await this.nodeFor(clientId))?.id,
+      now: () => this.clock.now(),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.keys.ensureKeys();
@@ -100,6 +111,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
         adapter: adapterFactory({
           payloads: this.payloads,
           findNode: (id) => this.nodeFor(id),
+          reads: this.reads,
           now: () => this.clock.now(),
         }) as never,
         cookieKeys: this.options.cookieKeys,
@@ -145,19 +157,23 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Checks a client secret against the node's digests. A success is remembered for a few seconds
-   * (keyed by a digest of the secret), so a busy token endpoint does not read the node every time;
-   * a new secret is never refused by the cache, only checked against the database.
+   * (keyed by a digest of the secret), so a busy token endpoint does not read the node every time,
+   * and requests that arrive while a check runs share it. A refusal is not remembered: a new
+   * secret is never refused by the cache, only checked against the database.
    */
-  private async authenticateClient(clientId: string, secret: string): Promise<boolean> {
+  private authenticateClient(clientId: string, secret: string): Promise<boolean> {
     const key = `${clientId}:${digestSecret(secret)}`;
     const cached = this.secretCache.get(key);
-    if (cached !== undefined && Date.now() - cached < NODE_CACHE_MS) return true;
-    const ok = (await this.nodeService.authenticate(clientId, secret)) !== undefined;
-    if (ok) {
-      if (this.secretCache.size >= LINKS_REMEMBERED) this.secretCache.clear();
-      this.secretCache.set(key, Date.now());
-    }
-    return ok;
+    if (cached && Date.now() - cached.at < NODE_CACHE_MS) return cached.ok;
+    if (this.secretCache.size >= LINKS_REMEMBERED) this.secretCache.clear();
+    const entry = {
+      ok: this.nodeService.authenticate(clientId, secret).then((node) => node !== undefined),
+      at: Date.now(),
+    };
+    this.secretCache.set(key, entry);
+    const forget = () => this.secretCache.get(key) === entry && this.secretCache.delete(key);
+    entry.ok.then((ok) => ok || forget(), forget);
+    return entry.ok;
   }
 
   private async enqueueLogout(clientId: string, sub: string, sid: string): Promise<void> {
@@ -166,12 +182,14 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
       await this.outbox.enqueue([{ nodeId: node.id, sub, sid, reason: 'signed_out' }], this.clock.now());
   }
 
+  /** The node behind a client id; concurrent requests after the cache expired share one read. */
   async nodeFor(clientId: string | undefined): Promise<NodeEntity | undefined> {
     if (!clientId) return undefined;
     const cached = this.nodeCache.get(clientId);
     if (cached && Date.now() - cached.at < NODE_CACHE_MS) return cached.node;
-    const node = (await this.nodes.findByClientId(clientId)) ?? undefined;
+    const node = this.nodes.findByClientId(clientId).then((found) => found ?? undefined);
     this.nodeCache.set(clientId, { node, at: Date.now() });
+    node.catch(() => this.nodeCache.get(clientId)?.node === node && this.nodeCache.delete(clientId));
     return node;
   }
 
@@ -185,7 +203,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     if (ctx.oidc.route !== 'token' && ctx.oidc.route !== 'userinfo')
       return { accountId: sub, claims: async () => ({ sub }) };
     const node = await this.nodeFor(ctx.oidc.client?.clientId);
-    const resolved = node ? await this.access.forToken(sub, node.id) : undefined;
+    const resolved = node ? await this.resolveAccess(ctx, sub, node.id) : undefined;
     const account = resolved?.account;
     if (!account || !resolved.claims) return undefined;
     const result: Account = {
@@ -201,9 +219,17 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     return result;
   };
 
+  /** Access of an account on a node, from the snapshot this request read ahead when there is one. */
+  private async resolveAccess(ctx: KoaContextWithOIDC, accountId: string, nodeId: string) {
+    const snapshot = this.reads.takeAccess(ctx, accountId, nodeId);
+    return snapshot ? this.access.decide(snapshot) : this.access.forToken(accountId, nodeId);
+  }
+
   private async needsPortalSignIn(ctx: KoaContextWithOIDC): Promise<boolean> {
-    const token = ctx.cookies.get(this.sessions.cookie().name, { signed: false });
-    const session = await this.sessions.find(token);
+    const ahead = this.reads.takePortalSession(ctx);
+    const session = ahead
+      ? await this.sessions.alive(ahead.value)
+      : await this.sessions.find(ctx.cookies.get(this.sessions.cookie().name, { signed: false }));
     const accountId = ctx.oidc.session?.accountId;
     if (!session || session.stage !== 'full' || session.accountId !== accountId) return true;
     await this.linkOnce(ctx.oidc.session!.uid, session);
@@ -223,7 +249,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     const { client, session, provider } = ctx.oidc;
     const accountId = session!.accountId!;
     const node = await this.nodeFor(client!.clientId);
-    const decision = node ? (await this.access.forToken(accountId, node.id)).decision : undefined;
+    const decision = node ? (await this.resolveAccess(ctx, accountId, node.id)).decision : undefined;
     if (!decision?.allowed) throw accessDenied();
     const grantId = session!.grantIdFor(client!.clientId);
     let grant = grantId ? await provider.Grant.find(grantId) : undefined;

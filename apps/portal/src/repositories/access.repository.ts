@@ -23,6 +23,22 @@ export interface AccessSnapshot {
   mappings: Pick<GroupMappingEntity, 'nodeId' | 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>[];
 }
 
+/**
+ * The select list of an access snapshot (columns `account`, `groups`, `grant`, `mappings`) for the
+ * account and node that two SQL expressions of type uuid name; statements that read more than the
+ * snapshot in the same round trip embed it.
+ */
+export function snapshotColumns(account: string, node: string): string {
+  return `(SELECT json_build_object('id', id, 'username', username, 'name', name, 'email', email, 'emailVerified', email_verified,
+       'accountRole', account_role, 'clusterAdmin', cluster_admin, 'disabled', disabled, 'webdav', webdav,
+       'basePath', base_path, 'uploadPath', upload_path) FROM accounts WHERE id = ${account}) AS account,
+     (SELECT coalesce(json_agg(DISTINCT group_name ORDER BY group_name), '[]') FROM account_groups WHERE account_id = ${account}) AS groups,
+     (SELECT json_build_object('accountId', account_id, 'nodeId', node_id, 'role', role, 'basePath', base_path, 'uploadPath', upload_path)
+       FROM access_grants WHERE account_id = ${account} AND node_id = ${node}) AS grant,
+     (SELECT coalesce(json_agg(json_build_object('nodeId', node_id, 'groupName', group_name, 'kind', kind, 'role', role,
+       'basePath', base_path, 'uploadPath', upload_path)), '[]') FROM group_mappings WHERE node_id = ${node}) AS mappings`;
+}
+
 export interface GrantRow {
   username: string;
   accountId: string;
@@ -53,15 +69,7 @@ export class AccessRepository {
   async snapshot(accountId: string, nodeId: string): Promise<AccessSnapshot> {
     const [row] = await this.prepared.rows<AccessSnapshot>(
       'access_snapshot',
-      `SELECT
-         (SELECT json_build_object('id', id, 'username', username, 'name', name, 'email', email, 'emailVerified', email_verified,
-            'accountRole', account_role, 'clusterAdmin', cluster_admin, 'disabled', disabled, 'webdav', webdav,
-            'basePath', base_path, 'uploadPath', upload_path) FROM accounts WHERE id = $1) AS account,
-         (SELECT coalesce(json_agg(DISTINCT group_name ORDER BY group_name), '[]') FROM account_groups WHERE account_id = $1) AS groups,
-         (SELECT json_build_object('accountId', account_id, 'nodeId', node_id, 'role', role, 'basePath', base_path, 'uploadPath', upload_path)
-            FROM access_grants WHERE account_id = $1 AND node_id = $2) AS grant,
-         (SELECT coalesce(json_agg(json_build_object('nodeId', node_id, 'groupName', group_name, 'kind', kind, 'role', role,
-            'basePath', base_path, 'uploadPath', upload_path)), '[]') FROM group_mappings WHERE node_id = $2) AS mappings`,
+      `SELECT ${snapshotColumns('$1::uuid', '$2::uuid')}`,
       [accountId, nodeId],
     );
     return row!;

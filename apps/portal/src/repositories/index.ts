@@ -2,6 +2,7 @@ import { AccessRepository } from './access.repository.js';
 import { AccountRepository } from './account.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { Database } from './database.js';
+import { IssuerReadsRepository } from './issuer-reads.repository.js';
 import { NodeRepository } from './node.repository.js';
 import { OidcPayloadRepository } from './oidc-payload.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -16,6 +17,7 @@ export const portalRepositories = [
   AccessRepository,
   AccountRepository,
   AuditRepository,
+  IssuerReadsRepository,
   NodeRepository,
   OidcPayloadRepository,
   OutboxRepository,

@@ -8,6 +8,36 @@ export interface SessionListRow extends PortalSessionEntity {
   username: string;
 }
 
+/** A portal session and whether its account still exists and is enabled. */
+export interface SessionWithAccount {
+  session: PortalSessionEntity;
+  accountActive: boolean;
+}
+
+/** What `sessionWithAccount` reads, over `portal_sessions s LEFT JOIN accounts a`. */
+export const SESSION_WITH_ACCOUNT_COLUMNS = 's.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active';
+
+/** A row of `SESSION_WITH_ACCOUNT_COLUMNS`; undefined when the session was not found. */
+export function sessionWithAccount(row: Record<string, never> | undefined): SessionWithAccount | undefined {
+  if (!row?.id) return undefined;
+  const session: PortalSessionEntity = {
+    id: row.id,
+    ref: row.ref,
+    accountId: row.account_id,
+    stage: row.stage,
+    amr: row.amr,
+    csrfToken: row.csrf_token,
+    pendingTotp: row.pending_totp,
+    authTime: row.auth_time,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+  return { session, accountActive: row.account_active };
+}
+
 /** Portal sessions and their links to the issuer's sessions. */
 @Injectable()
 export class SessionRepository {
@@ -25,31 +55,13 @@ export class SessionRepository {
   }
 
   /** The session with whether its account still exists and is enabled, in one query. */
-  async findWithAccount(
-    id: string,
-  ): Promise<{ session: PortalSessionEntity; accountActive: boolean } | undefined> {
+  async findWithAccount(id: string): Promise<SessionWithAccount | undefined> {
     const [row] = await this.prepared.rows<Record<string, never>>(
       'session_with_account',
-      `SELECT s.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active FROM portal_sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`,
+      `SELECT ${SESSION_WITH_ACCOUNT_COLUMNS} FROM portal_sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1`,
       [id],
     );
-    if (!row) return undefined;
-    const session: PortalSessionEntity = {
-      id: row.id,
-      ref: row.ref,
-      accountId: row.account_id,
-      stage: row.stage,
-      amr: row.amr,
-      csrfToken: row.csrf_token,
-      pendingTotp: row.pending_totp,
-      authTime: row.auth_time,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      expiresAt: row.expires_at,
-      ip: row.ip,
-      userAgent: row.user_agent,
-    };
-    return { session, accountActive: row.account_active };
+    return sessionWithAccount(row);
   }
 
   findByRef(ref: string): Promise<PortalSessionEntity | null> {

@@ -123,7 +123,15 @@ export class AccessService {
     accountId: string,
     nodeId: string,
   ): Promise<{ account: AccessSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
-    const snapshot = await this.access.snapshot(accountId, nodeId);
+    return this.decide(await this.access.snapshot(accountId, nodeId));
+  }
+
+  /** `forToken` on a snapshot already read (the issuer reads it with other rows). */
+  decide(snapshot: AccessSnapshot): {
+    account: AccessSnapshot['account'];
+    decision: AccessDecision;
+    claims?: AtriumClaims;
+  } {
     const { account } = snapshot;
     if (!account) return { account, decision: { allowed: false, reason: 'no_grant_or_group' } };
     const decision = resolveAccess({

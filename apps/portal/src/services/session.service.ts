@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
-import { SessionRepository } from '../repositories/session.repository.js';
+import { SessionRepository, type SessionWithAccount } from '../repositories/session.repository.js';
 import { Clock } from './clock.js';
 import { RevocationService } from './revocation.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
@@ -81,7 +81,11 @@ export class SessionService {
    */
   async find(token: string | undefined): Promise<PortalSessionEntity | undefined> {
     if (!token || token.length > 200) return undefined;
-    const found = await this.sessions.findWithAccount(digestSecret(token));
+    return this.alive(await this.sessions.findWithAccount(digestSecret(token)));
+  }
+
+  /** `find` for a session already read with its account's status (the issuer reads it with other rows). */
+  async alive(found: SessionWithAccount | undefined): Promise<PortalSessionEntity | undefined> {
     if (!found) return undefined;
     const { session } = found;
     const now = this.clock.now();
