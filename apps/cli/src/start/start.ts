@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { CommandError, UsageError } from '../cli.js';
 import { Children, reapLeftovers } from './children.js';
 import { startPostgres } from './postgres.js';
 import { ensureRedisInstalled, startRedis } from './redis.js';
+import { preparePortal, waitJoined } from './registration.js';
 import { INSTANCE_NAME, databaseUrl, planSettings, readSettings, writeSettings, type ClusterSettings } from './settings.js';
 
 const ATRIUM_BIN = fileURLToPath(new URL('../../bin/atrium.js', import.meta.url));
@@ -27,26 +27,6 @@ export function parseInstances(value: string | undefined): string[] {
 
 const origin = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
-/**
- * An instance's node credentials, derived from the cluster's secret key: stable across runs, never
- * stored in clear, handed to the portal as ATRIUM_NODES and to the instance as NODE_CLIENT_*.
- */
-export function nodeCredentials(secretKey: string, name: string): { clientId: string; clientSecret: string } {
-  return { clientId: `atrium-${name}`, clientSecret: createHmac('sha256', Buffer.from(secretKey, 'base64')).update(`atrium:node:${name}`).digest('base64url') };
-}
-
-/** The one-time link where the first cluster admin sets a password and enrols TOTP; none once one exists. */
-async function firstAdminLink(settings: ClusterSettings, portalUrl: string): Promise<string | undefined> {
-  const { openPortalAdmin } = await import('@atrium/portal');
-  const portal = await openPortalAdmin({ databaseUrl: databaseUrl(settings, settings.portal.database), secretKey: settings.secretKey, publicUrl: portalUrl });
-  try {
-    const link = await portal.setup.createLink();
-    return link && `${portalUrl}/setup/${link.token}`;
-  } finally {
-    await portal.close();
-  }
-}
-
 /** The environment of each service, as Helm would set it in Kubernetes. */
 function serviceEnvs(settings: ClusterSettings, opts: StartOptions, dataDir: string) {
   const portalUrl = origin(opts.host, settings.portal.port);
@@ -59,16 +39,14 @@ function serviceEnvs(settings: ClusterSettings, opts: StartOptions, dataDir: str
       PORT: String(settings.portal.port),
       PUBLIC_URL: portalUrl,
       DATABASE_URL: databaseUrl(settings, settings.portal.database),
-      ATRIUM_NODES: JSON.stringify(running.map((i) => ({ name: i.name, url: origin(opts.host, i.port), ...nodeCredentials(settings.secretKey, i.name) }))),
     },
     instances: running.map((i) => ({
       name: i.name,
       url: origin(opts.host, i.port),
+      database: i.database,
       env: {
         ...common,
         NODE_NAME: i.name,
-        NODE_CLIENT_ID: nodeCredentials(settings.secretKey, i.name).clientId,
-        NODE_CLIENT_SECRET: nodeCredentials(settings.secretKey, i.name).clientSecret,
         PORT: String(i.port),
         PUBLIC_URL: origin(opts.host, i.port),
         PORTAL_URL: portalUrl,
@@ -136,11 +114,17 @@ export async function start(opts: StartOptions): Promise<number> {
       children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], marker: ATRIUM_BIN });
     node('portal', ['portal', 'serve'], envs.portal);
     await Promise.race([waitReady('portal', envs.portalUrl), stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped')))]);
-    const setupLink = await firstAdminLink(settings, envs.portalUrl);
-    for (const i of envs.instances) node(i.name, ['instance', 'serve'], i.env);
+    const { setupLink, joinTokens } = await preparePortal(settings, envs.portalUrl, envs.instances);
+    for (const i of envs.instances) {
+      const joinToken = joinTokens.get(i.name);
+      node(i.name, ['instance', 'serve'], joinToken ? { ...i.env, NODE_JOIN_TOKEN: joinToken } : i.env);
+    }
     node('worker', ['worker'], envs.worker);
     await Promise.race([
-      Promise.all([...envs.instances.map((i) => waitReady(i.name, i.url)), waitReady('worker', origin('127.0.0.1', settings.worker.port))]),
+      Promise.all([
+        ...envs.instances.map((i) => waitReady(i.name, i.url)),
+        waitReady('worker', origin('127.0.0.1', settings.worker.port)),
+      ]).then(() => waitJoined(settings, envs.instances, joinTokens).catch((e: Error) => Promise.reject(new CommandError(e.message)))),
       stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped'))),
     ]);
     printReady(settings, envs, dataDir, setupLink);

@@ -41,7 +41,7 @@ export class TestCluster {
   output = '';
   child?: ChildProcess;
 
-  constructor(readonly port: number) {
+  constructor(public port: number) {
     // mkdtemp makes it 0700; as root, Postgres runs as `postgres` and must reach its data inside.
     chmodSync(this.dataDir, 0o755);
   }

@@ -194,6 +194,42 @@ export class NodeService {
     return { clientId: node.clientId, clientSecret, issuer: this.settings.publicUrl };
   }
 
+  /**
+   * A new one-time join token for a node that exists (an instance whose own database was reset
+   * joins again); redeeming it replaces the node's secret, as a first join does.
+   */
+  async newJoinToken(
+    name: string,
+    actor: string,
+    ttlMs = JOIN_TOKEN_TTL_MS,
+  ): Promise<{ joinToken: string; expiresAt: Date }> {
+    const node = await this.require(name);
+    const joinToken = generateSecretToken();
+    const expiresAt = new Date(this.clock.now().getTime() + ttlMs);
+    await this.db.transaction(async (em) => {
+      await this.nodes.insertJoinToken(node.id, digestSecret(joinToken), expiresAt, em);
+      await this.audit.admin({ actor, action: 'nodes.join-token', target: node.name, details: {} }, em);
+    });
+    return { joinToken, expiresAt };
+  }
+
+  /** Moves an instance to another origin; its redirect and logout URIs follow. False when unchanged. */
+  async moveInstance(name: string, url: string, actor: string): Promise<boolean> {
+    const node = await this.require(name);
+    if (node.role !== 'instance')
+      throw invalid(`${name} is not an instance`);
+    const values = registration({ name, url });
+    if (node.url === values.url) return false;
+    await this.db.transaction(async (em) => {
+      await this.nodes.update(node.id, values, em);
+      await this.audit.admin(
+        { actor, action: 'nodes.update', target: node.name, details: { url: values.url } },
+        em,
+      );
+    });
+    return true;
+  }
+
   /** New credentials for the operator; the old secret keeps working for `graceMs`. */
   async rotate(name: string, actor: string, graceMs = ROTATION_GRACE_MS): Promise<NodeCredentials> {
     const node = await this.require(name);
