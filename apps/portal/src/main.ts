@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -26,9 +27,39 @@ export interface PortalAppOptions {
   runtime?: PortalRuntimeOptions;
 }
 
+/** No page of the portal may be framed: sign-in and logout confirmations are click targets. */
+function setPageHeaders(res: ServerResponse): void {
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+  res.setHeader('Referrer-Policy', 'same-origin');
+}
+
 /**
- * Builds the portal: the issuer (a Koa app) in front of any body parser, then the API, then the
- * UI for every other page. Initialized, not yet listening.
+ * The issuer's requests go from the HTTP server straight to oidc-provider (a Koa app that reads its
+ * own request bodies), before Express and Nest's body parsers: the code flow is the portal's
+ * busiest path, and Express routing did nothing for it.
+ */
+function serveIssuerFirst(server: Server, issuer: IssuerService): void {
+  const rest = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  const logger = new Logger('issuer');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!isIssuerPath((req.url ?? '/').split('?', 1)[0]!)) {
+      for (const listener of rest) listener(req, res);
+      return;
+    }
+    setPageHeaders(res);
+    issuer.handle(req, res).catch((error: unknown) => {
+      logger.error(error);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end();
+    });
+  });
+}
+
+/**
+ * Builds the portal: the issuer (a Koa app) in front of everything, then the API, then the UI for
+ * every other page. Initialized, not yet listening.
  */
 export async function createPortalApp(
   config: PortalConfig,
@@ -41,18 +72,10 @@ export async function createPortalApp(
       logger: options.logLevels ?? ['error', 'warn', 'log'],
     },
   );
-  const issuer = app.get(IssuerService);
-  // No page of the portal may be framed: sign-in and logout confirmations are click targets.
   app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-    res.setHeader('Referrer-Policy', 'same-origin');
+    setPageHeaders(res);
     next();
   });
-  // oidc-provider reads its own request bodies, so it must come before Nest's parsers.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    isIssuerPath(req.path) ? issuer.handle(req, res).catch(next) : next(),
-  );
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());
@@ -61,6 +84,7 @@ export async function createPortalApp(
   configureApp(app, { trustedProxies: config.trustedProxies, fallback: ui ?? undefined });
   app.enableShutdownHooks();
   await app.init();
+  serveIssuerFirst(app.getHttpServer() as Server, app.get(IssuerService));
   return app;
 }
 

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CookieJar } from '@atrium/testing';
 import { authorize, PortalHarness, redeem, signedIn, type NodeCreds } from '../test/harness.js';
 
-// The code flow reads ahead (RequestReads): one statement per endpoint fetches every row the
-// endpoint decides on. These tests hold the decisions made on those rows to the rules, and the
-// number of statements to what the read-ahead promises.
+// The issuer's hot path: the code flow reads ahead (RequestReads), one statement per endpoint
+// fetching every row the endpoint decides on, and its requests skip Express. These tests hold the
+// decisions made on those rows to the rules, the number of statements to what the read-ahead
+// promises, and the issuer's responses to the headers every portal page carries.
 
 let portal: PortalHarness;
 let family: NodeCreds;
@@ -122,5 +123,28 @@ describe('the code flow’s reads', () => {
     const finn = await portal.accounts.require('finn');
     await sql(`DELETE FROM oidc_payloads WHERE model = 'Grant' AND account_id = $1`, [finn.id]);
     await expect(redeem(rp, flow)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('the issuer’s responses', () => {
+  it('carry the portal’s framing headers, though they never pass through Express', async () => {
+    const pages = [
+      `${portal.url}/oidc/auth?client_id=nobody&redirect_uri=https://evil.example/cb&response_type=code&scope=openid`,
+      `${portal.url}/oidc/session/end`,
+      `${portal.url}/.well-known/openid-configuration`,
+      `${portal.url}/api/instances`,
+    ];
+    for (const page of pages) {
+      const res = await fetch(page, { redirect: 'manual' });
+      await res.body?.cancel();
+      expect(res.headers.get('x-frame-options'), page).toBe('DENY');
+      expect(res.headers.get('content-security-policy'), page).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('answers 404 from the portal, not the issuer, for paths that only look like its own', async () => {
+    const res = await fetch(`${portal.url}/oidcx/auth`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/json');
   });
 });
