@@ -58,7 +58,13 @@ export function planMediaJobs(request: MediaWorkRequest): PlannedMediaJob[] {
   if (image.length > 0) parts.push(['thumbnails', image]);
   if (request.kinds.includes('video')) parts.push(['video', ['video']]);
   return parts.map(([queue, kinds]) => {
-    const payload = parseMediaJobPayload({ ...base, kinds: [...kinds] });
+    const payload = parseMediaJobPayload({
+      assetId: base.assetId,
+      relPath: base.relPath,
+      contentHash: base.contentHash,
+      kinds: [...kinds],
+      params: base.params,
+    });
     return { queue, payload, options: mediaJobOptions(queue, payload) };
   });
 }

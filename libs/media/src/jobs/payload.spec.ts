@@ -22,6 +22,16 @@ describe('parseMediaJobPayload', () => {
     expect(parseMediaJobPayload(payload({ params: { previewFormat: 'webp', videoCrf: 28 } })).params).toEqual({ previewFormat: 'webp', videoCrf: 28 });
   });
 
+  it('accepts each queue\'s kinds as they come, and returns a copy', () => {
+    for (const kinds of [[], ['video'], ['thumb'], ['poster', 'thumb', 'preview']]) {
+      const input = payload({ kinds });
+      const parsed = parseMediaJobPayload(input);
+      expect(parsed).toEqual({ ...input, kinds: [...kinds].sort() });
+      expect(parsed).not.toBe(input);
+      expect(parsed.kinds).not.toBe(input.kinds);
+    }
+  });
+
   const hostile: Array<[string, unknown, string]> = [
     ['not an object', 'x', 'invalid_payload'],
     ['null', null, 'invalid_payload'],
@@ -36,6 +46,11 @@ describe('parseMediaJobPayload', () => {
     ['video mixed with thumbnails', payload({ kinds: ['video', 'thumb'] }), 'invalid_payload'],
     ['kinds not an array', payload({ kinds: 'thumb' }), 'invalid_payload'],
     ['params missing', payload({ params: undefined }), 'invalid_payload'],
+    ['params null', payload({ params: null }), 'invalid_payload'],
+    ['params an array', payload({ params: [] }), 'invalid_payload'],
+    ['a kind that is no string', payload({ kinds: [1] }), 'invalid_payload'],
+    ['video twice', payload({ kinds: ['video', 'video'] }), 'invalid_payload'],
+    ['a field missing', { assetId: 'a1', relPath: 'a.jpg', contentHash: HASH, kinds: [], extra: {} }, 'invalid_payload'],
     ['an unknown param', payload({ params: { size: 3 } }), 'invalid_payload'],
     ['quality out of range', payload({ params: { thumbQuality: 0 } }), 'invalid_payload'],
     ['a fractional size', payload({ params: { previewSize: 1440.5 } }), 'invalid_payload'],

@@ -34,6 +34,12 @@ export interface MediaJobPayload {
  * field (or `forbidden_path` for a relPath that could escape the root).
  */
 export function parseMediaJobPayload(input: unknown): MediaJobPayload {
+  // Most payloads are plainly valid: accepted without collecting problems; anything else, good or
+  // bad, takes the full check below, which names every problem.
+  if (plainlyValid(input)) {
+    assertRelPath(input.relPath);
+    return { ...input, kinds: [...input.kinds].sort() };
+  }
   const check = new SchemaCheck('media job payload');
   const value = check.object('payload', input);
   if (!value) return check.done() as never;
@@ -46,6 +52,43 @@ export function parseMediaJobPayload(input: unknown): MediaJobPayload {
   check.done();
   assertRelPath(value.relPath);
   return { ...(value as unknown as MediaJobPayload), kinds: [...(value.kinds as DerivativeKind[])].sort() };
+}
+
+const PAYLOAD_KEYS: readonly string[] = ['assetId', 'relPath', 'contentHash', 'kinds', 'params'];
+
+/**
+ * True only for a payload the full check accepts as it is: exactly the five fields, no params set,
+ * distinct kinds that fit one queue. (relPath is checked by the caller, as in the full check.)
+ */
+function plainlyValid(input: unknown): input is MediaJobPayload {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+  const keys = Object.keys(input);
+  if (keys.length !== PAYLOAD_KEYS.length || !keys.every((key) => PAYLOAD_KEYS.includes(key))) return false;
+  const { assetId, contentHash, relPath, kinds, params } = input as Record<string, unknown>;
+  return (
+    typeof assetId === 'string' &&
+    ASSET_ID_PATTERN.test(assetId) &&
+    typeof contentHash === 'string' &&
+    CONTENT_HASH_PATTERN.test(contentHash) &&
+    typeof relPath === 'string' &&
+    typeof params === 'object' &&
+    params !== null &&
+    !Array.isArray(params) &&
+    Object.keys(params).length === 0 &&
+    Array.isArray(kinds) &&
+    plainKinds(kinds)
+  );
+}
+
+// [], ['video'], or distinct image kinds (thumbnails).
+function plainKinds(kinds: readonly unknown[]): boolean {
+  if (kinds.length === 0 || (kinds.length === 1 && kinds[0] === 'video')) return true;
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i];
+    if (kind !== 'thumb' && kind !== 'preview' && kind !== 'poster') return false;
+    if (kinds.indexOf(kind) !== i) return false;
+  }
+  return true;
 }
 
 function checkKinds(check: SchemaCheck, kinds: unknown): void {

@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaJobId, queuePrefix } from '@atrium/media';
 import { createTestDatabase, startRedis, type TestDatabase, type TestRedis } from '@atrium/testing';
 import { writeJpeg } from '../../test/originals.js';
 
@@ -84,7 +86,16 @@ describe('atrium instance index', () => {
     const first = atrium(['instance', 'index', '--instance', 'family', '--data', dataDir, '--json']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, hashed: 2 });
+    // Compiled, the jobs go through MediaQueues' worker thread: metadata and thumbnails per photo.
+    expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, hashed: 2, jobsQueued: 4 });
+    const thumbnails = new Queue('thumbnails', { connection: { url: redis.url }, prefix: queuePrefix('family') });
+    try {
+      const jobs = await thumbnails.getJobs(['waiting', 'prioritized']);
+      expect(jobs.map((j) => j.data.relPath).sort()).toEqual(['a/one.jpg', 'b/two.jpg']);
+      for (const job of jobs) expect(job.id).toBe(mediaJobId(job.data));
+    } finally {
+      await thumbnails.close();
+    }
     const again = atrium(['instance', 'index', '--instance', 'family', '--data', dataDir, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, unchanged: 2, hashed: 0 });
     const rescan = atrium([

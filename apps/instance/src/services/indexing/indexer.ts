@@ -43,8 +43,18 @@ const READ_CONCURRENCY = 2;
 const FLUSH_EVERY = 500;
 const PROGRESS_EVERY_MS = 500;
 const RECHECK_BATCH = 500;
+// Batches of jobs being added while the walk goes on.
+const QUEUE_AHEAD = 4;
 
 type Found = FoundFile & { hash: string; type: DetectedType };
+
+/** A walked folder, and what the database knew of it when looked up (after `moves` moves). */
+interface LookedUp {
+  walked: WalkedFolder;
+  moves: number;
+  known?: Map<string, KnownAsset>;
+  ignored?: Map<string, FileStamp>;
+}
 
 /** The state of one run, between folders. */
 class RunState {
@@ -58,12 +68,39 @@ class RunState {
   readonly inserted = new Map<string, Array<{ id: string; file: Found }>>();
   phase: IndexPhase = 'walking';
   lastProgress = 0;
+  /** Bumped after each move this run makes: a folder looked up before it is looked up again. */
+  moves = 0;
   /** Jobs being added while the walk goes on; their outcome is awaited before the run ends. */
   private readonly queueing: Array<Promise<void>> = [];
+  /** The batch of new assets being written (then queued) while the walk goes on. */
+  private writing: Promise<void> = Promise.resolve();
 
-  /** Adds jobs in the background, counting them once Redis took them. */
-  queue(adding: Promise<number>): void {
-    this.queueing.push(adding.then((n) => void (this.counts.jobsQueued += n)));
+  /**
+   * Writes a batch in the background once the previous one is written: the walk waits only when
+   * the database is a whole batch behind.
+   */
+  async write(task: () => Promise<void>): Promise<void> {
+    await this.writing;
+    this.writing = task();
+    // Handled here so a failure waits for written() instead of crashing the process.
+    this.writing.catch(() => undefined);
+  }
+
+  /** Waits for the batch being written; throws its failure. */
+  async written(): Promise<void> {
+    await this.writing;
+  }
+
+  /**
+   * Adds jobs in the background, counting them once Redis took them; waits while more than
+   * {@link QUEUE_AHEAD} batches are under way, so a slow Redis holds the walk back.
+   */
+  async queue(adding: Promise<number>): Promise<void> {
+    const counted = adding.then((n) => void (this.counts.jobsQueued += n));
+    // Handled here so a failure waits for queued() instead of crashing the process.
+    counted.catch(() => undefined);
+    this.queueing.push(counted);
+    while (this.queueing.length > QUEUE_AHEAD) await this.queueing.shift();
   }
 
   /** Waits for every background add; throws the first failure. */
@@ -124,6 +161,7 @@ export class Indexer {
       await this.deps.runs.finish(run.id, { status: 'completed', counts: state.counts }, this.deps.now());
       return state.counts;
     } catch (error) {
+      await state.written().catch(() => undefined);
       await state.queued().catch(() => undefined);
       await this.deps.runs.finish(
         run.id,
@@ -138,15 +176,43 @@ export class Indexer {
     const root = await realpath(this.deps.originalsPath).catch(() => {
       throw new InstanceError('ERR_ORIGINALS_UNAVAILABLE', 'the originals folder cannot be read', 503);
     });
-    for await (const folder of walkOriginals(root)) {
-      this.deps.signal?.throwIfAborted();
-      await this.folder(folder, state);
-      if (state.pending.length >= FLUSH_EVERY) await this.flush(state);
-      await this.progress(state);
+    // The next folder is listed, stat'ed and looked up in the database while this one's files are read.
+    const folders = walkOriginals(root);
+    const lookAhead = () => {
+      const next = folders.next().then((step) => (step.done ? undefined : this.lookUp(step.value, state)));
+      // Settled in the loop, or dropped when this run fails first.
+      next.catch(() => undefined);
+      return next;
+    };
+    let ahead = lookAhead();
+    try {
+      for (;;) {
+        const next = await ahead;
+        if (!next) break;
+        ahead = lookAhead();
+        this.deps.signal?.throwIfAborted();
+        await this.folder(next, state);
+        if (state.pending.length >= FLUSH_EVERY) await this.flush(state);
+        await this.progress(state);
+      }
+    } finally {
+      await folders.return(undefined).catch(() => undefined);
     }
   }
 
-  private async folder(walked: WalkedFolder, state: RunState): Promise<void> {
+  /** What the database knows of a folder's files (its assets, its ignored files). */
+  private async lookUp(walked: WalkedFolder, state: RunState): Promise<LookedUp> {
+    if (walked.unreadable) return { walked, moves: state.moves };
+    const moves = state.moves;
+    const [known, ignored] = await Promise.all([
+      this.deps.files.knownInFolder(walked.folder),
+      this.deps.files.ignoredInFolder(walked.folder),
+    ]);
+    return { walked, moves, known, ignored };
+  }
+
+  private async folder(looked: LookedUp, state: RunState): Promise<void> {
+    const { walked } = looked;
     const { counts } = state;
     for (const passed of walked.passed) {
       if (passed.reason === 'symlink_outside' || passed.reason === 'unsafe_name') counts.refused++;
@@ -157,8 +223,12 @@ export class Indexer {
       return;
     }
     state.visited.push(walked.folder);
-    const known = await this.deps.files.knownInFolder(walked.folder);
-    const ignored = await this.deps.files.ignoredInFolder(walked.folder);
+    // Only this run's moves change what another folder holds (new assets go to walked folders).
+    const known =
+      looked.known && looked.moves === state.moves
+        ? looked.known
+        : await this.deps.files.knownInFolder(walked.folder);
+    const ignored = looked.ignored ?? (await this.deps.files.ignoredInFolder(walked.folder));
     const stillIgnored = new Set<string>();
     await forEachLimit(walked.files, READ_CONCURRENCY, async (file) => {
       this.deps.signal?.throwIfAborted();
@@ -280,6 +350,7 @@ export class Indexer {
         );
         state.vanished.delete(moved.id);
         state.counts.moved++;
+        state.moves++;
         continue;
       }
       const id = randomUUID();
@@ -296,10 +367,13 @@ export class Indexer {
       const key = contentKey(file.hash, file.size);
       state.inserted.set(key, [...(state.inserted.get(key) ?? []), { id, file }]);
     }
-    await this.deps.files.insertAssets(fresh, now);
     state.counts.added += fresh.length;
-    // Redis takes the jobs while the walk reads on: the two overlap instead of taking turns.
-    state.queue(this.deps.queue.addNew(jobs));
+    // The rows are written, then their jobs queued (a job's result needs its row), while the walk
+    // reads on: the database, Redis and the walk overlap instead of taking turns.
+    await state.write(async () => {
+      await this.deps.files.insertAssets(fresh, now);
+      await state.queue(this.deps.queue.addNew(jobs));
+    });
   }
 
   /**
@@ -310,6 +384,7 @@ export class Indexer {
   private async reconcile(state: RunState): Promise<void> {
     state.phase = 'reconciling';
     await this.flush(state);
+    await state.written();
     for (const asset of await this.deps.files.presentOutside(state.visited))
       state.vanished.set(asset.id, asset);
     if (state.counts.seen === 0 && state.vanished.size > 0) {

@@ -27,6 +27,9 @@ export const MEDIA_EXTENSIONS = new Set([
   ],
 ]);
 
+// Stats under way at once while a folder is listed.
+const STAT_CONCURRENCY = 4;
+
 /** A regular file inside the root, found by the walk. */
 export interface FoundFile {
   /** Path relative to the originals root, canonical (what the database and jobs use). */
@@ -85,6 +88,7 @@ export async function* walkOriginals(root: string): AsyncGenerator<WalkedFolder>
       continue;
     }
     const subfolders: string[] = [];
+    const candidates: Array<{ relPath: string; symlink: boolean }> = [];
     for await (const entry of dir) {
       const relPath = safeRelPath(folder, entry.name);
       const named = relPath ?? (folder ? `${folder}/${entry.name}` : entry.name);
@@ -95,10 +99,24 @@ export async function* walkOriginals(root: string): AsyncGenerator<WalkedFolder>
       } else if (entry.isDirectory()) {
         subfolders.push(relPath);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        await classify(realRoot, relPath, entry.isSymbolicLink(), result);
+        candidates.push({ relPath, symlink: entry.isSymbolicLink() });
       } else {
         result.passed.push({ relPath, reason: 'special' });
       }
+    }
+    // A few stats at a time keep the thread pool busy; the outcomes are taken in listing order.
+    const outcomes = new Array<Classified>(candidates.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < candidates.length) {
+        const i = next++;
+        outcomes[i] = await classify(realRoot, candidates[i]!.relPath, candidates[i]!.symlink);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, candidates.length) }, lane));
+    for (const outcome of outcomes) {
+      if (outcome && 'reason' in outcome) result.passed.push(outcome);
+      else if (outcome) result.files.push(outcome);
     }
     pending.push(...subfolders.sort().reverse());
     result.files.sort((a, b) => (a.relPath < b.relPath ? -1 : 1));
@@ -106,29 +124,20 @@ export async function* walkOriginals(root: string): AsyncGenerator<WalkedFolder>
   }
 }
 
-async function classify(
-  realRoot: string,
-  relPath: string,
-  symlink: boolean,
-  into: WalkedFolder,
-): Promise<void> {
+type Classified = FoundFile | { relPath: string; reason: PassedReason } | undefined;
+
+async function classify(realRoot: string, relPath: string, symlink: boolean): Promise<Classified> {
   const path = join(realRoot, relPath);
-  if (!MEDIA_EXTENSIONS.has(extname(relPath).slice(1).toLowerCase())) {
-    into.passed.push({ relPath, reason: 'not_media' });
-    return;
-  }
+  if (!MEDIA_EXTENSIONS.has(extname(relPath).slice(1).toLowerCase())) return { relPath, reason: 'not_media' };
   let realPath = path;
   if (symlink) {
     const target = await realpath(path).catch(() => undefined);
-    if (!target || !isInside(target, realRoot)) {
-      into.passed.push({ relPath, reason: 'symlink_outside' });
-      return;
-    }
+    if (!target || !isInside(target, realRoot)) return { relPath, reason: 'symlink_outside' };
     realPath = target;
   }
   const info = await (symlink ? stat(realPath) : lstat(path)).catch(() => undefined);
-  if (!info) return;
-  if (info.isDirectory()) into.passed.push({ relPath, reason: 'symlink_dir' });
-  else if (!info.isFile()) into.passed.push({ relPath, reason: 'special' });
-  else into.files.push({ relPath, realPath, size: info.size, mtimeMs: Math.floor(info.mtimeMs) });
+  if (!info) return undefined;
+  if (info.isDirectory()) return { relPath, reason: 'symlink_dir' };
+  if (!info.isFile()) return { relPath, reason: 'special' };
+  return { relPath, realPath, size: info.size, mtimeMs: Math.floor(info.mtimeMs) };
 }
