@@ -138,12 +138,13 @@ export function matchingMappings(
   mappings: readonly GroupMapping[],
 ): AccessCandidate<GroupMapping>[] {
   const names = new Set<string | null>(account.groups);
-  const dns = new Set(account.groups.map(tryNormalizeDn));
+  // Normalized only when a DN mapping asks: normalizing a group that is no DN costs a thrown error.
+  let dns: Set<string | null> | undefined;
   const matches: AccessCandidate<GroupMapping>[] = [];
   for (const mapping of mappings) {
     if (!isInstanceRole(mapping.role)) continue;
     const key = mapping.kind === 'dn' ? tryNormalizeDn(mapping.group) : mapping.group;
-    const memberOf = mapping.kind === 'dn' ? dns : names;
+    const memberOf = mapping.kind === 'dn' ? (dns ??= new Set(account.groups.map(tryNormalizeDn))) : names;
     if (key !== null && memberOf.has(key)) matches.push({ item: mapping, role: mapping.role, key });
   }
   return matches.sort(byPrecedence);
