@@ -183,8 +183,8 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The node behind a client id; concurrent requests after the cache expired share one read. */
-  async nodeFor(clientId: string | undefined): Promise<NodeEntity | undefined> {
-    if (!clientId) return undefined;
+  nodeFor(clientId: string | undefined): Promise<NodeEntity | undefined> {
+    if (!clientId) return Promise.resolve(undefined);
     const cached = this.nodeCache.get(clientId);
     if (cached && Date.now() - cached.at < NODE_CACHE_MS) return cached.node;
     const node = this.nodes.findByClientId(clientId).then((found) => found ?? undefined);

@@ -14,8 +14,13 @@ export interface SessionWithAccount {
   accountActive: boolean;
 }
 
-/** What `sessionWithAccount` reads, over `portal_sessions s LEFT JOIN accounts a`. */
-export const SESSION_WITH_ACCOUNT_COLUMNS = 's.*, (a.id IS NOT NULL AND NOT a.disabled) AS account_active';
+/**
+ * What `sessionWithAccount` reads, over `portal_sessions s LEFT JOIN accounts a`. `amr` comes as
+ * JSON: pg's parser for text arrays costs more than the rest of the row on the issuer's hot path.
+ */
+export const SESSION_WITH_ACCOUNT_COLUMNS = `s.id, s.ref, s.account_id, s.stage, to_json(s.amr) AS amr, s.csrf_token,
+  s.pending_totp, s.auth_time, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
+  (a.id IS NOT NULL AND NOT a.disabled) AS account_active`;
 
 /** A row of `SESSION_WITH_ACCOUNT_COLUMNS`; undefined when the session was not found. */
 export function sessionWithAccount(row: Record<string, never> | undefined): SessionWithAccount | undefined {
