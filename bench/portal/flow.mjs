@@ -1,6 +1,7 @@
 // The whole code flow against a running portal: authorize with an existing session, then the token
 // exchange, by many concurrent clients, each a browser with its own cookies.
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { percentile } from '../lib.mjs';
 
 const b64url = (buffer) => buffer.toString('base64url');
@@ -112,8 +113,24 @@ export async function prepareBareBrowsers(portalUrl, node, usernames) {
   );
 }
 
-/** Runs flows on every browser at once for `ms`; flows per second and latency percentiles. */
-export async function runFlows(portalUrl, node, browsers, ms) {
+/** CPU time (user + system) a process has used so far, in ms; undefined off Linux. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/**
+ * Runs flows on every browser at once for `ms`; flows per second, latency percentiles and, when
+ * `serverPid` is given, the server process's CPU time per flow (ms), which another program's load
+ * on the machine inflates far less than it cuts flows per second.
+ */
+export async function runFlows(portalUrl, node, browsers, ms, serverPid) {
+  const cpuBefore = serverPid ? cpuMs(serverPid) : undefined;
   const latencies = [];
   let errors = 0;
   const started = performance.now();
@@ -132,7 +149,9 @@ export async function runFlows(portalUrl, node, browsers, ms) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuBefore === undefined ? undefined : cpuMs(serverPid);
   return {
+    cpuPerFlow: cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / latencies.length,
     perSecond: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
