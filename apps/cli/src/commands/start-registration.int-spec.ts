@@ -14,16 +14,26 @@ interface NodeRow {
 }
 
 function atrium(...args: string[]): string {
-  const run = spawnSync(process.execPath, [`${ROOT}apps/cli/bin/atrium.js`, ...args, '--data', cluster.dataDir], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [`${ROOT}apps/cli/bin/atrium.js`, ...args, '--data', cluster.dataDir],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    },
+  );
   expect(run.status, run.stderr).toBe(0);
   return run.stdout;
 }
 
-const nodes = () => (JSON.parse(atrium('cluster', 'nodes', 'ls', '--json')) as NodeRow[]).map(({ name, url, clientId, joined }) => ({ name, url, clientId, joined }));
-const joins = (name: string) => (JSON.parse(atrium('audit', 'admin', '--json')) as { action: string; target: string }[]).filter((e) => e.action === 'nodes.join' && e.target === name).length;
+const nodes = () =>
+  (JSON.parse(atrium('cluster', 'nodes', 'ls', '--json')) as NodeRow[]).map(
+    ({ name, url, clientId, joined }) => ({ name, url, clientId, joined }),
+  );
+const joins = (name: string) =>
+  (JSON.parse(atrium('audit', 'admin', '--json')) as { action: string; target: string }[]).filter(
+    (e) => e.action === 'nodes.join' && e.target === name,
+  ).length;
 
 /** Where the instance's sign-in sends the browser: the portal's authorization endpoint, as this client. */
 async function signInClient(instanceUrl: string): Promise<string | null> {
@@ -54,7 +64,9 @@ describe('atrium start', () => {
       await cluster.waitFor('Atrium is running.');
       const link = /(http:\/\/127\.0\.0\.1:\d+\/setup\/([A-Za-z0-9_-]+))/.exec(cluster.output);
       expect(link, cluster.output).not.toBeNull();
-      expect(await (await fetch(`${cluster.urls.portal}/api/setup/${link![2]}`)).json()).toEqual({ valid: true });
+      expect(await (await fetch(`${cluster.urls.portal}/api/setup/${link![2]}`)).json()).toEqual({
+        valid: true,
+      });
 
       // First run: each instance redeemed its one-time token and signs people in as its node.
       const first = nodes();
@@ -62,13 +74,15 @@ describe('atrium start', () => {
         ['family', cluster.urls.family, true],
         ['studio', cluster.urls.studio, true],
       ]);
-      for (const node of first) expect(await signInClient(cluster.urls[node.name as 'family' | 'studio'])).toBe(node.clientId);
+      for (const node of first)
+        expect(await signInClient(cluster.urls[node.name as 'family' | 'studio'])).toBe(node.clientId);
       expect([joins('family'), joins('studio')]).toEqual([1, 1]);
       expect(await cluster.stop('SIGINT')).toBe(0);
 
       // Another --port: the portal follows the instances; their stored credentials still work, no new join.
       let moved = cluster.port + 100;
-      while (!(await Promise.all([moved, moved + 1, moved + 2, moved + 10].map(portFree))).every(Boolean)) moved += 20;
+      while (!(await Promise.all([moved, moved + 1, moved + 2, moved + 10].map(portFree))).every(Boolean))
+        moved += 20;
       cluster.port = moved;
       cluster.start();
       await cluster.waitFor('Atrium is running.');
@@ -89,7 +103,10 @@ describe('atrium start', () => {
       cluster.start();
       await cluster.waitFor('Atrium is running.');
       const third = nodes();
-      expect(third.find((n) => n.name === 'studio')).toMatchObject({ joined: true, url: cluster.urls.studio });
+      expect(third.find((n) => n.name === 'studio')).toMatchObject({
+        joined: true,
+        url: cluster.urls.studio,
+      });
       expect(third.find((n) => n.name === 'studio')!.clientId).not.toBe(first[1].clientId);
       expect(await signInClient(cluster.urls.studio)).toBe(third.find((n) => n.name === 'studio')!.clientId);
       expect(joins('family')).toBe(1);

@@ -48,7 +48,10 @@ export async function preparePortal(
       if (!node) {
         // A node removed at the portal leaves credentials the portal no longer knows.
         await forgetCredentials(instanceDb);
-        joinTokens.set(instance.name, (await portal.nodes.add({ name: instance.name, url: instance.url }, ACTOR)).joinToken);
+        joinTokens.set(
+          instance.name,
+          (await portal.nodes.add({ name: instance.name, url: instance.url }, ACTOR)).joinToken,
+        );
         continue;
       }
       await portal.nodes.moveInstance(instance.name, instance.url, ACTOR);
@@ -65,11 +68,17 @@ export async function preparePortal(
 }
 
 /** Waits until each instance given a join token has redeemed it and stored its credentials. */
-export async function waitJoined(settings: ClusterSettings, instances: readonly RunningInstance[], joinTokens: ReadonlyMap<string, string>, timeoutMs = 60_000): Promise<void> {
+export async function waitJoined(
+  settings: ClusterSettings,
+  instances: readonly RunningInstance[],
+  joinTokens: ReadonlyMap<string, string>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const instance of instances.filter((i) => joinTokens.has(i.name))) {
     while (!(await storedClientId(databaseUrl(settings, instance.database)))) {
-      if (Date.now() > deadline) throw new Error(`${instance.name} did not join the portal within ${timeoutMs / 1000}s; see its log`);
+      if (Date.now() > deadline)
+        throw new Error(`${instance.name} did not join the portal within ${timeoutMs / 1000}s; see its log`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -77,7 +86,11 @@ export async function waitJoined(settings: ClusterSettings, instances: readonly 
 
 /** The client id an instance stored after joining; undefined before its database exists. */
 async function storedClientId(url: string): Promise<string | undefined> {
-  const rows = await instanceQuery<{ id: string }>(url, `SELECT value->>'clientId' AS id FROM settings WHERE key = $1`, [CREDENTIALS_KEY]);
+  const rows = await instanceQuery<{ id: string }>(
+    url,
+    `SELECT value->>'clientId' AS id FROM settings WHERE key = $1`,
+    [CREDENTIALS_KEY],
+  );
   return rows[0]?.id;
 }
 

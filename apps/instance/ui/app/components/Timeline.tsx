@@ -7,6 +7,9 @@ import { Lightbox } from './Lightbox';
 
 const PAGE = 100;
 const REFRESH_MS = 3000;
+/** A failed page is asked for again this many times, after 2 s, 4 s, 6 s… */
+const RETRIES = 5;
+const RETRY_MS = 2000;
 
 export interface Filters {
   type: '' | 'image' | 'video';
@@ -68,11 +71,13 @@ function Tile({ asset, onOpen }: { asset: AssetSummary; onOpen: () => void }) {
  */
 export function Timeline({ filters }: { filters: Filters }) {
   const [items, setItems] = useState<AssetSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [open, setOpen] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const loading = useRef(false);
+  const [attempt, setAttempt] = useState(0);
+  // Where the next page starts, kept outside React's state so that a callback holding an older
+  // render can never ask for a page twice; `generation` drops answers for earlier filters.
+  const pages = useRef({ cursor: null as string | null, done: false, loading: false, generation: 0 });
   const sentinel = useRef<HTMLDivElement>(null);
 
   const fail = useCallback((e: unknown) => {
@@ -81,27 +86,46 @@ export function Timeline({ filters }: { filters: Filters }) {
   }, []);
 
   const loadMore = useCallback(async () => {
-    if (loading.current || done) return;
-    loading.current = true;
+    const state = pages.current;
+    if (state.loading || state.done) return;
+    state.loading = true;
+    const generation = state.generation;
     try {
-      const page = await api<Page>(query(filters, cursor));
-      setItems((known) => [...known, ...page.items]);
-      setCursor(page.nextCursor);
-      setDone(page.nextCursor === null);
+      const page = await api<Page>(query(filters, state.cursor));
+      if (generation !== state.generation) return;
+      state.cursor = page.nextCursor;
+      state.done = page.nextCursor === null;
+      setItems((known) => {
+        const seen = new Set(known.map((i) => i.id));
+        return [...known, ...page.items.filter((i) => !seen.has(i.id))];
+      });
+      setDone(state.done);
+      setError(null);
+      setAttempt(0);
     } catch (e) {
+      if (generation !== state.generation) return;
       fail(e);
-      setDone(true);
+      // A busy or restarting server: ask for the same page again shortly rather than stop scrolling.
+      setAttempt((n) => n + 1);
     } finally {
-      loading.current = false;
+      if (generation === state.generation) state.loading = false;
     }
-  }, [filters, cursor, done, fail]);
+  }, [filters, fail]);
 
   useEffect(() => {
+    if (attempt === 0 || attempt > RETRIES) return;
+    const timer = setTimeout(() => void loadMore(), RETRY_MS * attempt);
+    return () => clearTimeout(timer);
+  }, [attempt, loadMore]);
+
+  useEffect(() => {
+    pages.current = { cursor: null, done: false, loading: false, generation: pages.current.generation + 1 };
     setItems([]);
-    setCursor(null);
     setDone(false);
+    setAttempt(0);
   }, [filters]);
 
+  // Observed afresh after each page: the end may still be in view, and then the next page follows.
   useEffect(() => {
     const target = sentinel.current;
     if (!target) return;
@@ -111,7 +135,7 @@ export function Timeline({ filters }: { filters: Filters }) {
     );
     observer.observe(target);
     return () => observer.disconnect();
-  }, [loadMore]);
+  }, [loadMore, items.length]);
 
   const waiting = items.some((i) => !i.thumbnailReady);
   useEffect(() => {
@@ -130,7 +154,14 @@ export function Timeline({ filters }: { filters: Filters }) {
 
   return (
     <section>
-      {error && <p role="alert">{error}</p>}
+      {error && (
+        <p role="alert" id="timeline-error">
+          {error}{' '}
+          <button type="button" id="timeline-retry" onClick={() => void loadMore()}>
+            Try again
+          </button>
+        </p>
+      )}
       <div
         id="timeline"
         style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))', gap: 4 }}
