@@ -200,6 +200,33 @@ describe('derivatives from the worker', () => {
       expect((await thumb.arrayBuffer()).byteLength).toBeGreaterThan(50);
       expect(movie.headers.get('content-type')).toBe('video/mp4');
       expect((await movie.arrayBuffer()).byteLength).toBe(100);
+
+      // The cache is cleared (CACHE_PATH is safe to delete): placeholders again, and the jobs are
+      // queued anew by the requests that found the files missing, until the worker has remade them.
+      await rm(join(family.config.cachePath, 'derivatives'), { recursive: true, force: true });
+      const cleared = await get(guest, `/api/assets/${row.id}/thumbnail`);
+      expect(cleared.headers.get('x-atrium-placeholder')).toBe('pending');
+      expect((await get(guest, `/api/assets/${clip.id}/poster`)).headers.get('x-atrium-placeholder')).toBe(
+        'pending',
+      );
+      const [forgotten] = await db.query('SELECT derivatives FROM assets WHERE id = $1', [row.id]);
+      expect(forgotten.derivatives).toEqual({});
+      const rebuilt = Date.now() + 45_000;
+      for (;;) {
+        const [again, preview] = await Promise.all([
+          get(guest, `/api/assets/${row.id}/thumbnail`),
+          get(guest, `/api/assets/${row.id}/preview`),
+        ]);
+        thumb = again;
+        if (
+          thumb.headers.get('content-type') === 'image/webp' &&
+          preview.headers.get('content-type') === 'image/jpeg'
+        )
+          break;
+        if (Date.now() > rebuilt) throw new Error(`not rebuilt: ${worker.output.slice(-500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect((await thumb.arrayBuffer()).byteLength).toBeGreaterThan(50);
     } finally {
       worker.kill('SIGTERM');
       await worker.exited;

@@ -96,6 +96,22 @@ export class MediaResultRepository {
     );
   }
 
+  /**
+   * Forgets derivatives whose files are gone from CACHE_PATH (a cleared cache), so that the asset
+   * shows as pending until the worker has made them again; false when the content changed meanwhile.
+   */
+  async forgetDerivatives(
+    assetId: string,
+    contentHash: string,
+    kinds: readonly DerivativeKind[],
+  ): Promise<boolean> {
+    const [, count] = (await this.db.query(
+      `UPDATE assets SET derivatives = derivatives - $3::text[] WHERE id = $1 AND content_hash = $2 AND derivatives ?| $3::text[]`,
+      [assetId, contentHash, kinds],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
   private async update(result: MediaJobResult, set: string, values: unknown[], now: Date): Promise<boolean> {
     const [, count] = (await this.db.query(
       `UPDATE assets SET ${set}, updated_at = $${values.length + 3} WHERE id = $1 AND content_hash = $2`,

@@ -1,13 +1,16 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isMediaError, resolveOriginal, type DerivativeKind } from '@atrium/media';
 import type { Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
+import { MediaResultRepository } from '../repositories/media-result.repository.js';
 import type { AssetRecord } from '../repositories/timeline.repository.js';
 import type { StreamedFile } from '../utils/send-file.js';
 import { AssetService, versionOf } from './asset.service.js';
 import { InstanceError, notFoundOrNoAccess } from './errors.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { KINDS, type MediaJobSink } from './media-queue.js';
+import { INSTANCE_CONFIG, MEDIA_QUEUE } from './tokens.js';
 
 /** What a media URL serves. */
 export const MEDIA_KINDS = ['thumbnail', 'preview', 'poster', 'video', 'original'] as const;
@@ -47,9 +50,13 @@ function attachment(fileName: string): string {
  */
 @Injectable()
 export class MediaService {
+  private readonly logger = new Logger('media');
+
   constructor(
     @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
     private readonly assets: AssetService,
+    private readonly results: MediaResultRepository,
+    @Inject(MEDIA_QUEUE) private readonly queue: MediaJobSink,
   ) {}
 
   async resolve(viewer: Viewer, id: string, kind: MediaKind, version: unknown): Promise<MediaAnswer> {
@@ -62,15 +69,19 @@ export class MediaService {
     if ((derivative === 'video' || derivative === 'poster') && asset.mediaType !== 'video')
       throw notFoundOrNoAccess('asset');
     const rel = asset.derivatives[derivative];
-    if (rel)
-      return {
-        file: {
-          path: join(this.config.cachePath, rel),
-          contentType: contentTypeOf(derivative, rel),
-          etag: `"${asset.contentHash}-${derivative}"`,
-          cacheControl: cacheControl(asset, version),
-        },
-      };
+    if (rel) {
+      const path = join(this.config.cachePath, rel);
+      if (await isFile(path))
+        return {
+          file: {
+            path,
+            contentType: contentTypeOf(derivative, rel),
+            etag: `"${asset.contentHash}-${derivative}"`,
+            cacheControl: cacheControl(asset, version),
+          },
+        };
+      await this.rebuild(asset, derivative);
+    }
     if (derivative === 'video' && asset.playback === 'original')
       return { file: await this.original(asset, version, 'inline') };
     const failed = asset.failures[QUEUE_OF[derivative]] !== undefined;
@@ -83,6 +94,24 @@ export class MediaService {
       );
     }
     return { placeholder: failed ? 'failed' : 'pending' };
+  }
+
+  /**
+   * A derivative on record whose file is gone (CACHE_PATH cleared or lost): the asset's outputs of
+   * that queue are forgotten and its job queued again, so the library heals itself as it is viewed.
+   */
+  private async rebuild(asset: AssetRecord, missing: DerivativeKind): Promise<void> {
+    const queue = QUEUE_OF[missing];
+    const kinds = KINDS[asset.mediaType].filter((k) => QUEUE_OF[k] === queue);
+    if (!(await this.results.forgetDerivatives(asset.id, asset.contentHash, kinds))) return;
+    this.logger.warn(`${missing} of asset ${asset.id} is missing from the cache; queued to be made again`);
+    await this.queue.requeue({
+      assetId: asset.id,
+      relPath: asset.path,
+      contentHash: asset.contentHash,
+      kinds,
+      metadata: false,
+    });
   }
 
   private async original(asset: AssetRecord, version: unknown, disposition: string): Promise<StreamedFile> {
@@ -100,6 +129,13 @@ export class MediaService {
       throw error;
     }
   }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** Versioned URLs (`?v=` the current content's) may be cached for good; others revalidate by ETag. */
