@@ -197,6 +197,34 @@ describe('indexing the originals', () => {
     });
   });
 
+  it('looks a folder up again when a move of the same run changed it meanwhile', async () => {
+    // Folder b is looked up while a is read; the batch of 500 new files written after a moves the
+    // missing asset of b into a, so what was looked up of b is stale by then.
+    const stamp = 1_700_000_000;
+    const old = await writeJpeg(originals, 'b/x.jpg', 7);
+    await utimes(old, stamp, stamp);
+    await writeJpeg(originals, 'stays.jpg', 12);
+    await index();
+    const [x] = await assets();
+    const content = await readFile(old);
+    await rm(old);
+    expect(await index()).toMatchObject({ removed: 1 });
+    const filler = await readFile(await writeJpeg(originals, 'a/000.jpg', 8));
+    for (let i = 1; i < 500; i++) {
+      const name = join(originals, `a/${String(i).padStart(3, '0')}.jpg`);
+      await writeFile(name, Buffer.concat([filler, Buffer.from([i >> 8, i & 255])]));
+    }
+    await writeFile(join(originals, 'a/moved.jpg'), content);
+    await writeFile(old, content);
+    await utimes(old, stamp, stamp);
+    expect(await index()).toMatchObject({ moved: 1, added: 501, restored: 0, errors: 0 });
+    const after = await assets();
+    expect(after.find((a) => a.path === 'a/moved.jpg')).toMatchObject({ id: x!.id, missing: false });
+    const again = after.find((a) => a.path === 'b/x.jpg');
+    expect(again).toMatchObject({ missing: false });
+    expect(again!.id).not.toBe(x!.id);
+  });
+
   it('gives changed content a new hash, forgets what was learnt, and queues new jobs', async () => {
     await seedLibrary();
     await index();
