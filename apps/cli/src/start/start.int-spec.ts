@@ -10,15 +10,21 @@ afterAll(async () => {
   }
 });
 
+/** A fresh `atrium start` on free ports, once it says it is running. */
+async function runningCluster(): Promise<TestCluster> {
+  const cluster = new TestCluster(await freeLayout());
+  clusters.push(cluster);
+  cluster.start();
+  await cluster.waitFor('Atrium is running.');
+  return cluster;
+}
+
 describe('atrium start', () => {
   it(
     'cleans up after a run killed with kill -9 and starts again on the same data',
     { timeout: 300_000 },
     async () => {
-      const cluster = new TestCluster(await freeLayout());
-      clusters.push(cluster);
-      cluster.start();
-      await cluster.waitFor('Atrium is running.');
+      const cluster = await runningCluster();
       expect((await fetch(`${cluster.urls.family}/readyz`)).status).toBe(200);
       const leftovers = cluster.recordedPids();
       expect(leftovers.length).toBeGreaterThanOrEqual(6);
@@ -41,10 +47,7 @@ describe('atrium start', () => {
     'refuses a second run on the same ports with a clear message and leaves the first running',
     { timeout: 300_000 },
     async () => {
-      const cluster = new TestCluster(await freeLayout());
-      clusters.push(cluster);
-      cluster.start();
-      await cluster.waitFor('Atrium is running.');
+      const cluster = await runningCluster();
       const intruder = new TestCluster(cluster.port);
       clusters.push(intruder);
       intruder.start();
