@@ -63,6 +63,18 @@ afterAll(async () => {
   await portal?.stop();
 });
 
+/** Scrolls like someone reading down the grid until every one of the 131 files is a tile, once. */
+async function scrollToTheEnd(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      window.scrollTo(0, document.body.scrollHeight);
+      return document.querySelectorAll('#timeline [data-asset]').length === 131;
+    },
+    undefined,
+    { timeout: 90_000, polling: 250 },
+  );
+}
+
 async function signIn(page: Page): Promise<void> {
   await page.goto(family.url);
   await page.click('#sign-in');
@@ -106,15 +118,7 @@ describe('the library in a browser', () => {
 
       const before = await page.locator('#timeline [data-asset]').count();
       expect(before).toBe(100);
-      // Scrolls like someone reading down the grid, until the last page has come in.
-      await page.waitForFunction(
-        () => {
-          window.scrollTo(0, document.body.scrollHeight);
-          return document.querySelectorAll('#timeline [data-asset]').length === 131;
-        },
-        undefined,
-        { timeout: 90_000, polling: 250 },
-      );
+      await scrollToTheEnd(page);
 
       await page.waitForFunction(
         () => document.querySelector('#timeline [data-asset] span')?.textContent === '▶',
@@ -169,14 +173,7 @@ describe('the library in a browser', () => {
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
       await page.waitForSelector('#timeline-retry');
       expect(await page.textContent('#timeline-error')).toContain('cannot be reached');
-      await page.waitForFunction(
-        () => {
-          window.scrollTo(0, document.body.scrollHeight);
-          return document.querySelectorAll('#timeline [data-asset]').length === 131;
-        },
-        undefined,
-        { timeout: 60_000, polling: 250 },
-      );
+      await scrollToTheEnd(page);
       expect(failures).toBeGreaterThanOrEqual(2);
       expect(await page.locator('#timeline-error').count()).toBe(0);
       await context.close();

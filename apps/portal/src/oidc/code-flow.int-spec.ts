@@ -109,19 +109,14 @@ describe('the code flow’s reads', () => {
     expect(hop.searchParams.get('code')).toBeNull();
   });
 
-  it('refuse a code whose issuer session ended before it was redeemed', async () => {
-    const jar = await userWithAccess('eve');
+  it.each([
+    ['issuer session ended', 'Session', 'eve'],
+    ['grant was revoked', 'Grant', 'finn'],
+  ])('refuse a code whose %s before it was redeemed', async (_what, model, username) => {
+    const jar = await userWithAccess(username);
     const flow = await authorize(portal.url, jar, rp, callback());
-    const eve = await portal.accounts.require('eve');
-    await sql(`DELETE FROM oidc_payloads WHERE model = 'Session' AND account_id = $1`, [eve.id]);
-    await expect(redeem(rp, flow)).rejects.toMatchObject({ error: 'invalid_grant' });
-  });
-
-  it('refuse a code whose grant was revoked before it was redeemed', async () => {
-    const jar = await userWithAccess('finn');
-    const flow = await authorize(portal.url, jar, rp, callback());
-    const finn = await portal.accounts.require('finn');
-    await sql(`DELETE FROM oidc_payloads WHERE model = 'Grant' AND account_id = $1`, [finn.id]);
+    const account = await portal.accounts.require(username);
+    await sql(`DELETE FROM oidc_payloads WHERE model = $1 AND account_id = $2`, [model, account.id]);
     await expect(redeem(rp, flow)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
