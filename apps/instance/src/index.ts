@@ -9,3 +9,4 @@ export type { IndexTarget } from './config.js';
 export { runIndex } from './services/indexing/run-index.js';
 export type { RunIndexOptions } from './services/indexing/run-index.js';
 export type { IndexCounts } from './repositories/index-run.repository.js';
+export { forgetNodeCredentials, storedNodeClientId } from './repositories/node-settings.repository.js';

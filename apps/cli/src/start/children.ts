@@ -37,19 +37,13 @@ export class Children {
   }
 
   /** Starts a child with its output prefixed on ours and kept in `<data>/logs/<name>.log`. */
-  spawn(
-    name: string,
-    command: string,
-    args: string[],
-    opts: SpawnOptions & { stopSignal?: NodeJS.Signals; marker?: string } = {},
-  ): Child {
+  spawn(name: string, command: string, args: string[], opts: SpawnOptions & { stopSignal?: NodeJS.Signals; marker?: string } = {}): Child {
     const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
     for (const stream of [proc.stdout, proc.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
         log.write(chunk);
-        for (const line of chunk.toString('utf8').split('\n'))
-          if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
       });
     }
     const child: Child = { name, process: proc, stopSignal: opts.stopSignal ?? 'SIGTERM' };
@@ -71,18 +65,13 @@ export class Children {
   /** Stops children in reverse start order, each with its stop signal, then SIGKILL after a grace. */
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    for (const child of [...this.children].reverse())
-      await stopProcess(child.process, child.stopSignal, graceMs);
+    for (const child of [...this.children].reverse()) await stopProcess(child.process, child.stopSignal, graceMs);
     this.children.length = 0;
     rmSync(this.runFile, { force: true });
   }
 }
 
-export async function stopProcess(
-  proc: ChildProcess,
-  signal: NodeJS.Signals,
-  graceMs: number,
-): Promise<void> {
+export async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.kill(signal);

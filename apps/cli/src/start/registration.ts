@@ -1,10 +1,7 @@
-import pg from 'pg';
+import { CommandError } from '../cli.js';
 import { databaseUrl, type ClusterSettings } from './settings.js';
 
 const ACTOR = 'atrium start';
-const CREDENTIALS_KEY = 'node.credentials';
-const UNDEFINED_DATABASE = '3D000';
-const UNDEFINED_TABLE = '42P01';
 
 /** One instance as `atrium start` runs it. */
 export interface RunningInstance {
@@ -34,6 +31,7 @@ export async function preparePortal(
   instances: readonly RunningInstance[],
 ): Promise<PortalPreparation> {
   const { openPortalAdmin } = await import('@atrium/portal');
+  const { forgetNodeCredentials, storedNodeClientId } = await import('@atrium/instance');
   const portal = await openPortalAdmin({
     databaseUrl: databaseUrl(settings, settings.portal.database),
     secretKey: settings.secretKey,
@@ -47,7 +45,7 @@ export async function preparePortal(
       const node = known.get(instance.name);
       if (!node) {
         // A node removed at the portal leaves credentials the portal no longer knows.
-        await forgetCredentials(instanceDb);
+        await forgetNodeCredentials(instanceDb);
         joinTokens.set(
           instance.name,
           (await portal.nodes.add({ name: instance.name, url: instance.url }, ACTOR)).joinToken,
@@ -55,8 +53,8 @@ export async function preparePortal(
         continue;
       }
       await portal.nodes.moveInstance(instance.name, instance.url, ACTOR);
-      if ((await storedClientId(instanceDb)) !== node.clientId || !node.secretDigest) {
-        await forgetCredentials(instanceDb);
+      if ((await storedNodeClientId(instanceDb)) !== node.clientId || !node.secretDigest) {
+        await forgetNodeCredentials(instanceDb);
         joinTokens.set(instance.name, (await portal.nodes.newJoinToken(instance.name, ACTOR)).joinToken);
       }
     }
@@ -74,41 +72,15 @@ export async function waitJoined(
   joinTokens: ReadonlyMap<string, string>,
   timeoutMs = 60_000,
 ): Promise<void> {
+  const { storedNodeClientId } = await import('@atrium/instance');
   const deadline = Date.now() + timeoutMs;
   for (const instance of instances.filter((i) => joinTokens.has(i.name))) {
-    while (!(await storedClientId(databaseUrl(settings, instance.database)))) {
+    while (!(await storedNodeClientId(databaseUrl(settings, instance.database)))) {
       if (Date.now() > deadline)
-        throw new Error(`${instance.name} did not join the portal within ${timeoutMs / 1000}s; see its log`);
+        throw new CommandError(
+          `${instance.name} did not join the portal within ${timeoutMs / 1000}s; see its log`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
-  }
-}
-
-/** The client id an instance stored after joining; undefined before its database exists. */
-async function storedClientId(url: string): Promise<string | undefined> {
-  const rows = await instanceQuery<{ id: string }>(
-    url,
-    `SELECT value->>'clientId' AS id FROM settings WHERE key = $1`,
-    [CREDENTIALS_KEY],
-  );
-  return rows[0]?.id;
-}
-
-async function forgetCredentials(url: string): Promise<void> {
-  await instanceQuery(url, 'DELETE FROM settings WHERE key = $1', [CREDENTIALS_KEY]);
-}
-
-/** A query on an instance's database; nothing when the database or its tables do not exist yet. */
-async function instanceQuery<T>(url: string, sql: string, params: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, application_name: 'atrium-start' });
-  try {
-    await client.connect();
-    return (await client.query(sql, params)).rows as T[];
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === UNDEFINED_DATABASE || code === UNDEFINED_TABLE) return [];
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

@@ -35,15 +35,12 @@ describe('atrium start settings', () => {
     writeSettings(dir, s);
     expect(readSettings(dir)).toEqual(s);
     expect(statSync(join(dir, 'cluster.json')).mode & 0o777).toBe(0o600);
-    expect(databaseUrl(s, 'portal')).toBe(
-      `postgres://atrium:${encodeURIComponent(s.postgres.password)}@127.0.0.1:5433/portal`,
-    );
+    expect(databaseUrl(s, 'portal')).toBe(`postgres://atrium:${encodeURIComponent(s.postgres.password)}@127.0.0.1:5433/portal`);
   });
 
   it('accepts only well-formed instance names', () => {
     expect(parseInstances(undefined)).toEqual(['family', 'studio']);
     expect(parseInstances('club, family')).toEqual(['club', 'family']);
-    for (const bad of ['', 'Family', '../x', 'a b', 'x,x', '1club', 'a'.repeat(64)])
-      expect(() => parseInstances(bad)).toThrow(UsageError);
+    for (const bad of ['', 'Family', '../x', 'a b', 'x,x', '1club', 'a'.repeat(64)]) expect(() => parseInstances(bad)).toThrow(UsageError);
   });
 });

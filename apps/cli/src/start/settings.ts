@@ -44,19 +44,11 @@ const POSTGRES_OFFSET = 5433 - 8080;
 const REDIS_OFFSET = 6380 - 8080;
 
 /** Settings for this run: what was saved, plus instances named now, with ports laid out from `port`. */
-export function planSettings(
-  saved: ClusterSettings | undefined,
-  names: string[],
-  port: number,
-): ClusterSettings {
+export function planSettings(saved: ClusterSettings | undefined, names: string[], port: number): ClusterSettings {
   const base: ClusterSettings = saved ?? {
     version: 1,
     secretKey: randomBytes(32).toString('base64'),
-    postgres: {
-      port: port + POSTGRES_OFFSET,
-      user: 'atrium',
-      password: randomBytes(18).toString('base64url'),
-    },
+    postgres: { port: port + POSTGRES_OFFSET, user: 'atrium', password: randomBytes(18).toString('base64url') },
     portal: { port, database: 'portal' },
     worker: { port: port + WORKER_OFFSET },
     instances: [],
@@ -69,21 +61,11 @@ export function planSettings(
     if (known) return { ...known, port: port + 1 + i };
     while (usedRedis.has(nextRedis)) nextRedis++;
     usedRedis.add(nextRedis);
-    return {
-      name,
-      port: port + 1 + i,
-      database: `instance_${name.replace(/-/g, '_')}`,
-      redisPort: nextRedis,
-    };
+    return { name, port: port + 1 + i, database: `instance_${name.replace(/-/g, '_')}`, redisPort: nextRedis };
   });
   // Instances not started this time stay on record, so admin commands still find their databases.
   const kept = base.instances.filter((x) => !names.includes(x.name));
-  return {
-    ...base,
-    portal: { ...base.portal, port },
-    worker: { port: port + WORKER_OFFSET },
-    instances: [...instances, ...kept],
-  };
+  return { ...base, portal: { ...base.portal, port }, worker: { port: port + WORKER_OFFSET }, instances: [...instances, ...kept] };
 }
 
 export function databaseUrl(settings: ClusterSettings, database: string): string {

@@ -20,40 +20,30 @@ async function runningCluster(): Promise<TestCluster> {
 }
 
 describe('atrium start', () => {
-  it(
-    'cleans up after a run killed with kill -9 and starts again on the same data',
-    { timeout: 300_000 },
-    async () => {
-      const cluster = await runningCluster();
-      expect((await fetch(`${cluster.urls.family}/readyz`)).status).toBe(200);
-      const leftovers = cluster.recordedPids();
-      expect(leftovers.length).toBeGreaterThanOrEqual(6);
-      cluster.child!.kill('SIGKILL');
-      await cluster.exited();
+  it('cleans up after a run killed with kill -9 and starts again on the same data', { timeout: 300_000 }, async () => {
+    const cluster = await runningCluster();
+    expect((await fetch(`${cluster.urls.family}/readyz`)).status).toBe(200);
+    const leftovers = cluster.recordedPids();
+    expect(leftovers.length).toBeGreaterThanOrEqual(6);
+    cluster.child!.kill('SIGKILL');
+    await cluster.exited();
 
-      cluster.start();
-      await cluster.waitFor('Atrium is running.');
-      expect(cluster.output).toContain('stopped what a killed earlier run left behind');
-      expect(leftovers.filter(isAlive)).toEqual([]);
-      const statuses = await Promise.all(
-        Object.values(cluster.urls).map(async (u) => (await fetch(`${u}/readyz`)).status),
-      );
-      expect(statuses).toEqual([200, 200, 200, 200]);
-      expect(await cluster.stop('SIGTERM')).toBe(0);
-    },
-  );
+    cluster.start();
+    await cluster.waitFor('Atrium is running.');
+    expect(cluster.output).toContain('stopped what a killed earlier run left behind');
+    expect(leftovers.filter(isAlive)).toEqual([]);
+    const statuses = await Promise.all(Object.values(cluster.urls).map(async (u) => (await fetch(`${u}/readyz`)).status));
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(await cluster.stop('SIGTERM')).toBe(0);
+  });
 
-  it(
-    'refuses a second run on the same ports with a clear message and leaves the first running',
-    { timeout: 300_000 },
-    async () => {
-      const cluster = await runningCluster();
-      const intruder = new TestCluster(cluster.port);
-      clusters.push(intruder);
-      intruder.start();
-      expect(await intruder.exited()).toBe(1);
-      expect(intruder.output).toMatch(/exited|in use|did not/);
-      expect((await fetch(`${cluster.urls.portal}/readyz`)).status).toBe(200);
-    },
-  );
+  it('refuses a second run on the same ports with a clear message and leaves the first running', { timeout: 300_000 }, async () => {
+    const cluster = await runningCluster();
+    const intruder = new TestCluster(cluster.port);
+    clusters.push(intruder);
+    intruder.start();
+    expect(await intruder.exited()).toBe(1);
+    expect(intruder.output).toMatch(/exited|in use|did not/);
+    expect((await fetch(`${cluster.urls.portal}/readyz`)).status).toBe(200);
+  });
 });

@@ -6,14 +6,7 @@ import { Children, reapLeftovers } from './children.js';
 import { startPostgres } from './postgres.js';
 import { ensureRedisInstalled, startRedis } from './redis.js';
 import { preparePortal, waitJoined } from './registration.js';
-import {
-  INSTANCE_NAME,
-  databaseUrl,
-  planSettings,
-  readSettings,
-  writeSettings,
-  type ClusterSettings,
-} from './settings.js';
+import { INSTANCE_NAME, databaseUrl, planSettings, readSettings, writeSettings, type ClusterSettings } from './settings.js';
 
 const ATRIUM_BIN = fileURLToPath(new URL('../../bin/atrium.js', import.meta.url));
 
@@ -25,16 +18,9 @@ export interface StartOptions {
 }
 
 export function parseInstances(value: string | undefined): string[] {
-  const names = (value ?? 'family,studio')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const names = (value ?? 'family,studio').split(',').map((s) => s.trim()).filter(Boolean);
   if (!names.length) throw new UsageError('--instances needs at least one name');
-  for (const n of names)
-    if (!INSTANCE_NAME.test(n))
-      throw new UsageError(
-        `bad instance name ${JSON.stringify(n)}: lowercase letters, digits and dashes, starting with a letter`,
-      );
+  for (const n of names) if (!INSTANCE_NAME.test(n)) throw new UsageError(`bad instance name ${JSON.stringify(n)}: lowercase letters, digits and dashes, starting with a letter`);
   if (new Set(names).size !== names.length) throw new UsageError('--instances names an instance twice');
   return names;
 }
@@ -46,10 +32,7 @@ function serviceEnvs(settings: ClusterSettings, opts: StartOptions, dataDir: str
   const portalUrl = origin(opts.host, settings.portal.port);
   const common = { HOST: opts.host, ATRIUM_SECRET_KEY: settings.secretKey, ATRIUM_DATA: dataDir };
   const running = settings.instances.filter((i) => opts.instances.includes(i.name));
-  const paths = (name: string) => ({
-    originalsPath: join(dataDir, 'instances', name, 'originals'),
-    cachePath: join(dataDir, 'instances', name, 'cache'),
-  });
+  const paths = (name: string) => ({ originalsPath: join(dataDir, 'instances', name, 'originals'), cachePath: join(dataDir, 'instances', name, 'cache') });
   return {
     portal: {
       ...common,
@@ -78,13 +61,7 @@ function serviceEnvs(settings: ClusterSettings, opts: StartOptions, dataDir: str
       WORKER_PORT: String(settings.worker.port),
       // glibc's per-thread malloc arenas make libvips' threads grow RSS; two keep it flat (bench/media).
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-      WORKER_INSTANCES: JSON.stringify(
-        running.map((i) => ({
-          name: i.name,
-          redisUrl: `redis://127.0.0.1:${i.redisPort}`,
-          ...paths(i.name),
-        })),
-      ),
+      WORKER_INSTANCES: JSON.stringify(running.map((i) => ({ name: i.name, redisUrl: `redis://127.0.0.1:${i.redisPort}`, ...paths(i.name) }))),
     },
     portalUrl,
   };
@@ -112,8 +89,7 @@ export async function start(opts: StartOptions): Promise<number> {
   const dataDir = opts.dataDir;
   mkdirSync(dataDir, { recursive: true });
   const reaped = await reapLeftovers(dataDir);
-  if (reaped.length)
-    console.log(`atrium: stopped what a killed earlier run left behind: ${reaped.join(', ')}`);
+  if (reaped.length) console.log(`atrium: stopped what a killed earlier run left behind: ${reaped.join(', ')}`);
   const settings = planSettings(readSettings(dataDir), opts.instances, opts.port);
   writeSettings(dataDir, settings);
   await ensureRedisInstalled();
@@ -133,19 +109,11 @@ export async function start(opts: StartOptions): Promise<number> {
   try {
     await startPostgres(dataDir, settings, children);
     const envs = serviceEnvs(settings, opts, dataDir);
-    for (const i of settings.instances.filter((x) => opts.instances.includes(x.name)))
-      await startRedis(dataDir, i.name, i.redisPort, children);
+    for (const i of settings.instances.filter((x) => opts.instances.includes(x.name))) await startRedis(dataDir, i.name, i.redisPort, children);
     const node = (name: string, args: string[], env: Record<string, string>) =>
-      children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], {
-        env: { ...process.env, NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        marker: ATRIUM_BIN,
-      });
+      children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], marker: ATRIUM_BIN });
     node('portal', ['portal', 'serve'], envs.portal);
-    await Promise.race([
-      waitReady('portal', envs.portalUrl),
-      stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped'))),
-    ]);
+    await Promise.race([waitReady('portal', envs.portalUrl), stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped')))]);
     const { setupLink, joinTokens } = await preparePortal(settings, envs.portalUrl, envs.instances);
     for (const i of envs.instances) {
       const joinToken = joinTokens.get(i.name);
@@ -156,11 +124,7 @@ export async function start(opts: StartOptions): Promise<number> {
       Promise.all([
         ...envs.instances.map((i) => waitReady(i.name, i.url)),
         waitReady('worker', origin('127.0.0.1', settings.worker.port)),
-      ]).then(() =>
-        waitJoined(settings, envs.instances, joinTokens).catch((e: Error) =>
-          Promise.reject(new CommandError(e.message)),
-        ),
-      ),
+      ]).then(() => waitJoined(settings, envs.instances, joinTokens)),
       stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped'))),
     ]);
     printReady(settings, envs, dataDir, setupLink);
@@ -174,12 +138,7 @@ export async function start(opts: StartOptions): Promise<number> {
   }
 }
 
-function printReady(
-  settings: ClusterSettings,
-  envs: ReturnType<typeof serviceEnvs>,
-  dataDir: string,
-  setupLink: string | undefined,
-): void {
+function printReady(settings: ClusterSettings, envs: ReturnType<typeof serviceEnvs>, dataDir: string, setupLink: string | undefined): void {
   const lines = [
     '',
     'Atrium is running.',
@@ -187,9 +146,7 @@ function printReady(
     ...envs.instances.map((i) => `  ${i.name.padEnd(9)} ${i.url}   originals: ${i.env.ORIGINALS_PATH}`),
     `  worker    ${origin('127.0.0.1', settings.worker.port)}/metrics`,
     `  data      ${dataDir}`,
-    ...(setupLink
-      ? ['', 'Create the first cluster admin (link valid 24 h, once):', `  ${setupLink}`, '']
-      : []),
+    ...(setupLink ? ['', 'Create the first cluster admin (link valid 24 h, once):', `  ${setupLink}`, ''] : []),
     'Press Ctrl-C to stop.',
     '',
   ];

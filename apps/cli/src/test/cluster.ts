@@ -20,15 +20,7 @@ export function portFree(port: number): Promise<boolean> {
 export async function freeLayout(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const layout = [
-      port,
-      port + 1,
-      port + 2,
-      port + 10,
-      port + 5433 - 8080,
-      port + 6380 - 8080,
-      port + 6381 - 8080,
-    ];
+    const layout = [port, port + 1, port + 2, port + 10, port + 5433 - 8080, port + 6380 - 8080, port + 6381 - 8080];
     if ((await Promise.all(layout.map(portFree))).every(Boolean)) return port;
   }
   throw new Error('no free port layout');
@@ -56,24 +48,15 @@ export class TestCluster {
 
   get urls() {
     const url = (p: number) => `http://127.0.0.1:${p}`;
-    return {
-      portal: url(this.port),
-      family: url(this.port + 1),
-      studio: url(this.port + 2),
-      worker: url(this.port + 10),
-    };
+    return { portal: url(this.port), family: url(this.port + 1), studio: url(this.port + 2), worker: url(this.port + 10) };
   }
 
   start(): ChildProcess {
     this.output = '';
-    const child = spawn(
-      process.execPath,
-      [ATRIUM, 'start', '--data', this.dataDir, '--port', String(this.port)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
+    const child = spawn(process.execPath, [ATRIUM, 'start', '--data', this.dataDir, '--port', String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
     this.child = child;
@@ -83,10 +66,8 @@ export class TestCluster {
   async waitFor(text: string, timeoutMs = 150_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.includes(text)) {
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
-        throw new Error(`atrium start exited (${this.child.exitCode}):\n${this.output.slice(-4000)}`);
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${this.output.slice(-4000)}`);
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`atrium start exited (${this.child.exitCode}):\n${this.output.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${this.output.slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -94,16 +75,12 @@ export class TestCluster {
   /** Pids of the processes the run recorded (Postgres, Redis servers, services). */
   recordedPids(): number[] {
     const file = join(this.dataDir, 'run', 'children.json');
-    return existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }[]).map((r) => r.pid)
-      : [];
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }[]).map((r) => r.pid) : [];
   }
 
   exited(): Promise<number | null> {
     const child = this.child!;
-    return new Promise((resolve) =>
-      child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
-    );
+    return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
   }
 
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {

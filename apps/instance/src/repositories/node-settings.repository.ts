@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { getSetting, putSetting } from '@atrium/server';
 
@@ -41,5 +42,39 @@ export class NodeSettingsRepository {
     } finally {
       await runner.release();
     }
+  }
+}
+
+const UNDEFINED_DATABASE = '3D000';
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * The client id an instance's database holds from its join, for tools outside the instance
+ * (`atrium start`); undefined before the database or its settings exist.
+ */
+export async function storedNodeClientId(databaseUrl: string): Promise<string | undefined> {
+  const rows = await settingsQuery<{ id: string }>(
+    databaseUrl,
+    `SELECT value->>'clientId' AS id FROM settings WHERE key = $1`,
+  );
+  return rows[0]?.id;
+}
+
+/** Forgets an instance's stored node credentials, so that its next boot joins with a new token. */
+export async function forgetNodeCredentials(databaseUrl: string): Promise<void> {
+  await settingsQuery(databaseUrl, 'DELETE FROM settings WHERE key = $1');
+}
+
+async function settingsQuery<T>(databaseUrl: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'atrium-admin' });
+  try {
+    await client.connect();
+    return (await client.query(sql, [CREDENTIALS_KEY])).rows as T[];
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === UNDEFINED_DATABASE || code === UNDEFINED_TABLE) return [];
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

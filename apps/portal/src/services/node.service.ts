@@ -216,8 +216,7 @@ export class NodeService {
   /** Moves an instance to another origin; its redirect and logout URIs follow. False when unchanged. */
   async moveInstance(name: string, url: string, actor: string): Promise<boolean> {
     const node = await this.require(name);
-    if (node.role !== 'instance')
-      throw invalid(`${name} is not an instance`);
+    if (node.role !== 'instance') throw invalid(`${name} is not an instance`);
     const values = registration({ name, url });
     if (node.url === values.url) return false;
     await this.db.transaction(async (em) => {

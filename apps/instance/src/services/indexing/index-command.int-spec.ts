@@ -86,7 +86,7 @@ describe('atrium instance index', () => {
     const first = atrium(['instance', 'index', '--instance', 'family', '--data', dataDir, '--json']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // Compiled, the jobs go through MediaQueues' worker thread: metadata and thumbnails per photo.
+    // The compiled command queues metadata and thumbnails for each photo.
     expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, hashed: 2, jobsQueued: 4 });
     const thumbnails = new Queue('thumbnails', { connection: { url: redis.url }, prefix: queuePrefix('family') });
     try {

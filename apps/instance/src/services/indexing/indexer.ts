@@ -16,6 +16,7 @@ import type {
   NewAsset,
   Tombstone,
 } from '../../repositories/library-files.repository.js';
+import { forEachLimit } from '../../utils/for-each-limit.js';
 import { InstanceError } from '../errors.js';
 import { KINDS, type MediaJobSink } from '../media-queue.js';
 import { walkOriginals, type FoundFile, type WalkedFolder } from './originals-walker.js';
@@ -123,18 +124,6 @@ const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs
 
 function request(id: string, relPath: string, file: { hash: string; type: DetectedType }): MediaWorkRequest {
   return { assetId: id, relPath, contentHash: file.hash, kinds: KINDS[file.type.mediaType] };
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /**

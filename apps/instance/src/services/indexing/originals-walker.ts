@@ -2,6 +2,7 @@ import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { assertRelPath } from '@atrium/media';
 import { normalizeRelativePath } from '@atrium/policy';
+import { forEachLimit } from '../../utils/for-each-limit.js';
 
 /** Extensions worth reading: anything else is passed over without opening the file. */
 export const MEDIA_EXTENSIONS = new Set([
@@ -106,14 +107,9 @@ export async function* walkOriginals(root: string): AsyncGenerator<WalkedFolder>
     }
     // A few stats at a time keep the thread pool busy; the outcomes are taken in listing order.
     const outcomes = new Array<Classified>(candidates.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < candidates.length) {
-        const i = next++;
-        outcomes[i] = await classify(realRoot, candidates[i]!.relPath, candidates[i]!.symlink);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, candidates.length) }, lane));
+    await forEachLimit(candidates, STAT_CONCURRENCY, async ({ relPath, symlink }, i) => {
+      outcomes[i] = await classify(realRoot, relPath, symlink);
+    });
     for (const outcome of outcomes) {
       if (outcome && 'reason' in outcome) result.passed.push(outcome);
       else if (outcome) result.files.push(outcome);
