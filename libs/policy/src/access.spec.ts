@@ -104,6 +104,17 @@ describe('resolveAccess: grants (rule 2a)', () => {
     expect(resolveAccess(input({ grants: samePaths }))).toMatchObject({ basePath: 'a' });
   });
 
+  it('prefers an explicit grant role over an equal inherited one, whatever their order', () => {
+    const grants = [aGrant({ role: null }), aGrant({ role: 'user' })];
+    for (const order of [grants, [...grants].reverse()]) {
+      expect(resolveAccess(input({ grants: order }))).toMatchObject({
+        role: 'user',
+        reason: 'grant',
+        source: { kind: 'grant', roleFrom: 'grant' },
+      });
+    }
+  });
+
   it('denies when the grant names something that is not an instance role, without falling back to groups', () => {
     for (const role of ['cluster_admin', 'visitor', 'root', 'Admin']) {
       const decision = resolveAccess(
@@ -216,6 +227,20 @@ describe('resolveAccess: group mappings (rule 2b)', () => {
     expect(resolveAccess(input({ account, mappings: [...unsetFirst].reverse() }))).toMatchObject({
       uploadPath: null,
     });
+  });
+
+  it('prefers a DN mapping over a name mapping of the same group, whatever their order', () => {
+    const account = anAccount({ groups: ['cn=staff,dc=example'] });
+    const mappings = [
+      aMapping('cn=staff,dc=example', 'user', { kind: 'name' }),
+      aMapping('CN=Staff,DC=example', 'user', { kind: 'dn' }),
+      aMapping('cn=staff,dc=example', 'user', { kind: 'dn' }),
+    ];
+    for (const order of [mappings, [...mappings].reverse()]) {
+      expect(resolveAccess(input({ account, mappings: order }))).toMatchObject({
+        source: { kind: 'group', group: 'CN=Staff,DC=example', match: 'dn' },
+      });
+    }
   });
 
   it('ignores mappings whose role is not an instance role', () => {

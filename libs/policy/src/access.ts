@@ -92,6 +92,8 @@ export interface AccessCandidate<T> {
   item: T;
   role: InstanceRole | null;
   key: string;
+  /** What still tells two candidates apart when role, key and paths are equal. */
+  tie: string;
 }
 
 function compareText(a: string, b: string): number {
@@ -99,7 +101,9 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-// Highest role first; ties broken by name, then paths, so input order never changes the outcome.
+// Highest role first; ties broken by name, then paths, then how the candidate was written (a DN
+// mapping before a name mapping of the same group, an explicit grant role before an inherited one),
+// so input order never changes the outcome.
 function byPrecedence<T extends { basePath?: string | null; uploadPath?: string | null }>(
   a: AccessCandidate<T>,
   b: AccessCandidate<T>,
@@ -109,7 +113,8 @@ function byPrecedence<T extends { basePath?: string | null; uploadPath?: string 
     rank(b) - rank(a) ||
     compareText(a.key, b.key) ||
     compareText(a.item.basePath ?? '', b.item.basePath ?? '') ||
-    compareText(a.item.uploadPath ?? '', b.item.uploadPath ?? '')
+    compareText(a.item.uploadPath ?? '', b.item.uploadPath ?? '') ||
+    compareText(a.tie, b.tie)
   );
 }
 
@@ -123,10 +128,13 @@ export function selectGrant(
   account: AccountFacts,
   grants: readonly AccessGrant[],
 ): AccessCandidate<AccessGrant> | undefined {
-  return grants
-    .filter((grant) => grant.userId === account.id)
-    .map((grant) => ({ item: grant, role: grantRole(grant, account), key: '' }))
-    .sort(byPrecedence)[0];
+  return (
+    grants
+      .filter((grant) => grant.userId === account.id)
+      // '~' sorts after every role name: an explicit role wins a tie with an inherited one.
+      .map((grant) => ({ item: grant, role: grantRole(grant, account), key: '', tie: grant.role || '~' }))
+      .sort(byPrecedence)[0]
+  );
 }
 
 /**
@@ -145,7 +153,14 @@ export function matchingMappings(
     if (!isInstanceRole(mapping.role)) continue;
     const key = mapping.kind === 'dn' ? tryNormalizeDn(mapping.group) : mapping.group;
     const memberOf = mapping.kind === 'dn' ? (dns ??= new Set(account.groups.map(tryNormalizeDn))) : names;
-    if (key !== null && memberOf.has(key)) matches.push({ item: mapping, role: mapping.role, key });
+    if (key !== null && memberOf.has(key)) {
+      matches.push({
+        item: mapping,
+        role: mapping.role,
+        key,
+        tie: `${mapping.kind ?? 'name'}\u0000${mapping.group}`,
+      });
+    }
   }
   return matches.sort(byPrecedence);
 }
