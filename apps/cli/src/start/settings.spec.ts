@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,12 +30,16 @@ describe('atrium start settings', () => {
 
   it('writes the settings file readable by its owner only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'atrium-settings-'));
-    expect(readSettings(dir)).toBeUndefined();
-    const s = planSettings(undefined, ['family'], 8080);
-    writeSettings(dir, s);
-    expect(readSettings(dir)).toEqual(s);
-    expect(statSync(join(dir, 'cluster.json')).mode & 0o777).toBe(0o600);
-    expect(databaseUrl(s, 'portal')).toBe(`postgres://atrium:${encodeURIComponent(s.postgres.password)}@127.0.0.1:5433/portal`);
+    try {
+      expect(readSettings(dir)).toBeUndefined();
+      const s = planSettings(undefined, ['family'], 8080);
+      writeSettings(dir, s);
+      expect(readSettings(dir)).toEqual(s);
+      expect(statSync(join(dir, 'cluster.json')).mode & 0o777).toBe(0o600);
+      expect(databaseUrl(s, 'portal')).toBe(`postgres://atrium:${encodeURIComponent(s.postgres.password)}@127.0.0.1:5433/portal`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts only well-formed instance names', () => {
