@@ -158,7 +158,16 @@ describe('hostile callbacks', () => {
   it('never redirects off the instance after sign-in', async () => {
     const jar = new CookieJar();
     await portal.signIn(jar, 'ann');
-    for (const target of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+    for (const target of [
+      '//evil.example/',
+      'https://evil.example/',
+      '/\\evil.example',
+      // Dot segments that the URL parser removes, leaving a protocol-relative `//evil.example`.
+      '/.//evil.example',
+      '/..//evil.example/x',
+      '/%2e//evil.example',
+      '/a/..//evil.example',
+    ]) {
       const done = await family.signIn(jar, `?return_to=${encodeURIComponent(target)}`);
       expect(done.location.href).toBe(`${family.url}/`);
     }

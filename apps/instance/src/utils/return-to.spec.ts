@@ -6,6 +6,8 @@ describe('safeReturnTo', () => {
     expect(safeReturnTo('/')).toBe('/');
     expect(safeReturnTo('/albums/1?view=grid')).toBe('/albums/1?view=grid');
     expect(safeReturnTo('/%0a')).toBe('/%0a');
+    expect(safeReturnTo('/a/../b')).toBe('/b');
+    expect(safeReturnTo('/%2F%2Fevil.example')).toBe('/%2F%2Fevil.example');
   });
 
   it.each([
@@ -17,6 +19,11 @@ describe('safeReturnTo', () => {
     '/\tevil',
     '',
     `/${'a'.repeat(3000)}`,
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example/x?y',
+    '/a/b/../..//evil.example',
   ])('turns %j into /', (value) => {
     expect(safeReturnTo(value)).toBe('/');
   });
