@@ -159,6 +159,39 @@ describe('asset detail and media', () => {
   });
 });
 
+describe('derivative paths on record', () => {
+  it('serves only files of the derivative layout under CACHE_PATH, whatever a results report recorded', async () => {
+    // A results report is written by a worker, which parses hostile media: a path it names is not
+    // trusted to stay in the cache (../ out of it, another asset's files, /proc of the instance).
+    await writeFile(join(family.folder, 'secret.txt'), 'TOP SECRET');
+    const other = hashOf(41);
+    await mkdir(join(family.config.cachePath, derivativeRelPath(other, 'thumb'), '..'), { recursive: true });
+    await writeFile(join(family.config.cachePath, derivativeRelPath(other, 'thumb')), 'not yours');
+    const forged = await insertAsset(db, {
+      path: 'shared/forged.jpg',
+      contentHash: hashOf(40),
+      derivatives: {
+        thumb: '../secret.txt',
+        preview: '../../../../../../../../proc/self/status',
+      },
+    });
+    const borrowed = await insertAsset(db, {
+      path: 'shared/borrowed.jpg',
+      contentHash: hashOf(42),
+      derivatives: { thumb: derivativeRelPath(other, 'thumb') },
+    });
+    for (const url of [
+      `/api/assets/${forged}/thumbnail`,
+      `/api/assets/${forged}/preview`,
+      `/api/assets/${borrowed}/thumbnail`,
+    ]) {
+      const res = await get(admin, url);
+      expect([url, res.status, res.headers.get('x-atrium-placeholder')]).toEqual([url, 200, 'pending']);
+      expect(await res.text()).toMatch(/^<svg /);
+    }
+  });
+});
+
 describe('derivatives from the worker', () => {
   it('answers placeholders until the worker has made the derivatives, then the real ones', async () => {
     buildWorkerDist();

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isMediaError, resolveOriginal, type DerivativeKind } from '@atrium/media';
+import { derivativeRelPath, isMediaError, resolveOriginal, type DerivativeKind } from '@atrium/media';
 import type { Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import { MediaResultRepository } from '../repositories/media-result.repository.js';
@@ -69,7 +69,12 @@ export class MediaService {
     if ((derivative === 'video' || derivative === 'poster') && asset.mediaType !== 'video')
       throw notFoundOrNoAccess('asset');
     const rel = asset.derivatives[derivative];
-    if (rel) {
+    const inLayout = rel !== undefined && isLayoutPath(asset.contentHash, derivative, rel);
+    if (rel && !inLayout)
+      this.logger.warn(
+        `${derivative} of asset ${asset.id} is recorded outside the cache layout: ${JSON.stringify(rel)}`,
+      );
+    if (rel && inLayout) {
       const path = join(this.config.cachePath, rel);
       if (await isFile(path))
         return {
@@ -80,8 +85,8 @@ export class MediaService {
             cacheControl: cacheControl(asset, version),
           },
         };
-      await this.rebuild(asset, derivative);
     }
+    if (rel) await this.rebuild(asset, derivative);
     if (derivative === 'video' && asset.playback === 'original')
       return { file: await this.original(asset, version, 'inline') };
     const failed = asset.failures[QUEUE_OF[derivative]] !== undefined;
@@ -129,6 +134,16 @@ export class MediaService {
       throw error;
     }
   }
+}
+
+/**
+ * A results report names where a worker wrote a derivative, and workers parse hostile media: only
+ * the layout's own path for this content (CONTRACTS §5) is served, never `../` out of CACHE_PATH
+ * or another asset's files.
+ */
+function isLayoutPath(contentHash: string, kind: DerivativeKind, rel: string): boolean {
+  if (rel === derivativeRelPath(contentHash, kind)) return true;
+  return kind === 'preview' && rel === derivativeRelPath(contentHash, kind, 'webp');
 }
 
 async function isFile(path: string): Promise<boolean> {
