@@ -144,6 +144,14 @@ describe('the timeline', () => {
     ['an album that is not a UUID', '?album=1%20OR%201=1', 'ERR_BAD_REQUEST'],
     ['a date that is not one', '?from=yesterday', 'ERR_BAD_REQUEST'],
     ['an unknown type', '?type=document', 'ERR_BAD_REQUEST'],
+    // Valid ISO 8601 that is no instant JavaScript can read: a 400, not a 500 from Postgres.
+    ['a week date', '?from=2024-W01', 'ERR_FILTER_INVALID'],
+    ['an ordinal date past January', '?to=2024-100', 'ERR_FILTER_INVALID'],
+    ['an hour without minutes', '?from=2024-01-01T10', 'ERR_FILTER_INVALID'],
+    ['a basic-format date', '?to=20240101', 'ERR_FILTER_INVALID'],
+    // Postgres text cannot hold NUL: refused before the query, never a 500.
+    ['a NUL in the text search', '?q=a%00b', 'ERR_BAD_REQUEST'],
+    ['a NUL in the tag', '?tag=%00', 'ERR_BAD_REQUEST'],
   ])('refuses %s', async (_name, query, code) => {
     const { status, body } = await json(admin, `/api/assets${query}`);
     expect(status).toBe(400);

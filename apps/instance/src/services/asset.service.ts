@@ -43,8 +43,17 @@ export function decodeCursor(value: string): TimelineCursor {
   throw new InstanceError('ERR_CURSOR_INVALID', 'the cursor is not one this API gave out', 400);
 }
 
-function date(value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : new Date(value);
+// ISO 8601 allows forms JavaScript cannot read (week dates, `T10`, basic format): refused, not a 500.
+function date(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime()))
+    throw new InstanceError(
+      'ERR_FILTER_INVALID',
+      `${name}: write the date as 2024-06-01 or 2024-06-01T12:00:00Z`,
+      400,
+    );
+  return parsed;
 }
 
 function folderFilter(value: string | undefined): string | undefined {
@@ -105,8 +114,8 @@ export class AssetService {
       type: query.type,
       favorite: query.favorite === undefined ? undefined : query.favorite === 'true',
       tag: query.tag,
-      from: date(query.from),
-      to: date(query.to),
+      from: date('from', query.from),
+      to: date('to', query.to),
       text: query.q?.trim() || undefined,
     };
     const limit = query.limit ?? DEFAULT_LIMIT;
