@@ -153,6 +153,22 @@ describe('the node API', () => {
       expect((await nodeApi(`directory?${bad}`, family)).status).toBe(400);
   });
 
+  it('answers NUL bytes in credentials or the search with a 4xx, never a server error', async () => {
+    const nul = await nodeApi('directory', {
+      clientId: `${family.clientId}\u0000`,
+      clientSecret: family.clientSecret,
+    });
+    expect(nul.status).toBe(401);
+    expect(((await nul.json()) as ErrorBody).error.code).toBe('ERR_NODE_AUTH');
+    for (const q of ['%00', 'a%00b']) {
+      const res = await nodeApi(`directory?q=${q}`, family);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('ERR_BAD_REQUEST');
+    }
+    const verify = await nodeApi('app-passwords/verify', family, { username: 'a\u0000', password: 'x' });
+    expect(verify.status).toBe(400);
+  });
+
   it('keeps the old secret working for the grace period after a rotation', async () => {
     const rotated = await portal.nodes.rotate('family', 'cli:test', 60_000);
     expect(rotated.clientSecret).not.toBe(family.clientSecret);

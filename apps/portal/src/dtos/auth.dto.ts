@@ -1,8 +1,20 @@
-import { IsEmail, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
+import { storable } from '../services/validation.js';
+
+/** Text that reaches Postgres, which holds no NUL byte: one is bad input (400), not a server error. */
+export const NoNulBytes = () =>
+  ValidateBy({
+    name: 'noNulBytes',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || storable(value),
+      defaultMessage: () => '$property may not contain a NUL byte',
+    },
+  });
 
 export class PasswordStepDto {
   @IsString()
   @Length(1, 64)
+  @NoNulBytes()
   username!: string;
 
   @IsString()
@@ -19,6 +31,7 @@ export class CodeDto {
 export class SetupDto {
   @IsString()
   @Length(1, 64)
+  @NoNulBytes()
   username!: string;
 
   @IsString()
@@ -28,6 +41,7 @@ export class SetupDto {
   @IsOptional()
   @IsString()
   @Length(0, 200)
+  @NoNulBytes()
   name?: string;
 
   @IsOptional()

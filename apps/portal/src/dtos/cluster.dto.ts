@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { NoNulBytes } from './auth.dto.js';
 
 export class JoinDto {
   @IsString()
@@ -10,6 +11,7 @@ export class JoinDto {
 export class AppPasswordDto {
   @IsString()
   @Length(1, 64)
+  @NoNulBytes()
   username!: string;
 
   @IsString()
@@ -21,6 +23,7 @@ export class DirectoryQuery {
   @IsOptional()
   @IsString()
   @Length(0, 100)
+  @NoNulBytes()
   q?: string;
 
   @IsOptional()

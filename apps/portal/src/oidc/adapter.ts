@@ -1,6 +1,7 @@
 import { errors, type Adapter, type AdapterPayload, type ClientMetadata } from 'oidc-provider';
 import type { NodeEntity } from '../entities/node.entity.js';
 import type { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
+import { storable } from '../services/validation.js';
 import type { RequestReads } from './request-reads.js';
 
 export interface AdapterDeps {
@@ -96,6 +97,7 @@ class PostgresModel implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    if (!storable(id)) return undefined;
     const ahead = await this.readAhead(id);
     if (ahead) return ahead.payload as AdapterPayload | undefined;
     const stored =
@@ -115,6 +117,7 @@ class PostgresModel implements Adapter {
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    if (!storable(uid)) return undefined;
     const ahead = this.model === 'Session' ? this.deps.reads?.takeSessionByUid(uid) : undefined;
     if (ahead) return ahead.payload as AdapterPayload | undefined;
     return (await this.deps.payloads.findByUid(this.model, uid, this.deps.now()))?.payload as

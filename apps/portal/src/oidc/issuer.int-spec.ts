@@ -392,6 +392,33 @@ describe('hostile authorization requests', () => {
     expect(answers.find((a) => a.status === 400)!.body.error).toBe('invalid_grant');
   });
 
+  it('answers NUL bytes in a client id, a code or a logout request as bad input, never a server error', async () => {
+    const jar = await signedIn(portal, 'gus');
+    const authorization = await jar.fetch(
+      `${portal.url}/oidc/auth?${new URLSearchParams({
+        client_id: `${family.clientId}\u0000`,
+        redirect_uri: callback(family),
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      })}`,
+      { redirect: 'manual' },
+    );
+    expect(authorization.status).toBe(400);
+    expect(authorization.headers.get('location')).toBeNull();
+    expect(await authorization.text()).toMatch(/cannot be completed/);
+    const token = await tokenRequest(portal.url, family, {
+      grant_type: 'authorization_code',
+      code: 'a\u0000b',
+      redirect_uri: callback(family),
+      code_verifier: client.randomPKCECodeVerifier(),
+    });
+    expect(token).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const logout = await jar.fetch(`${portal.url}/oidc/session/end?client_id=%00`, { redirect: 'manual' });
+    expect(logout.status).toBe(400);
+  });
+
   it('refuses a client with a wrong secret', async () => {
     const { flow } = await authorizeAs('gus', family, familyRp);
     const answer = await tokenRequest(

@@ -4,6 +4,7 @@ import type { AccessSnapshot } from '../repositories/access.repository.js';
 import type { IssuerReadsRepository } from '../repositories/issuer-reads.repository.js';
 import type { StoredPayload } from '../repositories/oidc-payload.repository.js';
 import type { SessionWithAccount } from '../repositories/session.repository.js';
+import { storable } from '../services/validation.js';
 
 type Payload = Record<string, unknown>;
 
@@ -46,7 +47,7 @@ export class RequestReads {
     const ctx = Provider.ctx;
     const clientId =
       ctx?.method === 'GET' && ctx.oidc?.route === 'authorization' ? ctx.query.client_id : undefined;
-    if (!ctx || typeof clientId !== 'string') return undefined;
+    if (!ctx || typeof clientId !== 'string' || !storable(clientId)) return undefined;
     const token = ctx.cookies.get(this.deps.portalCookie(), { signed: false });
     const nodeId = await this.deps.nodeIdFor(clientId);
     const reads = await this.deps.reads.forAuthorization({
