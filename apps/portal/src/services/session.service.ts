@@ -79,8 +79,9 @@ export class SessionService {
    * The live session the cookie names, or `undefined`. An expired, idle or orphaned session, or
    * one of a disabled account, is ended on the spot.
    */
-  async find(token: string | undefined): Promise<PortalSessionEntity | undefined> {
-    if (!token || token.length > 200) return undefined;
+  async find(token: unknown): Promise<PortalSessionEntity | undefined> {
+    // cookie-parser turns a `j:` value into JSON: anything but a plain string names no session.
+    if (typeof token !== 'string' || !token || token.length > 200) return undefined;
     return this.alive(await this.sessions.findWithAccount(digestSecret(token)));
   }
 

@@ -128,6 +128,27 @@ describe('password sign-in', () => {
     expect((await call(jar, 'GET', '/api/session')).body).toEqual({ signedIn: false });
   });
 
+  it('answers a username with a NUL byte as bad input, not as a server error', async () => {
+    for (const username of ['an\u0000n', '\u0000']) {
+      const result = await call(new CookieJar(), 'POST', '/api/auth/password', {
+        username,
+        password: PASSWORD,
+      });
+      expect(result).toMatchObject({ status: 400, body: { error: { code: 'ERR_BAD_REQUEST' } } });
+    }
+  });
+
+  it('treats a cookie that is not a plain token (cookie-parser JSON `j:` values) as no session', async () => {
+    for (const value of ['j:{"a":1}', 'j:[1,2]', 'j:5', 'j:null']) {
+      const headers = { cookie: `atrium-portal=${encodeURIComponent(value)}` };
+      const session = await fetch(`${portal.url}/api/session`, { headers });
+      expect(session.status).toBe(200);
+      expect(await session.json()).toEqual({ signedIn: false });
+      const instances = await fetch(`${portal.url}/api/instances`, { headers });
+      expect(instances.status).toBe(401);
+    }
+  });
+
   it('throttles an account after repeated failures, before checking the password', async () => {
     await portal.addUser('tom');
     for (let i = 0; i < 5; i++)
@@ -227,6 +248,32 @@ describe('TOTP', () => {
       );
     }
     expect(statuses).toEqual([200, 401]);
+  });
+
+  it('keeps counting wrong codes across password sign-ins: a known password buys no fresh guesses', async () => {
+    await portal.addUser('tess');
+    const enrolled = await enrol(await signedIn(portal, 'tess'));
+    const passwordStep = async () => {
+      const jar = new CookieJar();
+      const step = await call(jar, 'POST', '/api/auth/password', { username: 'tess', password: PASSWORD });
+      expect(step.status).toBe(200);
+      return (code: string) =>
+        call(jar, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken });
+    };
+    const first = await passwordStep();
+    for (let i = 0; i < 5; i++) expect((await first('000000')).status).toBe(401);
+    const second = await passwordStep();
+    expect((await second('000000')).status).toBe(401);
+    // The next step's code, which would pass (±1 step) were the account not throttled.
+    const blocked = await second(
+      await generateTotpCode(enrolled.secret, new Date(portal.clock.now().getTime() + 30_000)),
+    );
+    expect(blocked).toMatchObject({ status: 429, body: { error: { code: 'ERR_THROTTLED' } } });
+    const recovery = await call(new CookieJar(), 'POST', '/api/auth/password', {
+      username: 'tess',
+      password: PASSWORD,
+    });
+    expect(recovery.status).toBe(200);
   });
 
   it('makes a cluster admin without TOTP enrol before anything else', async () => {

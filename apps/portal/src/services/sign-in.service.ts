@@ -33,6 +33,9 @@ const NEXT: Record<SessionStage, NextStep> = { password: 'totp', enrol_totp: 'en
 
 const badCredentials = () => new PortalError('ERR_BAD_CREDENTIALS', 'wrong username or password', 401);
 
+// Its own counter: a correct password resets the account's, and must not buy fresh guesses at the code.
+const secondFactorKey = (account: AccountEntity) => `login:second-factor:${account.id}`;
+
 export function totpAad(accountId: string): string {
   return `totp:${accountId}`;
 }
@@ -98,7 +101,7 @@ export class SignInService {
   /** The second step with a code from the authenticator app. */
   async totp(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
-    const key = `login:account:${account.username}`;
+    const key = secondFactorKey(account);
     await this.throttle.check([key]);
     try {
       const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
@@ -134,7 +137,7 @@ export class SignInService {
   /** The second step with a recovery code, which is spent atomically. */
   async recoveryCode(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
-    const key = `login:account:${account.username}`;
+    const key = secondFactorKey(account);
     await this.throttle.check([key]);
     let remaining: string[] | undefined;
     try {
