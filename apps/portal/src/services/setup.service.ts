@@ -57,10 +57,11 @@ export class SetupService {
     input: { username: string; password: string; name?: string; email?: string },
     meta: SessionMeta,
   ): Promise<IssuedSession> {
+    // The link first: nobody without it gets the portal to hash a password (argon2id, 19 MiB).
+    if (!(await this.isValid(token))) throw invalidLink();
     const username = parseUsername(input.username);
     const email = parseEmail(input.email);
     const passwordHash = await checkedPasswordHash(input.password);
-    if (!(await this.isValid(token))) throw invalidLink();
     const id = randomUUID();
     await this.db.transaction(async (em) => {
       if (!(await this.setup.take(digestSecret(token)))) throw invalidLink();

@@ -319,6 +319,22 @@ describe('the first-admin link', () => {
     }
   });
 
+  it('refuses a wrong link before judging or hashing what was sent', async () => {
+    for (const body of [
+      { username: 'root', password: PASSWORD },
+      { username: 'root', password: 'short' },
+      { username: '-bad-', password: PASSWORD },
+    ]) {
+      const res = await fetch(`${portal.url}/api/setup/${'x'.repeat(43)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: portal.url },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as Body).error.code).toBe('ERR_SETUP_TOKEN_INVALID');
+    }
+  });
+
   it('expires after a day', async () => {
     const setup = portal.app.get(SetupService);
     await portal.accounts.modify('admin', { disabled: true }, 'cli:test');
