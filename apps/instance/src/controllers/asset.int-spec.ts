@@ -149,6 +149,18 @@ describe('asset detail and media', () => {
     expect((await get(guest, `/api/assets/${photo}/poster`)).status).toBe(404);
   });
 
+  it('names a download in both forms of RFC 6266, whatever characters the file name holds', async () => {
+    // RFC 8187's value may not hold ' ( ) *: a name with them would be unreadable in filename*.
+    const name = "Zoë's (2)*.jpg";
+    await writeFile(join(family.config.originalsPath, 'shared', name), payload);
+    const named = await insertAsset(db, { path: `shared/${name}`, contentHash: hashOf(5) });
+    const res = await get(guest, `/api/assets/${named}/original`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="Zo_'s (2)*.jpg"; filename*=UTF-8''Zo%C3%AB%27s%20%282%29%2A.jpg`,
+    );
+  });
+
   it('never serves an original whose path now leads out of the root', async () => {
     const originals = family.config.originalsPath;
     await writeFile(join(family.folder, 'outside.jpg'), 'secret');

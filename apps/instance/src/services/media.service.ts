@@ -37,10 +37,15 @@ function contentTypeOf(kind: DerivativeKind, path: string): string {
   return path.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
 }
 
-// RFC 6266: an ASCII fallback and the UTF-8 name.
+// RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded as RFC 8187 says: ' ( ) * too,
+// which encodeURIComponent keeps and a browser reads a ' as the end of the value.
 function attachment(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  const utf8 = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 /**
