@@ -176,6 +176,23 @@ describe('password sign-in', () => {
         .status,
     ).toBe(200);
   });
+
+  it('lets no more parallel wrong passwords be judged than sequential ones (5 free, then the one that blocks)', async () => {
+    await portal.addUser('pam');
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        call(new CookieJar(), 'POST', '/api/auth/password', { username: 'pam', password: 'nope nope' }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(24);
+    // The refused ones were not counted on the address: a correct password elsewhere still passes.
+    expect(
+      (await call(new CookieJar(), 'POST', '/api/auth/password', { username: 'ann', password: PASSWORD }))
+        .status,
+    ).toBe(200);
+  });
 });
 
 describe('TOTP', () => {
@@ -274,6 +291,27 @@ describe('TOTP', () => {
       password: PASSWORD,
     });
     expect(recovery.status).toBe(200);
+  });
+
+  it('lets no more parallel wrong codes be judged than sequential ones', async () => {
+    await portal.addUser('tara');
+    await enrol(await signedIn(portal, 'tara'));
+    const jar = new CookieJar();
+    const step = await call(jar, 'POST', '/api/auth/password', { username: 'tara', password: PASSWORD });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(
+          jar,
+          'POST',
+          i % 2 ? '/api/auth/totp' : '/api/auth/recovery',
+          { code: i % 2 ? '000000' : 'aaaa-bbbb-cccc' },
+          { 'x-csrf-token': step.body.csrfToken },
+        ),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(34);
   });
 
   it('makes a cluster admin without TOTP enrol before anything else', async () => {

@@ -60,7 +60,11 @@ export class SignInService {
     const username =
       typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
     const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
-    await this.throttle.check([keys.account, keys.address]);
+    // Counted before the (slow) password check, so parallel guesses cannot all slip past the limit.
+    await this.throttle.attempt([
+      [keys.account, ACCOUNT_POLICY],
+      [keys.address, ADDRESS_POLICY],
+    ]);
     const account = username ? await this.accounts.findByUsername(username) : null;
     const usable =
       account &&
@@ -72,8 +76,6 @@ export class SignInService {
       ? await verifyPassword(input.password, account.passwordHash!)
       : await verifyDummy(input.password);
     if (!ok || !account) {
-      await this.throttle.fail(keys.account, ACCOUNT_POLICY);
-      await this.throttle.fail(keys.address, ADDRESS_POLICY);
       await this.audit.login({
         username,
         accountId: account?.id ?? null,
@@ -84,6 +86,7 @@ export class SignInService {
       throw badCredentials();
     }
     await this.throttle.succeed(keys.account);
+    await this.throttle.refund(keys.address, ADDRESS_POLICY);
     if (needsRehash(account.passwordHash!))
       await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
     const stage = firstStage(account);
@@ -102,7 +105,7 @@ export class SignInService {
   async totp(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
     const key = secondFactorKey(account);
-    await this.throttle.check([key]);
+    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
     try {
       const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
       const step = await verifyTotp(secret, code, {
@@ -113,7 +116,6 @@ export class SignInService {
         throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
     } catch (error) {
       if (!(error instanceof PortalError) && !isAuthError(error)) throw error;
-      await this.throttle.fail(key, ACCOUNT_POLICY);
       await this.audit.login({
         username: account.username,
         accountId: account.id,
@@ -138,7 +140,7 @@ export class SignInService {
   async recoveryCode(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
     const key = secondFactorKey(account);
-    await this.throttle.check([key]);
+    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
     let remaining: string[] | undefined;
     try {
       remaining = consumeRecoveryCode(account.recoveryCodes, code);
@@ -149,7 +151,6 @@ export class SignInService {
       !remaining ||
       !(await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining))
     ) {
-      await this.throttle.fail(key, ACCOUNT_POLICY);
       await this.audit.login({
         username: account.username,
         accountId: account.id,

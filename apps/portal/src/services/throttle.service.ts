@@ -34,6 +34,10 @@ export const JOIN_POLICY: ThrottlePolicy = {
 /**
  * Progressive delays: after the free failures, each further failure doubles the time during which
  * the key is refused before any expensive work (argon2, a directory) is done.
+ *
+ * An attempt is counted as a failure before it is judged, under a row lock, in the same
+ * transaction that checks the block: parallel attempts cannot all pass the check before the first
+ * failure is written. A success then resets the key (`succeed`) or takes its count back (`refund`).
  */
 @Injectable()
 export class ThrottleService {
@@ -42,9 +46,33 @@ export class ThrottleService {
     private readonly clock: Clock,
   ) {}
 
-  /** Refuses with ERR_THROTTLED (429, `retryAfter` seconds) while any of `keys` is blocked. */
-  async check(keys: string[]): Promise<void> {
-    const until = await this.repo.blockedUntil(keys, this.clock.now());
+  /**
+   * Refuses with ERR_THROTTLED (429, `retryAfter` seconds) while any of the keys is blocked, counting
+   * nothing; otherwise counts one failed attempt on every key, blocking those over their policy.
+   */
+  async attempt(entries: [key: string, policy: ThrottlePolicy][]): Promise<void> {
+    const now = this.clock.now();
+    const policies = new Map(entries);
+    const until = await this.repo.locked([...policies.keys()], now, (rows) => {
+      const blocked = rows
+        .map((r) => r.blockedUntil)
+        .filter((d): d is Date => d !== null && d.getTime() > now.getTime());
+      if (blocked.length) return { result: new Date(Math.max(...blocked.map((d) => d.getTime()))), save: [] };
+      const save = rows.map((row) => {
+        const policy = policies.get(row.key)!;
+        const stale = row.updatedAt.getTime() < now.getTime() - policy.windowMs;
+        const failures = stale ? 1 : row.failures + 1;
+        const over = failures - policy.freeFailures;
+        const blockedUntil =
+          over > 0
+            ? new Date(
+                now.getTime() + Math.min(policy.baseDelayMs * 2 ** Math.min(over - 1, 30), policy.maxDelayMs),
+              )
+            : row.blockedUntil;
+        return { ...row, failures, blockedUntil, updatedAt: now };
+      });
+      return { result: undefined, save };
+    });
     if (until) {
       const retryAfter = Math.max(1, Math.ceil((until.getTime() - this.clock.now().getTime()) / 1000));
       throw new PortalError('ERR_THROTTLED', `too many failed attempts; try again in ${retryAfter} s`, 429, {
@@ -53,17 +81,13 @@ export class ThrottleService {
     }
   }
 
-  async fail(key: string, policy: ThrottlePolicy): Promise<void> {
-    const now = this.clock.now();
-    const failures = await this.repo.recordFailure(key, now, new Date(now.getTime() - policy.windowMs));
-    const over = failures - policy.freeFailures;
-    if (over > 0) {
-      const delay = Math.min(policy.baseDelayMs * 2 ** Math.min(over - 1, 30), policy.maxDelayMs);
-      await this.repo.block(key, new Date(now.getTime() + delay));
-    }
-  }
-
+  /** A success clears the key's count. */
   async succeed(key: string): Promise<void> {
     await this.repo.reset(key);
+  }
+
+  /** A success that must not clear the key (an address shared by many accounts) only takes its own count back. */
+  async refund(key: string, policy: ThrottlePolicy): Promise<void> {
+    await this.repo.refund(key, policy.freeFailures);
   }
 }
