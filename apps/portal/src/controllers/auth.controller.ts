@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
-import { CodeDto, PasswordStepDto } from '../dtos/auth.dto.js';
+import { CodeDto, ConfirmEnrolmentDto, PasswordStepDto } from '../dtos/auth.dto.js';
 import type { PortalSessionEntity } from '../entities/session.entity.js';
 import { AllowStages, CurrentSession, PortalSessionGuard } from '../guards/portal-session.guard.js';
 import { AccountRepository } from '../repositories/account.repository.js';
@@ -108,11 +108,12 @@ export class AuthController {
   @UseGuards(PortalSessionGuard)
   @AllowStages('enrol_totp', 'full')
   async confirm(
-    @Body() body: CodeDto,
+    @Body() body: ConfirmEnrolmentDto,
     @CurrentSession() session: PortalSessionEntity,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const result = await this.signIn.confirmEnrolment(session, body.code);
+    const result = await this.signIn.confirmEnrolment(session, body.code, body.currentCode, meta(req));
     setSessionCookie(res, this.sessions, result);
     return { next: result.next, recoveryCodes: result.recoveryCodes, csrfToken: result.session.csrfToken };
   }

@@ -122,6 +122,19 @@ describe('the portal’s pages', () => {
     const codes = (await page.locator('[data-testid=recovery-codes]').textContent())!.trim().split('\n');
     expect(codes).toHaveLength(10);
     expect((await portal.accounts.require('root')).clusterAdmin).toBe(true);
+
+    // Setting up a new authenticator later asks for a code from the current one.
+    await page.goto(`${portal.url}/signin/enrol`);
+    const next = (await page.locator('[data-testid=totp-secret]').textContent())!.trim();
+    expect(next).not.toBe(secret);
+    await page.fill('#code', await generateTotpCode(next, portal.clock.now()));
+    await page.click('button[type=submit]:not([disabled])');
+    await page.fill('#currentCode', await generateTotpCode(secret, new Date(portal.clock.now().getTime() + 30_000)));
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=recovery-codes]').waitFor();
+    const replaced = (await page.locator('[data-testid=recovery-codes]').textContent())!.trim().split('\n');
+    expect(replaced).toHaveLength(10);
+    expect(replaced).not.toContain(codes[0]);
     await context.close();
   });
 });

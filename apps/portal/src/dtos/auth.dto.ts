@@ -28,6 +28,14 @@ export class CodeDto {
   code!: string;
 }
 
+/** A first code from the new authenticator; replacing an enrolled one also takes a code from it (or a recovery code). */
+export class ConfirmEnrolmentDto extends CodeDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  currentCode?: string;
+}
+
 export class SetupDto {
   @IsString()
   @Length(1, 64)

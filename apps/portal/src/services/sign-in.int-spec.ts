@@ -21,7 +21,7 @@ interface Body {
   secret: string;
   uri: string;
   recoveryCodes: string[];
-  error: { code: string; details: { retryAfter: number } };
+  error: { code: string; details: { retryAfter: number; field: string } };
 }
 
 async function call(
@@ -312,6 +312,94 @@ describe('TOTP', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(6);
     expect(statuses.filter((s) => s === 429)).toHaveLength(34);
+  });
+
+  it('replaces an enrolled authenticator only with a current code or an unused recovery code', async () => {
+    await portal.addUser('rita');
+    const jar = await signedIn(portal, 'rita');
+    const first = await enrol(jar);
+    const replace = async (currentCode?: string) => {
+      const token = await csrf(jar);
+      const started = await call(jar, 'POST', '/api/auth/totp/enrol', undefined, { 'x-csrf-token': token });
+      expect(started.status).toBe(200);
+      const confirmed = await call(
+        jar,
+        'POST',
+        '/api/auth/totp/confirm',
+        { code: await generateTotpCode(started.body.secret, portal.clock.now()), currentCode },
+        { 'x-csrf-token': token },
+      );
+      return { ...confirmed, secret: started.body.secret };
+    };
+    /** Signs in with a fresh password step and a TOTP code; the status of the code step. */
+    const secondStep = async (secret: string) => {
+      const fresh = new CookieJar();
+      const step = await call(fresh, 'POST', '/api/auth/password', { username: 'rita', password: PASSWORD });
+      expect(step.body.next).toBe('totp');
+      const code = await generateTotpCode(secret, portal.clock.now());
+      return (await call(fresh, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken }))
+        .status;
+    };
+
+    expect(await replace()).toMatchObject({
+      status: 403,
+      body: { error: { code: 'ERR_TOTP_REQUIRED', details: { field: 'currentCode' } } },
+    });
+    expect(await replace('000000')).toMatchObject({
+      status: 401,
+      body: { error: { code: 'ERR_TOTP_INVALID', details: { field: 'currentCode' } } },
+    });
+    expect(await replace('zzzz-zzzz-zzzz')).toMatchObject({
+      status: 401,
+      body: { error: { code: 'ERR_RECOVERY_CODE_INVALID' } },
+    });
+    // Nothing changed: the first authenticator still signs in.
+    portal.clock.advance(31_000);
+    expect(await secondStep(first.secret)).toBe(200);
+
+    // An unused recovery code replaces it; the old authenticator and recovery codes stop working.
+    const byRecovery = await replace(first.recoveryCodes[0]);
+    expect(byRecovery.status).toBe(200);
+    expect(byRecovery.body.recoveryCodes).toHaveLength(10);
+    expect(byRecovery.body.recoveryCodes).not.toContain(first.recoveryCodes[1]);
+    portal.clock.advance(31_000);
+    expect(await secondStep(first.secret)).toBe(401);
+    expect((await replace(first.recoveryCodes[1])).status).toBe(401);
+
+    // So does a current code from it, which is then spent.
+    const current = await generateTotpCode(byRecovery.secret, portal.clock.now());
+    const byCode = await replace(current);
+    expect(byCode.status).toBe(200);
+    expect((await replace(current)).status).toBe(401);
+    portal.clock.advance(31_000);
+    expect(await secondStep(byCode.secret)).toBe(200);
+  });
+
+  it('counts wrong current codes on the second-factor throttle', async () => {
+    await portal.addUser('rosa');
+    const jar = await signedIn(portal, 'rosa');
+    const enrolled = await enrol(jar);
+    const token = await csrf(jar);
+    const started = await call(jar, 'POST', '/api/auth/totp/enrol', undefined, { 'x-csrf-token': token });
+    const attempt = async (currentCode: string) =>
+      call(
+        jar,
+        'POST',
+        '/api/auth/totp/confirm',
+        { code: await generateTotpCode(started.body.secret, portal.clock.now()), currentCode },
+        { 'x-csrf-token': token },
+      );
+    for (let i = 0; i < 6; i++) expect((await attempt('000000')).status).toBe(401);
+    // The next step's code, which would pass (±1 step) were the account not throttled.
+    const code = await generateTotpCode(enrolled.secret, new Date(portal.clock.now().getTime() + 30_000));
+    const blocked = await attempt(code);
+    expect(blocked).toMatchObject({ status: 429, body: { error: { code: 'ERR_THROTTLED' } } });
+    // The same key guards the code step of a sign-in.
+    const fresh = new CookieJar();
+    const step = await call(fresh, 'POST', '/api/auth/password', { username: 'rosa', password: PASSWORD });
+    expect(
+      (await call(fresh, 'POST', '/api/auth/totp', { code }, { 'x-csrf-token': step.body.csrfToken })).status,
+    ).toBe(429);
   });
 
   it('makes a cluster admin without TOTP enrol before anything else', async () => {

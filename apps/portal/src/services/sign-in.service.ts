@@ -185,12 +185,27 @@ export class SignInService {
     return { secret, uri: totpUri({ secret, issuer: `Atrium (${issuer})`, account: account.username }) };
   }
 
-  /** Confirms enrolment with a first code; returns recovery codes, shown once. */
+  /**
+   * Confirms enrolment with a first code; returns recovery codes, shown once. Replacing a second
+   * factor the account already has takes a current code from it or an unused recovery code in the
+   * same request (on the second-factor throttle), so a stolen session cannot swap in its own.
+   */
   async confirmEnrolment(
     session: PortalSessionEntity,
     code: string,
+    currentCode: string | undefined,
+    meta: SessionMeta,
   ): Promise<StepResult & { recoveryCodes: string[] }> {
     if (!session.pendingTotp) throw new PortalError('ERR_SESSION_STAGE', 'start TOTP enrolment first', 403);
+    const account = await this.accounts.findById(session.accountId);
+    if (!account) throw new PortalError('ERR_SESSION_REQUIRED', 'sign in first', 401);
+    if (account.totpSecret && !currentCode)
+      throw new PortalError(
+        'ERR_TOTP_REQUIRED',
+        'two-step verification is already set up: enter a code from your current authenticator or a recovery code',
+        403,
+        { field: 'currentCode' },
+      );
     const secret = this.settings.secretKey.decrypt(session.pendingTotp, totpAad(session.accountId));
     let step: number;
     try {
@@ -200,6 +215,7 @@ export class SignInService {
         throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
       throw error;
     }
+    if (account.totpSecret) await this.currentFactor(account, currentCode!, meta);
     const recoveryCodes = generateRecoveryCodes();
     await this.accounts.update(session.accountId, {
       totpSecret: this.settings.secretKey.encrypt(secret, totpAad(session.accountId)),
@@ -208,6 +224,44 @@ export class SignInService {
     });
     const issued = await this.sessions.advance(session, 'full', ['pwd', 'otp', 'mfa'], { pendingTotp: null });
     return { ...issued, next: 'done', recoveryCodes };
+  }
+
+  /** Spends a current TOTP step or an unused recovery code of the account, or refuses with 401. */
+  private async currentFactor(account: AccountEntity, code: string, meta: SessionMeta): Promise<void> {
+    const key = secondFactorKey(account);
+    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
+    const asTotp = /^\d{6}$/.test(code.replace(/\s+/g, ''));
+    let ok = false;
+    try {
+      if (asTotp) {
+        const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
+        const step = await verifyTotp(secret, code, {
+          lastUsedStep: account.totpLastStep,
+          now: this.clock.now(),
+        });
+        ok = await this.accounts.advanceTotpStep(account.id, step);
+      } else {
+        const remaining = consumeRecoveryCode(account.recoveryCodes, code);
+        ok = await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining);
+      }
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+    }
+    await this.audit.login({
+      username: account.username,
+      accountId: account.id,
+      ip: meta.ip ?? null,
+      method: asTotp ? 'totp' : 'recovery_code',
+      outcome: ok ? 'totp_replaced' : 'bad_code',
+    });
+    if (!ok)
+      throw new PortalError(
+        asTotp ? 'ERR_TOTP_INVALID' : 'ERR_RECOVERY_CODE_INVALID',
+        'wrong or already used current code or recovery code',
+        401,
+        { field: 'currentCode' },
+      );
+    await this.throttle.succeed(key);
   }
 
   private async secondStepAccount(session: PortalSessionEntity): Promise<AccountEntity> {

@@ -2,7 +2,7 @@
 
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
-import { afterSignIn, api, describe, interactionFrom, session, withInteraction } from '../../lib/api';
+import { afterSignIn, api, ApiFailure, describe, interactionFrom, session, withInteraction } from '../../lib/api';
 import { button, Card, ErrorText, input } from '../../lib/ui';
 
 function EnrolForm() {
@@ -10,6 +10,8 @@ function EnrolForm() {
   const [enrolment, setEnrolment] = useState<{ secret: string; uri: string; qr: string }>();
   const [codes, setCodes] = useState<string[]>();
   const [error, setError] = useState<string>();
+  // Replacing an authenticator already set up takes a code from it (or a recovery code).
+  const [askCurrent, setAskCurrent] = useState(false);
 
   useEffect(() => {
     session()
@@ -24,12 +26,15 @@ function EnrolForm() {
   async function confirm(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(undefined);
+    const form = new FormData(event.currentTarget);
     try {
       const result = await api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', {
-        code: new FormData(event.currentTarget).get('code'),
+        code: form.get('code'),
+        ...(askCurrent ? { currentCode: form.get('currentCode') } : {}),
       });
       setCodes(result.recoveryCodes);
     } catch (e) {
+      if (e instanceof ApiFailure && e.error.details?.field === 'currentCode') setAskCurrent(true);
       setError(describe(e));
     }
   }
@@ -78,6 +83,12 @@ function EnrolForm() {
           autoComplete="one-time-code"
           style={input}
         />
+        {askCurrent && (
+          <>
+            <label htmlFor="currentCode">Code from your current authenticator, or a recovery code</label>
+            <input id="currentCode" name="currentCode" required autoComplete="off" style={input} />
+          </>
+        )}
         <ErrorText message={error} />
         <button type="submit" style={button} disabled={!enrolment}>
           Confirm
