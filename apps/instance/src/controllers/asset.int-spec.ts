@@ -99,6 +99,9 @@ describe('asset detail and media', () => {
     expect(Buffer.from(await full.arrayBuffer())).toEqual(payload);
     const etag = full.headers.get('etag')!;
     expect((await get(guest, `/api/assets/${photo}/thumbnail`, { 'if-none-match': etag })).status).toBe(304);
+    for (const list of [`"stale", W/${etag}`, '*'])
+      expect((await get(guest, `/api/assets/${photo}/thumbnail`, { 'if-none-match': list })).status).toBe(304);
+    expect((await get(guest, `/api/assets/${photo}/thumbnail`, { 'if-none-match': '"stale"' })).status).toBe(200);
     const part = await get(guest, `/api/assets/${photo}/thumbnail`, { range: 'bytes=10-19' });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe('bytes 10-19/1000');

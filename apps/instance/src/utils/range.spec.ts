@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from './range.js';
+import { ifNoneMatchHits, parseRange } from './range.js';
 
 describe('parseRange', () => {
   it.each([
@@ -45,5 +45,29 @@ describe('parseRange', () => {
 
   it('clamps a huge end to the last byte', () => {
     expect(parseRange(`bytes=10-${'9'.repeat(40)}`, 1000)).toEqual({ kind: 'partial', start: 10, end: 999 });
+  });
+});
+
+describe('ifNoneMatchHits', () => {
+  const etag = '"abc123"';
+  it.each([
+    ['"abc123"', true],
+    ['W/"abc123"', true],
+    ['"other", "abc123"', true],
+    ['"other",W/"abc123"', true],
+    ['*', true],
+    [' * ', true],
+    ['"other"', false],
+    ['"abc1234"', false],
+    ['abc123', false],
+    ['"abc', false],
+    ['', false],
+    [undefined, false],
+  ])('%j → %s', (header, hit) => {
+    expect(ifNoneMatchHits(header, etag)).toBe(hit);
+  });
+
+  it('compares a weak ETag of ours weakly too', () => {
+    expect(ifNoneMatchHits('"v1"', 'W/"v1"')).toBe(true);
   });
 });

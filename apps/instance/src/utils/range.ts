@@ -32,3 +32,16 @@ export function parseRange(header: string | undefined, size: number): RangeDecis
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end: Math.min(end, size - 1) };
 }
+
+/**
+ * Does an `If-None-Match` header match `etag` (RFC 9110 §13.1.2)? `*` matches any file; otherwise
+ * the header is a comma-separated list of entity tags compared weakly (`W/` ignored on both sides).
+ * Anything malformed matches nothing, so the file is sent.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+  const wanted = opaque(etag);
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaque(tag) === wanted);
+}

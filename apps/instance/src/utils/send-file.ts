@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import { parseRange } from './range.js';
+import { ifNoneMatchHits, parseRange } from './range.js';
 
 /** A file to stream, with what the response says about it. */
 export interface StreamedFile {
@@ -31,7 +31,7 @@ export async function sendFile(req: Request, res: Response, file: StreamedFile):
     res.setHeader('Cache-Control', file.cacheControl);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (file.disposition) res.setHeader('Content-Disposition', file.disposition);
-    if (req.headers['if-none-match'] === file.etag) {
+    if (ifNoneMatchHits(req.headers['if-none-match'], file.etag)) {
       res.status(304).end();
       return true;
     }
