@@ -54,16 +54,6 @@ export class ThrottleRepository {
     });
   }
 
-  /** Takes back one counted attempt that succeeded; a block only this attempt caused goes too. */
-  async refund(key: string, freeFailures: number): Promise<void> {
-    await this.ds.query(
-      `UPDATE throttles SET failures = greatest(failures - 1, 0),
-         blocked_until = CASE WHEN failures - 1 <= $2 THEN NULL ELSE blocked_until END
-       WHERE key = $1`,
-      [key, freeFailures],
-    );
-  }
-
   async reset(key: string): Promise<void> {
     await this.ds.query('DELETE FROM throttles WHERE key = $1', [key]);
   }

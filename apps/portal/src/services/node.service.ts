@@ -166,14 +166,18 @@ export class NodeService {
   /** `POST /api/cluster/join`: redeems a token once; used, unknown and expired tokens answer alike. */
   async join(token: unknown, ip: string | undefined): Promise<NodeCredentials> {
     const key = `join:address:${ip ?? 'unknown'}`;
-    await this.throttle.attempt([[key, JOIN_POLICY]]);
+    // An address may redeem several tokens at once (a cluster's instances starting together):
+    // checked up front, counted only when the token is refused.
+    await this.throttle.attempt([], [key]);
     const nodeId =
       typeof token === 'string' && token.length <= 200
         ? await this.nodes.redeemJoinToken(digestSecret(token), this.clock.now())
         : undefined;
     const node = nodeId ? await this.nodes.findById(nodeId) : null;
-    if (!node) throw new PortalError('ERR_JOIN_TOKEN_INVALID', 'join token is invalid, used or expired', 400);
-    await this.throttle.refund(key, JOIN_POLICY);
+    if (!node) {
+      await this.throttle.fail(key, JOIN_POLICY);
+      throw new PortalError('ERR_JOIN_TOKEN_INVALID', 'join token is invalid, used or expired', 400);
+    }
     const clientSecret = generateSecretToken();
     await this.db.transaction(async (em) => {
       await this.nodes.update(

@@ -193,6 +193,17 @@ describe('password sign-in', () => {
         .status,
     ).toBe(200);
   });
+
+  it('lets a burst of good sign-ins from one address through (more than its limit of failures)', async () => {
+    const usernames = Array.from({ length: 50 }, (_, i) => `office${i}`);
+    for (const username of usernames) await portal.addUser(username);
+    const results = await Promise.all(
+      usernames.map((username) =>
+        call(new CookieJar(), 'POST', '/api/auth/password', { username, password: PASSWORD }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(usernames.map(() => 200));
+  });
 });
 
 describe('TOTP', () => {

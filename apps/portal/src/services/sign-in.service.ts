@@ -60,11 +60,9 @@ export class SignInService {
     const username =
       typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
     const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
-    // Counted before the (slow) password check, so parallel guesses cannot all slip past the limit.
-    await this.throttle.attempt([
-      [keys.account, ACCOUNT_POLICY],
-      [keys.address, ADDRESS_POLICY],
-    ]);
+    // The account's count goes up before the (slow) password check, so parallel guesses cannot all
+    // slip past its limit; the address (shared by an office) is checked now and counted on failure.
+    await this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]);
     const account = username ? await this.accounts.findByUsername(username) : null;
     const usable =
       account &&
@@ -83,10 +81,10 @@ export class SignInService {
         method: 'password',
         outcome: 'bad_credentials',
       });
+      await this.throttle.fail(keys.address, ADDRESS_POLICY);
       throw badCredentials();
     }
     await this.throttle.succeed(keys.account);
-    await this.throttle.refund(keys.address, ADDRESS_POLICY);
     if (needsRehash(account.passwordHash!))
       await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
     const stage = firstStage(account);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ThrottleRepository } from '../repositories/throttle.repository.js';
+import { ThrottleRepository, type ThrottleRow } from '../repositories/throttle.repository.js';
 import { Clock } from './clock.js';
 import { PortalError } from './errors.js';
 
@@ -35,9 +35,11 @@ export const JOIN_POLICY: ThrottlePolicy = {
  * Progressive delays: after the free failures, each further failure doubles the time during which
  * the key is refused before any expensive work (argon2, a directory) is done.
  *
- * An attempt is counted as a failure before it is judged, under a row lock, in the same
- * transaction that checks the block: parallel attempts cannot all pass the check before the first
- * failure is written. A success then resets the key (`succeed`) or takes its count back (`refund`).
+ * A key of one account is counted as a failure before the attempt is judged, under a row lock, in
+ * the same transaction that checks the block: parallel guesses cannot all pass the check before the
+ * first failure is written, and a success then resets the key (`succeed`). A key shared by many
+ * people (an address) is only checked up front and counted when the attempt fails (`fail`): a burst
+ * of good sign-ins from one office must not be refused because they are in flight together.
  */
 @Injectable()
 export class ThrottleService {
@@ -47,29 +49,21 @@ export class ThrottleService {
   ) {}
 
   /**
-   * Refuses with ERR_THROTTLED (429, `retryAfter` seconds) while any of the keys is blocked, counting
-   * nothing; otherwise counts one failed attempt on every key, blocking those over their policy.
+   * Refuses with ERR_THROTTLED (429, `retryAfter` seconds) while any key of `counted` or `checked`
+   * is blocked, counting nothing; otherwise counts one failed attempt on every key of `counted`,
+   * blocking those over their policy.
    */
-  async attempt(entries: [key: string, policy: ThrottlePolicy][]): Promise<void> {
+  async attempt(counted: [key: string, policy: ThrottlePolicy][], checked: string[] = []): Promise<void> {
     const now = this.clock.now();
-    const policies = new Map(entries);
-    const until = await this.repo.locked([...policies.keys()], now, (rows) => {
+    const policies = new Map(counted);
+    const until = await this.repo.locked([...policies.keys(), ...checked], now, (rows) => {
       const blocked = rows
         .map((r) => r.blockedUntil)
         .filter((d): d is Date => d !== null && d.getTime() > now.getTime());
       if (blocked.length) return { result: new Date(Math.max(...blocked.map((d) => d.getTime()))), save: [] };
-      const save = rows.map((row) => {
-        const policy = policies.get(row.key)!;
-        const stale = row.updatedAt.getTime() < now.getTime() - policy.windowMs;
-        const failures = stale ? 1 : row.failures + 1;
-        const over = failures - policy.freeFailures;
-        const blockedUntil =
-          over > 0
-            ? new Date(
-                now.getTime() + Math.min(policy.baseDelayMs * 2 ** Math.min(over - 1, 30), policy.maxDelayMs),
-              )
-            : row.blockedUntil;
-        return { ...row, failures, blockedUntil, updatedAt: now };
+      const save = rows.flatMap((row) => {
+        const policy = policies.get(row.key);
+        return policy ? [failedOnce(row, policy, now)] : [];
       });
       return { result: undefined, save };
     });
@@ -81,13 +75,31 @@ export class ThrottleService {
     }
   }
 
+  /** Counts one failure on a shared key that {@link attempt} only checked. */
+  async fail(key: string, policy: ThrottlePolicy): Promise<void> {
+    const now = this.clock.now();
+    await this.repo.locked([key], now, (rows) => ({
+      result: undefined,
+      save: rows.map((row) => failedOnce(row, policy, now)),
+    }));
+  }
+
   /** A success clears the key's count. */
   async succeed(key: string): Promise<void> {
     await this.repo.reset(key);
   }
+}
 
-  /** A success that must not clear the key (an address shared by many accounts) only takes its own count back. */
-  async refund(key: string, policy: ThrottlePolicy): Promise<void> {
-    await this.repo.refund(key, policy.freeFailures);
-  }
+/** The row after one more failure: counts older than the window start again, then the block grows. */
+function failedOnce(row: ThrottleRow, policy: ThrottlePolicy, now: Date): ThrottleRow {
+  const stale = row.updatedAt.getTime() < now.getTime() - policy.windowMs;
+  const failures = stale ? 1 : row.failures + 1;
+  const over = failures - policy.freeFailures;
+  const blockedUntil =
+    over > 0
+      ? new Date(
+          now.getTime() + Math.min(policy.baseDelayMs * 2 ** Math.min(over - 1, 30), policy.maxDelayMs),
+        )
+      : row.blockedUntil;
+  return { ...row, failures, blockedUntil, updatedAt: now };
 }
