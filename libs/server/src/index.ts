@@ -19,3 +19,4 @@ export { loadNextUi } from './next-ui.js';
 export { bootstrapApp, configureApp } from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
 export { SettingEntity, Settings1763900000000, getSetting, putSetting } from './settings.js';
+export { NoNulBytes, storable } from './validation.js';

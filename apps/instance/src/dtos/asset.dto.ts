@@ -1,22 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-
-// Postgres text cannot hold NUL; a query naming one would fail there with a 500.
-// eslint-disable-next-line no-control-regex -- NUL is what is refused
-const NO_NUL = /^[^\u0000]*$/;
-const NO_NUL_MESSAGE = { message: '$property must not contain NUL' };
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { NoNulBytes } from '@atrium/server';
 
 export class TimelineQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -58,7 +43,7 @@ export class TimelineQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
-  @Matches(NO_NUL, NO_NUL_MESSAGE)
+  @NoNulBytes()
   tag?: string;
 
   @ApiPropertyOptional({ description: 'Taken at or after (ISO 8601)' })
@@ -75,7 +60,7 @@ export class TimelineQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
-  @Matches(NO_NUL, NO_NUL_MESSAGE)
+  @NoNulBytes()
   q?: string;
 }
 

@@ -1,15 +1,5 @@
-import { IsEmail, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
-import { storable } from '../services/validation.js';
-
-/** Text that reaches Postgres, which holds no NUL byte: one is bad input (400), not a server error. */
-export const NoNulBytes = () =>
-  ValidateBy({
-    name: 'noNulBytes',
-    validator: {
-      validate: (value: unknown) => typeof value !== 'string' || storable(value),
-      defaultMessage: () => '$property may not contain a NUL byte',
-    },
-  });
+import { IsEmail, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NoNulBytes } from '@atrium/server';
 
 export class PasswordStepDto {
   @IsString()

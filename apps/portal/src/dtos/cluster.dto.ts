@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { NoNulBytes } from './auth.dto.js';
+import { NoNulBytes } from '@atrium/server';
 
 export class JoinDto {
   @IsString()

@@ -1,7 +1,7 @@
 import { errors, type Adapter, type AdapterPayload, type ClientMetadata } from 'oidc-provider';
+import { storable } from '@atrium/server';
 import type { NodeEntity } from '../entities/node.entity.js';
 import type { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
-import { storable } from '../services/validation.js';
 import type { RequestReads } from './request-reads.js';
 
 export interface AdapterDeps {

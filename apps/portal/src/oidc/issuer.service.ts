@@ -13,7 +13,6 @@ import { KeyService } from '../services/key.service.js';
 import { NodeService } from '../services/node.service.js';
 import { SessionService } from '../services/session.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../services/settings.js';
-import { storable } from '../services/validation.js';
 import { adapterFactory } from './adapter.js';
 import { accessDenied, issuerConfiguration, pinDiscovery, SCOPES } from './provider-config.js';
 import { RequestReads } from './request-reads.js';
@@ -185,7 +184,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
 
   /** The node behind a client id; concurrent requests after the cache expired share one read. */
   nodeFor(clientId: string | undefined): Promise<NodeEntity | undefined> {
-    if (!clientId || !storable(clientId)) return Promise.resolve(undefined);
+    if (!clientId) return Promise.resolve(undefined);
     const cached = this.nodeCache.get(clientId);
     if (cached && Date.now() - cached.at < NODE_CACHE_MS) return cached.node;
     const node = this.nodes.findByClientId(clientId).then((found) => found ?? undefined);

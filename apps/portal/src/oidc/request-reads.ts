@@ -1,10 +1,10 @@
 import { digestSecret } from '@atrium/auth';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import { storable } from '@atrium/server';
 import type { AccessSnapshot } from '../repositories/access.repository.js';
 import type { IssuerReadsRepository } from '../repositories/issuer-reads.repository.js';
 import type { StoredPayload } from '../repositories/oidc-payload.repository.js';
 import type { SessionWithAccount } from '../repositories/session.repository.js';
-import { storable } from '../services/validation.js';
 
 type Payload = Record<string, unknown>;
 

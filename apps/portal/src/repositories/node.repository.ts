@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { storable } from '@atrium/server';
 import { JoinTokenEntity, NodeEntity } from '../entities/node.entity.js';
 import { returnedRows } from './sql.js';
 
@@ -20,7 +21,9 @@ export class NodeRepository {
     return this.repo(em).findOneBy({ name });
   }
 
+  /** Null for a client id Postgres text cannot hold (a NUL byte): no node has it. */
   findByClientId(clientId: string): Promise<NodeEntity | null> {
+    if (!storable(clientId)) return Promise.resolve(null);
     return this.repo().findOneBy({ clientId });
   }
 

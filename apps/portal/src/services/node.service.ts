@@ -10,7 +10,6 @@ import { Clock } from './clock.js';
 import { PortalError } from './errors.js';
 import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
 import { JOIN_POLICY, ThrottleService } from './throttle.service.js';
-import { storable } from './validation.js';
 
 export const NODE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 /** Join tokens expire after a day unless the admin says otherwise (CONTRACTS §3). */
@@ -309,7 +308,7 @@ export class NodeService {
 
   /** The node these credentials belong to: its current secret, or the previous one within the grace period. */
   async authenticate(clientId: string, secret: string): Promise<NodeEntity | undefined> {
-    const node = storable(clientId) ? await this.nodes.findByClientId(clientId) : null;
+    const node = await this.nodes.findByClientId(clientId);
     if (!node?.secretDigest) return undefined;
     if (secretMatchesDigest(secret, node.secretDigest)) return node;
     const graceOpen =

@@ -102,70 +102,14 @@ export class SignInService {
   /** The second step with a code from the authenticator app. */
   async totp(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
-    const key = secondFactorKey(account);
-    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
-    try {
-      const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
-      const step = await verifyTotp(secret, code, {
-        lastUsedStep: account.totpLastStep,
-        now: this.clock.now(),
-      });
-      if (!(await this.accounts.advanceTotpStep(account.id, step)))
-        throw new PortalError('ERR_TOTP_INVALID', 'this code was already used', 401);
-    } catch (error) {
-      if (!(error instanceof PortalError) && !isAuthError(error)) throw error;
-      await this.audit.login({
-        username: account.username,
-        accountId: account.id,
-        ip: meta.ip ?? null,
-        method: 'totp',
-        outcome: 'bad_code',
-      });
-      throw new PortalError('ERR_TOTP_INVALID', 'wrong or already used code', 401);
-    }
-    await this.throttle.succeed(key);
-    await this.audit.login({
-      username: account.username,
-      accountId: account.id,
-      ip: meta.ip ?? null,
-      method: 'totp',
-      outcome: 'success',
-    });
+    await this.spendSecondFactor(account, 'totp', code, meta, 'success');
     return { ...(await this.sessions.advance(session, 'full', ['pwd', 'otp', 'mfa'])), next: 'done' };
   }
 
   /** The second step with a recovery code, which is spent atomically. */
   async recoveryCode(session: PortalSessionEntity, code: string, meta: SessionMeta): Promise<StepResult> {
     const account = await this.secondStepAccount(session);
-    const key = secondFactorKey(account);
-    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
-    let remaining: string[] | undefined;
-    try {
-      remaining = consumeRecoveryCode(account.recoveryCodes, code);
-    } catch (error) {
-      if (!isAuthError(error)) throw error;
-    }
-    if (
-      !remaining ||
-      !(await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining))
-    ) {
-      await this.audit.login({
-        username: account.username,
-        accountId: account.id,
-        ip: meta.ip ?? null,
-        method: 'recovery_code',
-        outcome: 'bad_code',
-      });
-      throw new PortalError('ERR_RECOVERY_CODE_INVALID', 'unknown or already used recovery code', 401);
-    }
-    await this.throttle.succeed(key);
-    await this.audit.login({
-      username: account.username,
-      accountId: account.id,
-      ip: meta.ip ?? null,
-      method: 'recovery_code',
-      outcome: 'success',
-    });
+    await this.spendSecondFactor(account, 'recovery_code', code, meta, 'success');
     return { ...(await this.sessions.advance(session, 'full', ['pwd', 'mfa'])), next: 'done' };
   }
 
@@ -213,7 +157,12 @@ export class SignInService {
         throw new PortalError('ERR_TOTP_INVALID', 'wrong code; check the time on your device', 401);
       throw error;
     }
-    if (account.totpSecret) await this.currentFactor(account, currentCode!, meta);
+    if (account.totpSecret) {
+      const method = /^\d{6}$/.test(currentCode!.replace(/\s+/g, '')) ? 'totp' : 'recovery_code';
+      await this.spendSecondFactor(account, method, currentCode!, meta, 'totp_replaced', {
+        field: 'currentCode',
+      });
+    }
     const recoveryCodes = generateRecoveryCodes();
     await this.accounts.update(session.accountId, {
       totpSecret: this.settings.secretKey.encrypt(secret, totpAad(session.accountId)),
@@ -224,42 +173,60 @@ export class SignInService {
     return { ...issued, next: 'done', recoveryCodes };
   }
 
-  /** Spends a current TOTP step or an unused recovery code of the account, or refuses with 401. */
-  private async currentFactor(account: AccountEntity, code: string, meta: SessionMeta): Promise<void> {
+  /**
+   * Spends a code of the account's second factor — a TOTP step not used before, or an unused
+   * recovery code — counted on the second-factor throttle and written to the login audit; a wrong
+   * or spent code is refused with 401 (`details` added to the error).
+   */
+  private async spendSecondFactor(
+    account: AccountEntity,
+    method: 'totp' | 'recovery_code',
+    code: string,
+    meta: SessionMeta,
+    outcome: 'success' | 'totp_replaced',
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     const key = secondFactorKey(account);
     await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
-    const asTotp = /^\d{6}$/.test(code.replace(/\s+/g, ''));
-    let ok = false;
-    try {
-      if (asTotp) {
-        const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
-        const step = await verifyTotp(secret, code, {
-          lastUsedStep: account.totpLastStep,
-          now: this.clock.now(),
-        });
-        ok = await this.accounts.advanceTotpStep(account.id, step);
-      } else {
-        const remaining = consumeRecoveryCode(account.recoveryCodes, code);
-        ok = await this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining);
-      }
-    } catch (error) {
-      if (!isAuthError(error)) throw error;
-    }
+    const ok =
+      method === 'totp' ? await this.spendTotp(account, code) : await this.spendRecoveryCode(account, code);
     await this.audit.login({
       username: account.username,
       accountId: account.id,
       ip: meta.ip ?? null,
-      method: asTotp ? 'totp' : 'recovery_code',
-      outcome: ok ? 'totp_replaced' : 'bad_code',
+      method,
+      outcome: ok ? outcome : 'bad_code',
     });
     if (!ok)
-      throw new PortalError(
-        asTotp ? 'ERR_TOTP_INVALID' : 'ERR_RECOVERY_CODE_INVALID',
-        'wrong or already used current code or recovery code',
-        401,
-        { field: 'currentCode' },
-      );
+      throw method === 'totp'
+        ? new PortalError('ERR_TOTP_INVALID', 'wrong or already used code', 401, details)
+        : new PortalError('ERR_RECOVERY_CODE_INVALID', 'unknown or already used recovery code', 401, details);
     await this.throttle.succeed(key);
+  }
+
+  private async spendTotp(account: AccountEntity, code: string): Promise<boolean> {
+    try {
+      const secret = this.settings.secretKey.decrypt(account.totpSecret!, totpAad(account.id));
+      const step = await verifyTotp(secret, code, {
+        lastUsedStep: account.totpLastStep,
+        now: this.clock.now(),
+      });
+      return await this.accounts.advanceTotpStep(account.id, step);
+    } catch (error) {
+      if (isAuthError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async spendRecoveryCode(account: AccountEntity, code: string): Promise<boolean> {
+    let remaining: string[];
+    try {
+      remaining = consumeRecoveryCode(account.recoveryCodes, code);
+    } catch (error) {
+      if (isAuthError(error)) return false;
+      throw error;
+    }
+    return this.accounts.replaceRecoveryCodes(account.id, account.recoveryCodes, remaining);
   }
 
   private async secondStepAccount(session: PortalSessionEntity): Promise<AccountEntity> {

@@ -6,11 +6,6 @@ const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const GROUP_MAX = 1024;
 
-/** Postgres text holds no NUL byte, so a value with one names nothing (and must not reach a query). */
-export function storable(value: string): boolean {
-  return !value.includes('\u0000');
-}
-
 /** A username as stored: trimmed, lower case, 1–63 characters that are safe in a path segment. */
 export function parseUsername(value: unknown): string {
   const username = typeof value === 'string' ? value.trim().toLowerCase() : '';
