@@ -92,6 +92,13 @@ describe('the library in a browser', () => {
     const page = await context.newPage();
     await signIn(page);
     expect(await page.textContent('#role')).toBe('admin');
+    expect(await page.textContent('#library-name')).toBe('family');
+    expect(await page.textContent('#signed-in-as')).toBe('ada');
+    expect(await page.getAttribute('#other-libraries', 'href')).toBe(`${portal.url}/chooser`);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(
+      expect.arrayContaining(['Timeline', 'Folders', 'Albums', 'Favorites']),
+    );
+    expect(await page.getAttribute('#nav-timeline', 'aria-current')).toBe('page');
     expect(await page.textContent('#index-state')).toBe('never run');
 
     await page.click('#index-now');

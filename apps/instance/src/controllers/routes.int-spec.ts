@@ -159,9 +159,12 @@ const ROUTES: RouteCase[] = [
       const tops = live(l)
         .filter((a) => canSeeAsset(v, a) && a.path.includes('/'))
         .map((a) => a.path.split('/')[0]!);
-      return { status: 200, keys: sorted([...new Set(tops)]) };
+      const counts = new Map<string, number>();
+      for (const top of tops) counts.set(top, (counts.get(top) ?? 0) + 1);
+      return { status: 200, keys: sorted([...counts].map(([path, n]) => `${path}:${n}`)) };
     },
-    keys: (body) => sorted((body as Array<{ path: string }>).map((f) => f.path)),
+    keys: (body) =>
+      sorted((body as Array<{ path: string; count: number }>).map((f) => `${f.path}:${f.count}`)),
   },
   {
     method: 'GET',

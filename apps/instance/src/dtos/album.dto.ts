@@ -22,6 +22,7 @@ export class FolderQueryDto {
 export class FolderDto {
   @ApiProperty() path!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Assets in it, at any depth, that you may see' }) count!: number;
 }
 
 export class TagDto {

@@ -3,6 +3,14 @@ import { ApiProperty } from '@nestjs/swagger';
 export class SessionDto {
   @ApiProperty({ description: "The portal account's id (sub)" })
   userId!: string;
+  @ApiProperty({ description: 'The portal username' })
+  username!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The display name, when the portal has one' })
+  name!: string | null;
+  @ApiProperty({ description: "This library's name (the node name)" })
+  library!: string;
+  @ApiProperty({ description: "The portal's origin; its /chooser lists the other libraries" })
+  portalUrl!: string;
   @ApiProperty({ enum: ['admin', 'manager', 'user', 'contributor', 'viewer', 'guest'] })
   role!: string;
   @ApiProperty({ type: [String] })

@@ -10,17 +10,22 @@ import { withClause } from './visibility.sql.js';
 export class BrowseRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Subfolders of `parent` (`''`: the root) holding, at any depth, an asset the viewer may see. */
-  async folders(viewer: Viewer, parent: string): Promise<string[]> {
+  /**
+   * Subfolders of `parent` (`''`: the root) holding, at any depth, an asset the viewer may see, with
+   * how many such assets each holds.
+   */
+  async folders(viewer: Viewer, parent: string): Promise<Array<{ path: string; count: number }>> {
     const p = new SqlParams();
     const visible = assetVisibility(viewer, p);
     const rows = (await this.db.query(
-      `${withClause(visible.ctes)}SELECT f.path FROM folders f WHERE f.parent = ${p.add(parent)} AND EXISTS (
-         SELECT 1 FROM assets a WHERE (a.folder = f.path OR starts_with(a.folder, f.path || '/')) AND ${LIVE_ASSET('a')} AND ${visible.asset('a')})
+      `${withClause(visible.ctes)}SELECT f.path, c.count FROM folders f, LATERAL (
+         SELECT count(*)::int AS count FROM assets a
+         WHERE (a.folder = f.path OR starts_with(a.folder, f.path || '/')) AND ${LIVE_ASSET('a')} AND ${visible.asset('a')}) c
+       WHERE f.parent = ${p.add(parent)} AND c.count > 0
        ORDER BY f.path`,
       p.values,
-    )) as Array<{ path: string }>;
-    return rows.map((r) => r.path);
+    )) as Array<{ path: string; count: number }>;
+    return rows;
   }
 
   /** Tags on assets the viewer may see, with how many of those assets carry each. */

@@ -18,8 +18,8 @@ export class BrowseService {
         throw new InstanceError('ERR_FILTER_INVALID', `parent: ${error.message}`, 400);
       throw error;
     }
-    const paths = await this.browse.folders(viewer, normalized);
-    return paths.map((path) => ({ path, name: path.slice(path.lastIndexOf('/') + 1) }));
+    const folders = await this.browse.folders(viewer, normalized);
+    return folders.map(({ path, count }) => ({ path, name: path.slice(path.lastIndexOf('/') + 1), count }));
   }
 
   tags(viewer: Viewer): Promise<TagDto[]> {

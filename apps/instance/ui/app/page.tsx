@@ -1,28 +1,10 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api, ApiFailure, silentSignIn, type Session } from './lib/api';
+import { api } from './lib/api';
 import { IndexProgress } from './components/IndexProgress';
-import { SignIn } from './components/SignIn';
-import { Timeline, type Filters } from './components/Timeline';
-
-type State =
-  | { kind: 'loading' }
-  | { kind: 'signed-out'; reason: string | null }
-  | { kind: 'signed-in'; session: Session };
-
-function Header({ session }: { session: Session }) {
-  return (
-    <header style={{ display: 'flex', alignItems: 'center', gap: 12, padding: '10px 0' }}>
-      <h1 style={{ margin: 0, fontSize: 22, flex: 1 }}>Atrium library</h1>
-      <span id="role">{session.role}</span>
-      <form method="post" action="/auth/logout">
-        <input type="hidden" name="csrf" value={session.csrfToken} />
-        <button type="submit">Sign out</button>
-      </form>
-    </header>
-  );
-}
+import { Shell } from './components/Shell';
+import { Timeline, NO_FILTERS, type Filters } from './components/Timeline';
 
 function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const [text, setText] = useState(filters.q);
@@ -33,7 +15,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
   }, []);
   return (
     <form
-      style={{ display: 'flex', gap: 8, margin: '6px 0 12px' }}
+      style={{ display: 'flex', flexWrap: 'wrap', gap: 8, margin: '12px 0' }}
       onSubmit={(e) => {
         e.preventDefault();
         onChange({ ...filters, q: text });
@@ -80,31 +62,26 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
   );
 }
 
-/** The library: the sign-in page, or the timeline with its filters and, for those who may index, the index progress. */
-export default function Home() {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const [filters, setFilters] = useState<Filters>({ type: '', favorite: false, q: '', album: '' });
-
-  useEffect(() => {
-    const params = new URLSearchParams(window.location.search);
-    const reason = params.get('signin');
-    api<Session>('/api/session')
-      .then((session) => setState({ kind: 'signed-in', session }))
-      .catch((e) => {
-        // A lapsed session signs in again silently, unless that was just tried.
-        if (e instanceof ApiFailure && e.error.code === 'ERR_SESSION_EXPIRED' && !reason) silentSignIn();
-        else setState({ kind: 'signed-out', reason });
-      });
-  }, []);
-
-  if (state.kind === 'loading') return <p style={{ padding: 20 }}>Loading…</p>;
-  if (state.kind === 'signed-out') return <SignIn reason={state.reason} returnTo="/" />;
+function Library() {
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   return (
-    <main style={{ maxWidth: 1400, margin: '0 auto', padding: '0 14px' }}>
-      <Header session={state.session} />
-      {state.session.permissions.includes('library.index') && <IndexProgress />}
+    <>
       <FilterBar filters={filters} onChange={setFilters} />
       <Timeline filters={filters} />
-    </main>
+    </>
+  );
+}
+
+/** The library's timeline with its filters and, for those who may index, the index progress. */
+export default function Home() {
+  return (
+    <Shell current="timeline">
+      {(session) => (
+        <>
+          {session.permissions.includes('library.index') && <IndexProgress />}
+          <Library />
+        </>
+      )}
+    </Shell>
   );
 }

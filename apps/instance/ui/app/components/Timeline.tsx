@@ -16,7 +16,12 @@ export interface Filters {
   favorite: boolean;
   q: string;
   album: string;
+  /** Only assets directly in this folder; `null` for any. */
+  folder: string | null;
 }
+
+/** The whole timeline. */
+export const NO_FILTERS: Filters = { type: '', favorite: false, q: '', album: '', folder: null };
 
 function query(filters: Filters, cursor: string | null, limit = PAGE): string {
   const params = new URLSearchParams({ limit: String(limit) });
@@ -24,6 +29,7 @@ function query(filters: Filters, cursor: string | null, limit = PAGE): string {
   if (filters.favorite) params.set('favorite', 'true');
   if (filters.q.trim()) params.set('q', filters.q.trim());
   if (filters.album) params.set('album', filters.album);
+  if (filters.folder !== null) params.set('folder', filters.folder);
   if (cursor) params.set('cursor', cursor);
   return `/api/assets?${params}`;
 }
@@ -69,7 +75,7 @@ function Tile({ asset, onOpen }: { asset: AssetSummary; onOpen: () => void }) {
  * The timeline grid: keyset pages loaded as the end comes into view, thumbnails as they exist
  * (the ThumbHash until then, refreshed while the worker is still making them), the lightbox on click.
  */
-export function Timeline({ filters }: { filters: Filters }) {
+export function Timeline({ filters, empty = 'Nothing to show yet.' }: { filters: Filters; empty?: string }) {
   const [items, setItems] = useState<AssetSummary[]>([]);
   const [done, setDone] = useState(false);
   const [open, setOpen] = useState<number | null>(null);
@@ -170,7 +176,7 @@ export function Timeline({ filters }: { filters: Filters }) {
           <Tile key={asset.id} asset={asset} onOpen={() => setOpen(index)} />
         ))}
       </div>
-      {done && items.length === 0 && !error && <p>Nothing to show yet.</p>}
+      {done && items.length === 0 && !error && <p id="timeline-empty">{empty}</p>}
       <div ref={sentinel} style={{ height: 1 }} />
       {open !== null && items[open] && (
         <Lightbox

@@ -39,7 +39,12 @@ export async function api<T>(path: string, body?: unknown): Promise<T> {
 
 export interface Session {
   userId: string;
+  username: string;
+  name: string | null;
+  library: string;
+  portalUrl: string;
   role: string;
+  basePath: string | null;
   csrfToken: string;
   permissions: string[];
 }
@@ -67,6 +72,15 @@ export interface AssetDetail extends AssetSummary {
   tags: string[];
   ready: Record<string, boolean>;
   canDownload: boolean;
+}
+
+export interface Album {
+  id: string;
+  title: string;
+  description: string | null;
+  createdAt: string;
+  assetCount: number;
+  coverId: string | null;
 }
 
 export interface Page {
