@@ -8,7 +8,7 @@ import { AlbumController } from './controllers/album.controller.js';
 import { AssetController } from './controllers/asset.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { BrowseController } from './controllers/browse.controller.js';
-import { IndexController } from './controllers/index.controller.js';
+import { LibraryIndexController } from './controllers/library-index.controller.js';
 import { SessionController } from './controllers/session.controller.js';
 import { instanceEntities } from './entities/index.js';
 import { SessionGuard } from './guards/session.guard.js';
@@ -30,8 +30,8 @@ import { AlbumService } from './services/album.service.js';
 import { AssetService } from './services/asset.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BrowseService } from './services/browse.service.js';
-import { Clock } from './services/clock.js';
-import { IndexService } from './services/index.service.js';
+import { Clock } from './common/clock.js';
+import { LibraryIndexService } from './services/library-index.service.js';
 import { InstanceMetrics } from './services/instance-metrics.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { MediaService } from './services/media.service.js';
@@ -40,7 +40,7 @@ import { NodeIdentityService } from './services/node-identity.service.js';
 import { PortalClient } from './services/portal-client.service.js';
 import { ResultsConsumer } from './services/results-consumer.service.js';
 import { SessionService } from './services/session.service.js';
-import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './services/tokens.js';
+import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './common/tokens.js';
 
 export { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS };
 
@@ -70,7 +70,7 @@ const services = [
   AssetService,
   AuthService,
   BrowseService,
-  IndexService,
+  LibraryIndexService,
   InstanceMetrics,
   MaintenanceService,
   MediaService,
@@ -111,7 +111,7 @@ export class InstanceModule implements OnApplicationShutdown {
         AssetController,
         AlbumController,
         BrowseController,
-        IndexController,
+        LibraryIndexController,
       ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@atrium/testing';
-import { IndexService } from './services/index.service.js';
+import { LibraryIndexService } from './services/library-index.service.js';
 import { InstanceHarness } from './test/instance.js';
 import { writeJpeg, writeVideo } from './test/originals.js';
 import { PortalHarness } from './test/portal.js';
@@ -161,8 +161,8 @@ describe('the library in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
     // On its own the test indexes first; after the journey above, the unchanged library stays as it is.
-    await family.app.get(IndexService).start({ rescan: false, requestedBy: null });
-    await family.app.get(IndexService).settled();
+    await family.app.get(LibraryIndexService).start({ rescan: false, requestedBy: null });
+    await family.app.get(LibraryIndexService).settled();
     let failures = 0;
     // The network drops the first request for the second page, as a flaky connection would.
     await page.route(/\/api\/assets\?.*cursor=/, (route) =>

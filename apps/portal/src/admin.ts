@@ -5,19 +5,19 @@ import { parseSecretKey } from '@atrium/auth';
 import { dataSourceOptions } from '@atrium/server';
 import { portalEntities } from './entities/index.js';
 import { portalMigrations } from './migrations/index.js';
-import { portalRepositories } from './repositories/index.js';
+import { portalRepositories } from './repositories/providers.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
-import { AccessService } from './services/access.service.js';
+import { AdmissionService } from './services/admission.service.js';
 import { AccountService } from './services/account.service.js';
-import { Clock } from './services/clock.js';
+import { Clock } from './common/clock.js';
 import { GrantService } from './services/grant.service.js';
 import { KeyService } from './services/key.service.js';
 import { NodeService } from './services/node.service.js';
 import { RevocationService } from './services/revocation.service.js';
 import { SessionAdminService } from './services/session-admin.service.js';
 import { SessionService } from './services/session.service.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './services/settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './common/settings.js';
 import { SetupService } from './services/setup.service.js';
 import { ThrottleService } from './services/throttle.service.js';
 
@@ -59,7 +59,7 @@ class PortalAdminModule {
         { provide: PORTAL_SETTINGS, useValue: settings },
         { provide: Clock, useValue: new Clock() },
         ...portalRepositories,
-        AccessService,
+        AdmissionService,
         AccountService,
         GrantService,
         KeyService,
@@ -79,7 +79,7 @@ export interface PortalAdmin {
   accounts: AccountService;
   nodes: NodeService;
   grants: GrantService;
-  access: AccessService;
+  admission: AdmissionService;
   keys: KeyService;
   sessions: SessionAdminService;
   setup: SetupService;
@@ -100,7 +100,7 @@ export async function openPortalAdmin(options: PortalAdminOptions): Promise<Port
     accounts: app.get(AccountService),
     nodes: app.get(NodeService),
     grants: app.get(GrantService),
-    access: app.get(AccessService),
+    admission: app.get(AdmissionService),
     keys: app.get(KeyService),
     sessions: app.get(SessionAdminService),
     setup: app.get(SetupService),

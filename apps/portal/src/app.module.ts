@@ -16,12 +16,12 @@ import { OriginGuard } from './guards/origin.guard.js';
 import { PortalSessionGuard } from './guards/portal-session.guard.js';
 import { portalMigrations } from './migrations/index.js';
 import { ISSUER_OPTIONS, IssuerService, type IssuerOptions } from './oidc/issuer.service.js';
-import { portalRepositories } from './repositories/index.js';
-import { portalServices } from './services/index.js';
-import { Clock } from './services/clock.js';
+import { portalRepositories } from './repositories/providers.js';
+import { portalServices } from './services/providers.js';
+import { Clock } from './common/clock.js';
 import { CONFIGURED_NODES } from './services/maintenance.service.js';
 import { OUTBOX_OPTIONS, type OutboxOptions } from './services/outbox.worker.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './services/settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from './common/settings.js';
 
 export const PORTAL_CONFIG = Symbol('PORTAL_CONFIG');
 

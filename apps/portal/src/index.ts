@@ -5,5 +5,5 @@ export type { PortalConfig } from './config.js';
 export { PortalModule } from './app.module.js';
 export { openPortalAdmin } from './admin.js';
 export type { PortalAdmin, PortalAdminOptions } from './admin.js';
-export { PortalError } from './services/errors.js';
-export type { PortalErrorCode } from './services/errors.js';
+export { PortalError } from './common/errors.js';
+export type { PortalErrorCode } from './common/errors.js';

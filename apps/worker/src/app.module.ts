@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, redisCheck } from '@atrium/server';
 import type { WorkerConfig } from './config.js';
 import { MediaWorkersService } from './services/media-workers.service.js';
-import { INSTANCE_REDIS, WORKER_CONFIG } from './tokens.js';
+import { INSTANCE_REDIS, WORKER_CONFIG } from './common/tokens.js';
 
-export { INSTANCE_REDIS, WORKER_CONFIG } from './tokens.js';
+export { INSTANCE_REDIS, WORKER_CONFIG } from './common/tokens.js';
 
 /**
  * The worker: BullMQ workers for every instance's queues, and on WORKER_PORT `/healthz`, `/readyz`

@@ -215,7 +215,7 @@ const accessCommands = [
     run: async ({ values }) => {
       const input = { username: required(values, 'user'), node: required(values, 'node') };
       await withPortal(values, async (portal) => {
-        const explanation = await portal.access.explain(input.username, input.node);
+        const explanation = await portal.admission.explain(input.username, input.node);
         if (values.json) console.log(JSON.stringify(explanation, null, 2));
         else
           console.log(

@@ -5,7 +5,7 @@ import type { Viewer } from '@atrium/policy';
 import { AssetDetailDto, TimelinePageDto, TimelineQueryDto } from '../dtos/asset.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
 import { AssetService } from '../services/asset.service.js';
-import { notFoundOrNoAccess } from '../services/errors.js';
+import { notFoundOrNoAccess } from '../common/errors.js';
 import { MEDIA_KINDS, MediaService, placeholderSvg, type MediaKind } from '../services/media.service.js';
 import { sendFile } from '../utils/send-file.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeRelPath } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
 import type { AssetDetailDto } from '../dtos/asset.dto.js';
-import { IndexService } from '../services/index.service.js';
+import { LibraryIndexService } from '../services/library-index.service.js';
 import type { InstanceHarness } from '../test/instance.js';
 import { insertAlbum, insertAsset } from '../test/library.js';
 import { startLibraryWorld, type LibraryWorld } from '../test/library-world.js';
@@ -213,7 +213,7 @@ describe('derivatives from the worker', () => {
     const originals = family.config.originalsPath;
     await writeJpeg(originals, 'shared/worker/fresh.jpg', 77);
     await writeVideo(originals, 'shared/worker/fresh.mp4');
-    const index = family.app.get(IndexService);
+    const index = family.app.get(LibraryIndexService);
     await index.start({ rescan: false, requestedBy: null });
     await index.settled();
     const [row] = await db.query("SELECT id FROM assets WHERE path = 'shared/worker/fresh.jpg'");
@@ -304,7 +304,7 @@ describe('state-changing requests', () => {
     const { body } = await json<{ csrfToken: string }>(admin, '/api/session');
     const withToken = await post({ 'x-csrf-token': body.csrfToken });
     expect([202, 409]).toContain(withToken.status);
-    await family.app.get(IndexService).settled();
+    await family.app.get(LibraryIndexService).settled();
     const refused = await guest.fetch(`${family.url}/api/index`, {
       method: 'POST',
       headers: { origin: family.url, 'content-type': 'application/json' },

@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import type { InstanceConfig } from '../config.js';
 import { passesCsrf } from '../guards/session.guard.js';
 import { AuthService, type AuthRedirect } from '../services/auth.service.js';
-import { InstanceError } from '../services/errors.js';
+import { InstanceError } from '../common/errors.js';
 import { SessionService } from '../services/session.service.js';
-import { INSTANCE_CONFIG } from '../services/tokens.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 import { readCookie } from '../utils/cookies.js';
 
 function redirect(res: Response, to: AuthRedirect): void {

@@ -14,9 +14,9 @@ import type { Request } from 'express';
 import { hasPermission, type Permission, type Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import type { SessionEntity } from '../entities/session.entity.js';
-import { InstanceError } from '../services/errors.js';
+import { InstanceError } from '../common/errors.js';
 import { SessionService, viewerOf } from '../services/session.service.js';
-import { INSTANCE_CONFIG } from '../services/tokens.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 import { readCookie } from '../utils/cookies.js';
 
 const PERMISSION = 'atrium:permission';

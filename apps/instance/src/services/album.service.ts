@@ -3,7 +3,7 @@ import type { Viewer } from '@atrium/policy';
 import type { AlbumDto } from '../dtos/album.dto.js';
 import { AlbumRepository, type AlbumRow } from '../repositories/album.repository.js';
 import { isUuid } from '../repositories/sql.js';
-import { notFoundOrNoAccess } from './errors.js';
+import { notFoundOrNoAccess } from '../common/errors.js';
 
 const toDto = (album: AlbumRow): AlbumDto => ({ ...album, createdAt: album.createdAt.toISOString() });
 

@@ -16,7 +16,7 @@ import {
   type TimelineFilters,
   type TimelineRow,
 } from '../repositories/timeline.repository.js';
-import { InstanceError, notFoundOrNoAccess } from './errors.js';
+import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 
 const DEFAULT_LIMIT = 100;
 

@@ -7,11 +7,11 @@ import { LoginStateRepository } from '../repositories/login-state.repository.js'
 import { LogoutTokenRepository } from '../repositories/logout-token.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { safeReturnTo } from '../utils/return-to.js';
-import { Clock } from './clock.js';
-import { InstanceError } from './errors.js';
+import { Clock } from '../common/clock.js';
+import { InstanceError } from '../common/errors.js';
 import { PortalClient, type SignInResult } from './portal-client.service.js';
 import { SessionService } from './session.service.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 // A logout token lives 2 min; its jti is kept past any clock skew the verifier tolerates.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PolicyError, normalizeRelativePath, type Viewer } from '@atrium/policy';
 import type { FolderDto, TagDto } from '../dtos/album.dto.js';
 import { BrowseRepository } from '../repositories/browse.repository.js';
-import { InstanceError } from './errors.js';
+import { InstanceError } from '../common/errors.js';
 
 /** Folders and tags where the viewer sees something. */
 @Injectable()

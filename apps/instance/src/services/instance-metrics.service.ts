@@ -4,7 +4,7 @@ import { METRICS_REGISTRY } from '@atrium/server';
 import { IndexRunRepository } from '../repositories/index-run.repository.js';
 import { LibraryStatsRepository, type LibraryStats } from '../repositories/library-stats.repository.js';
 import type { MediaQueues } from './media-queue.js';
-import { MEDIA_QUEUE } from './tokens.js';
+import { MEDIA_QUEUE } from '../common/tokens.js';
 
 // Counting a large library on every scrape would be a full scan every 15 s; once a minute is plenty.
 const STATS_MAX_AGE_MS = 60_000;

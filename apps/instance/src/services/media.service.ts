@@ -8,9 +8,9 @@ import { MediaResultRepository } from '../repositories/media-result.repository.j
 import type { AssetRecord } from '../repositories/timeline.repository.js';
 import type { StreamedFile } from '../utils/send-file.js';
 import { AssetService, versionOf } from './asset.service.js';
-import { InstanceError, notFoundOrNoAccess } from './errors.js';
+import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 import { KINDS, type MediaJobSink } from './media-queue.js';
-import { INSTANCE_CONFIG, MEDIA_QUEUE } from './tokens.js';
+import { INSTANCE_CONFIG, MEDIA_QUEUE } from '../common/tokens.js';
 
 /** What a media URL serves. */
 export const MEDIA_KINDS = ['thumbnail', 'preview', 'poster', 'video', 'original'] as const;

@@ -8,8 +8,8 @@ import {
 import { parseSecretKey, type SecretKey } from '@atrium/auth';
 import type { InstanceConfig } from '../config.js';
 import { NodeSettingsRepository, type StoredCredentials } from '../repositories/node-settings.repository.js';
-import { InstanceError } from './errors.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { InstanceError } from '../common/errors.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 /** The instance's client credentials at the portal's issuer. */
 export interface NodeCredentials {

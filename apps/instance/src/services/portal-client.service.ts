@@ -3,9 +3,9 @@ import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as oidc from 'openid-client';
 import { verifyLogoutToken, type LogoutTokenClaims } from '@atrium/auth';
 import type { InstanceConfig } from '../config.js';
-import { InstanceError } from './errors.js';
+import { InstanceError } from '../common/errors.js';
 import { NodeIdentityService } from './node-identity.service.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 /** The scopes an instance asks for (CONTRACTS §1). */
 export const SCOPES = 'openid profile email atrium';

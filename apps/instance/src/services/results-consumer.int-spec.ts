@@ -8,7 +8,7 @@ import { InstanceHarness } from '../test/instance.js';
 import { insertAsset } from '../test/library.js';
 import { writeJpeg, writeVideo } from '../test/originals.js';
 import { WorkerProcess, buildWorkerDist } from '../test/worker.js';
-import { IndexService } from './index.service.js';
+import { LibraryIndexService } from './library-index.service.js';
 
 let instance: InstanceHarness;
 let db: DataSource;
@@ -60,7 +60,7 @@ describe('derivatives and metadata from the worker', () => {
     const originals = instance.config.originalsPath;
     await writeJpeg(originals, 'trip/beach.jpg', 1, '2021:05:04 10:20:30');
     await writeVideo(originals, 'trip/clip.mp4');
-    const service = instance.app.get(IndexService);
+    const service = instance.app.get(LibraryIndexService);
     await service.start({ rescan: false, requestedBy: null });
     await service.settled();
     const [before] = await db.query("SELECT derivatives FROM assets WHERE path = 'trip/beach.jpg'");

@@ -10,8 +10,8 @@ import { Redis } from 'ioredis';
 import { RESULTS_QUEUE, isMediaError, parseMediaJobResult, queuePrefix } from '@atrium/media';
 import type { InstanceConfig } from '../config.js';
 import { MediaResultRepository } from '../repositories/media-result.repository.js';
-import { Clock } from './clock.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { Clock } from '../common/clock.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 const CONCURRENCY = 4;
 

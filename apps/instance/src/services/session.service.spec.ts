@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceConfig } from '../config.js';
 import type { SessionRepository } from '../repositories/session.repository.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { SessionService } from './session.service.js';
 
 function service(publicUrl: string): SessionService {

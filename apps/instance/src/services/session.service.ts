@@ -4,8 +4,8 @@ import type { InstanceAccess, Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import type { SessionEntity } from '../entities/session.entity.js';
 import { SessionRepository } from '../repositories/session.repository.js';
-import { Clock } from './clock.js';
-import { INSTANCE_CONFIG } from './tokens.js';
+import { Clock } from '../common/clock.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 /** How a request's session cookie turned out. */
 export type SessionLookup =

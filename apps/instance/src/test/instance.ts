@@ -15,7 +15,7 @@ import {
 import type { InstanceRuntimeOptions } from '../app.module.js';
 import { loadInstanceConfig, type InstanceConfig } from '../config.js';
 import { createInstanceApp, migrate } from '../main.js';
-import { Clock } from '../services/clock.js';
+import { Clock } from '../common/clock.js';
 import type { PortalHarness } from './portal.js';
 
 /** A clock tests can move forward; it starts at the real time. */

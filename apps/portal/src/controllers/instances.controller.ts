@@ -1,17 +1,17 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import type { PortalSessionEntity } from '../entities/session.entity.js';
 import { CurrentSession, PortalSessionGuard } from '../guards/portal-session.guard.js';
-import { AccessService } from '../services/access.service.js';
+import { AdmissionService } from '../services/admission.service.js';
 
 /** The instance chooser after sign-in: the libraries this account may open. */
 @Controller('api/instances')
 @UseGuards(PortalSessionGuard)
 export class InstancesController {
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly admission: AdmissionService) {}
 
   @Get()
   async list(@CurrentSession() session: PortalSessionEntity) {
-    const openable = await this.access.openable(session.accountId);
+    const openable = await this.admission.openable(session.accountId);
     return {
       instances: openable.map(({ node, role }) => ({
         name: node.name,

@@ -1,5 +1,5 @@
 import { SettingEntity } from '@atrium/server';
-import { AccessGrantEntity, GroupMappingEntity } from './access.entity.js';
+import { GrantEntity, GroupMappingEntity } from './admission.entity.js';
 import { AccountEntity, AccountGroupEntity } from './account.entity.js';
 import { AdminAuditEntity, LoginAuditEntity, ThrottleEntity } from './audit.entity.js';
 import { JoinTokenEntity, NodeEntity } from './node.entity.js';
@@ -7,7 +7,7 @@ import { OidcPayloadEntity, SigningKeyEntity } from './oidc.entity.js';
 import { LogoutOutboxEntity } from './outbox.entity.js';
 import { OpSessionLinkEntity, PortalSessionEntity } from './session.entity.js';
 
-export * from './access.entity.js';
+export * from './admission.entity.js';
 export * from './account.entity.js';
 export * from './audit.entity.js';
 export * from './node.entity.js';
@@ -24,7 +24,7 @@ export const portalEntities = [
   OpSessionLinkEntity,
   NodeEntity,
   JoinTokenEntity,
-  AccessGrantEntity,
+  GrantEntity,
   GroupMappingEntity,
   OidcPayloadEntity,
   SigningKeyEntity,

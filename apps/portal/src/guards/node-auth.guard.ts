@@ -1,7 +1,7 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { NodeEntity } from '../entities/node.entity.js';
-import { PortalError } from '../services/errors.js';
+import { PortalError } from '../common/errors.js';
 import { NodeService } from '../services/node.service.js';
 
 export interface NodeRequest extends Request {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { PortalError } from '../services/errors.js';
-import { PORTAL_SETTINGS, type PortalSettings } from '../services/settings.js';
+import { PortalError } from '../common/errors.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 
 const MACHINE = 'atrium:machine-route';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import { safeEqual } from '@atrium/auth';
 import type { Request } from 'express';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
-import { PortalError } from '../services/errors.js';
+import { PortalError } from '../common/errors.js';
 import { SessionService } from '../services/session.service.js';
 
 const STAGES = 'atrium:session-stages';

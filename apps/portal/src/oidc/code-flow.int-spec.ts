@@ -103,7 +103,7 @@ describe('the code flow’s reads', () => {
     const jar = await userWithAccess('dan');
     expect((await firstHop(jar)).searchParams.get('code')).toBeTruthy();
     const dan = await portal.accounts.require('dan');
-    await portal.access.deleteGrant(dan.id, (await portal.nodes.require('family')).id);
+    await portal.admission.deleteGrant(dan.id, (await portal.nodes.require('family')).id);
     const hop = await firstHop(jar);
     expect(hop.searchParams.get('error')).toBe('access_denied');
     expect(hop.searchParams.get('code')).toBeNull();

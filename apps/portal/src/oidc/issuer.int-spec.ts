@@ -204,7 +204,7 @@ describe('claims and access resolution', () => {
     await portal.accounts.modify('root', { clusterAdmin: false }, 'cli:test');
     await portal.accounts.modify('root', { clusterAdmin: true }, 'cli:test');
     const decision = await portal.app
-      .get((await import('../services/access.service.js')).AccessService)
+      .get((await import('../services/admission.service.js')).AdmissionService)
       .explain('root', 'family');
     expect(decision.decision).toEqual({ allowed: false, reason: 'no_grant_or_group' });
   });
@@ -223,7 +223,7 @@ describe('claims and access resolution', () => {
     await portal.grants.grant({ username: 'emil', node: 'family' }, 'cli:test');
     const { flow } = await authorizeAs('emil', family, familyRp);
     const emil = await portal.accounts.require('emil');
-    await portal.access.deleteGrant(emil.id, (await portal.nodes.require('family')).id);
+    await portal.admission.deleteGrant(emil.id, (await portal.nodes.require('family')).id);
     await expect(redeem(familyRp, flow)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });

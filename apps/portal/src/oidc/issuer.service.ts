@@ -7,12 +7,12 @@ import { NodeRepository } from '../repositories/node.repository.js';
 import { IssuerReadsRepository } from '../repositories/issuer-reads.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { AccessService } from '../services/access.service.js';
-import { Clock } from '../services/clock.js';
+import { AdmissionService } from '../services/admission.service.js';
+import { Clock } from '../common/clock.js';
 import { KeyService } from '../services/key.service.js';
 import { NodeService } from '../services/node.service.js';
 import { SessionService } from '../services/session.service.js';
-import { PORTAL_SETTINGS, type PortalSettings } from '../services/settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import { adapterFactory } from './adapter.js';
 import { accessDenied, issuerConfiguration, pinDiscovery, SCOPES } from './provider-config.js';
 import { RequestReads } from './request-reads.js';
@@ -53,7 +53,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     private readonly keys: KeyService,
     private readonly nodes: NodeRepository,
     private readonly nodeService: NodeService,
-    private readonly access: AccessService,
+    private readonly admission: AdmissionService,
     private readonly sessions: SessionService,
     private readonly payloads: OidcPayloadRepository,
     issuerReads: IssuerReadsRepository,
@@ -203,7 +203,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     if (ctx.oidc.route !== 'token' && ctx.oidc.route !== 'userinfo')
       return { accountId: sub, claims: async () => ({ sub }) };
     const node = await this.nodeFor(ctx.oidc.client?.clientId);
-    const resolved = node ? await this.resolveAccess(ctx, sub, node.id) : undefined;
+    const resolved = node ? await this.resolveAdmission(ctx, sub, node.id) : undefined;
     const account = resolved?.account;
     if (!account || !resolved.claims) return undefined;
     const result: Account = {
@@ -220,9 +220,9 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
   };
 
   /** Access of an account on a node, from the snapshot this request read ahead when there is one. */
-  private async resolveAccess(ctx: KoaContextWithOIDC, accountId: string, nodeId: string) {
-    const snapshot = this.reads.takeAccess(ctx, accountId, nodeId);
-    return snapshot ? this.access.decide(snapshot) : this.access.forToken(accountId, nodeId);
+  private async resolveAdmission(ctx: KoaContextWithOIDC, accountId: string, nodeId: string) {
+    const snapshot = this.reads.takeAdmission(ctx, accountId, nodeId);
+    return snapshot ? this.admission.decide(snapshot) : this.admission.forToken(accountId, nodeId);
   }
 
   private async needsPortalSignIn(ctx: KoaContextWithOIDC): Promise<boolean> {
@@ -249,7 +249,7 @@ export class IssuerService implements OnModuleInit, OnModuleDestroy {
     const { client, session, provider } = ctx.oidc;
     const accountId = session!.accountId!;
     const node = await this.nodeFor(client!.clientId);
-    const decision = node ? (await this.resolveAccess(ctx, accountId, node.id)).decision : undefined;
+    const decision = node ? (await this.resolveAdmission(ctx, accountId, node.id)).decision : undefined;
     if (!decision?.allowed) throw accessDenied();
     const grantId = session!.grantIdFor(client!.clientId);
     let grant = grantId ? await provider.Grant.find(grantId) : undefined;

@@ -1,7 +1,7 @@
 import { digestSecret } from '@atrium/auth';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { storable } from '@atrium/server';
-import type { AccessSnapshot } from '../repositories/access.repository.js';
+import type { AdmissionSnapshot } from '../repositories/admission.repository.js';
 import type { IssuerReadsRepository } from '../repositories/issuer-reads.repository.js';
 import type { StoredPayload } from '../repositories/oidc-payload.repository.js';
 import type { SessionWithAccount } from '../repositories/session.repository.js';
@@ -20,7 +20,7 @@ export interface RequestReadsDeps {
 interface ReadAhead {
   payloads: Map<string, Payload | undefined>;
   portalSession?: { value: SessionWithAccount | undefined };
-  access?: { accountId: string; nodeId: string; snapshot: AccessSnapshot };
+  admission?: { accountId: string; nodeId: string; snapshot: AdmissionSnapshot };
 }
 
 const payloadKey = (model: string, id: string) => `${model}:${id}`;
@@ -29,7 +29,7 @@ const uidKey = (uid: string) => `Session.uid:${uid}`;
 /**
  * Reads ahead on the code flow's two endpoints. oidc-provider asks its adapter for one row at a
  * time (the issuer session, then the grant; the code, then its session, then its grant) and the
- * portal's hooks ask for the portal session and the access snapshot: ten round trips per flow.
+ * portal's hooks ask for the portal session and the admission snapshot: ten round trips per flow.
  * The first read of each endpoint fetches all of them in one statement (IssuerReadsRepository)
  * and keeps the rest on the request, where the later reads take them. Nothing outlives the
  * request, so every decision is still made on rows read for it.
@@ -60,7 +60,7 @@ export class RequestReads {
     const ahead = this.ahead(ctx);
     ahead.portalSession = { value: reads.portalSession };
     const accountId = reads.opSession?.accountId;
-    if (typeof accountId === 'string' && nodeId) ahead.access = { accountId, nodeId, snapshot: reads.access };
+    if (typeof accountId === 'string' && nodeId) ahead.admission = { accountId, nodeId, snapshot: reads.admission };
     const grantId = grantIdOf(reads.opSession, clientId);
     if (grantId) ahead.payloads.set(payloadKey('Grant', grantId), reads.opGrant);
     return { payload: reads.opSession };
@@ -84,7 +84,7 @@ export class RequestReads {
     if (typeof payload.grantId === 'string')
       ahead.payloads.set(payloadKey('Grant', payload.grantId), reads.opGrant);
     if (typeof payload.accountId === 'string')
-      ahead.access = { accountId: payload.accountId, nodeId, snapshot: reads.access };
+      ahead.admission = { accountId: payload.accountId, nodeId, snapshot: reads.admission };
     return { stored: reads.code };
   }
 
@@ -105,11 +105,11 @@ export class RequestReads {
     return found;
   }
 
-  takeAccess(ctx: KoaContextWithOIDC, accountId: string, nodeId: string): AccessSnapshot | undefined {
+  takeAdmission(ctx: KoaContextWithOIDC, accountId: string, nodeId: string): AdmissionSnapshot | undefined {
     const ahead = this.byRequest.get(ctx);
-    const found = ahead?.access;
+    const found = ahead?.admission;
     if (!found || found.accountId !== accountId || found.nodeId !== nodeId) return undefined;
-    ahead.access = undefined;
+    ahead.admission = undefined;
     return found.snapshot;
   }
 

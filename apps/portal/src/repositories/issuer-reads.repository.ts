@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { snapshotColumns, type AccessSnapshot } from './access.repository.js';
+import { snapshotColumns, type AdmissionSnapshot } from './admission.repository.js';
 import type { StoredPayload } from './oidc-payload.repository.js';
 import { PreparedQueries } from './prepared.js';
 import {
@@ -19,7 +19,7 @@ export interface AuthorizationReads {
   /** The portal session the portal cookie names. */
   portalSession?: SessionWithAccount;
   /** Access of the issuer session's account on the node. */
-  access: AccessSnapshot;
+  admission: AdmissionSnapshot;
 }
 
 /** What the token endpoint reads with the code it redeems. */
@@ -30,7 +30,7 @@ export interface TokenReads {
   /** The code's grant, when it still exists. */
   opGrant?: Payload;
   /** Access of the code's account on the node. */
-  access: AccessSnapshot;
+  admission: AdmissionSnapshot;
 }
 
 // Account ids are uuids; a text column holding anything else must deny access, not fail the statement.
@@ -41,7 +41,7 @@ const live = (alias: string, now: string) => `(${alias}.expires_at IS NULL OR ${
 /**
  * The issuer's hot path in as few round trips as it takes: each endpoint of the code flow reads
  * everything it decides on in one statement (the rows are the ones the single-purpose queries of
- * OidcPayloadRepository, SessionRepository and AccessRepository read, from one snapshot).
+ * OidcPayloadRepository, SessionRepository and AdmissionRepository read, from one snapshot).
  */
 @Injectable()
 export class IssuerReadsRepository {
@@ -75,7 +75,7 @@ export class IssuerReadsRepository {
       opSession: row!.op_session ?? undefined,
       opGrant: row!.op_grant ?? undefined,
       portalSession: sessionWithAccount(row),
-      access: snapshotOf(row!),
+      admission: snapshotOf(row!),
     };
   }
 
@@ -111,11 +111,11 @@ export class IssuerReadsRepository {
       code: { payload: row.payload, consumedAt: row.consumed_before },
       opSession: row.op_session_id ? { id: row.op_session_id, payload: row.op_session } : undefined,
       opGrant: row.op_grant ?? undefined,
-      access: snapshotOf(row),
+      admission: snapshotOf(row),
     };
   }
 }
 
-function snapshotOf(row: Record<string, never>): AccessSnapshot {
+function snapshotOf(row: Record<string, never>): AdmissionSnapshot {
   return { account: row.account, groups: row.groups, grant: row.grant, mappings: row.mappings };
 }

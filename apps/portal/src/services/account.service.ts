@@ -4,13 +4,13 @@ import { defaultAccountRole } from '@atrium/policy';
 import { hashPassword, isAuthError } from '@atrium/auth';
 import type { EntityManager } from 'typeorm';
 import { AUTH_PROVIDERS, type AccountEntity, type AuthProvider } from '../entities/account.entity.js';
-import { AccessRepository, type GrantRow } from '../repositories/access.repository.js';
+import { AdmissionRepository, type GrantRow } from '../repositories/admission.repository.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
-import { PortalError } from './errors.js';
+import { PortalError } from '../common/errors.js';
 import { RevocationService } from './revocation.service.js';
-import { parseEmail, parseGroup, parseInstanceRole, parsePathTemplate, parseUsername } from './validation.js';
+import { parseEmail, parseGroup, parseInstanceRole, parsePathTemplate, parseUsername } from '../common/validation.js';
 
 /** Fields an admin sets on an account (`atrium users add/mod`). */
 export interface AccountFields {
@@ -92,7 +92,7 @@ export class AccountService {
   constructor(
     private readonly db: Database,
     private readonly accounts: AccountRepository,
-    private readonly access: AccessRepository,
+    private readonly admission: AdmissionRepository,
     private readonly audit: AuditRepository,
     private readonly revocation: RevocationService,
   ) {}
@@ -130,7 +130,7 @@ export class AccountService {
     if (changes.resetTotp) Object.assign(values, { totpSecret: null, totpLastStep: null, recoveryCodes: [] });
     const add = (changes.addGroups ?? []).map((g) => parseGroup(g));
     const remove = (changes.removeGroups ?? []).map((g) => parseGroup(g));
-    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: 'all' }, async (em) => {
+    await this.revocation.trackAdmission({ accountIds: [account.id], nodeIds: 'all' }, async (em) => {
       if (Object.keys(values).length) await this.accounts.update(account.id, values, em);
       await this.accounts.addGroups(account.id, add, 'portal', em);
       await this.accounts.removeGroups(account.id, remove, 'portal', em);
@@ -182,7 +182,7 @@ export class AccountService {
     const account = await this.require(username);
     const [groups, grants] = await Promise.all([
       this.accounts.groups(account.id),
-      this.access.listGrants({ accountId: account.id }),
+      this.admission.listGrants({ accountId: account.id }),
     ]);
     return { account, groups, grants };
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { NodeEntity } from '../entities/node.entity.js';
-import { AccessRepository } from '../repositories/access.repository.js';
+import { AdmissionRepository } from '../repositories/admission.repository.js';
 import { AccountRepository } from '../repositories/account.repository.js';
-import { AccessService } from './access.service.js';
+import { AdmissionService } from './admission.service.js';
 
 export interface Directory {
   users: { sub: string; username: string; name: string }[];
@@ -16,8 +16,8 @@ export const DIRECTORY_MAX = 100;
 export class DirectoryService {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly access: AccessRepository,
-    private readonly resolver: AccessService,
+    private readonly admission: AdmissionRepository,
+    private readonly resolver: AdmissionService,
   ) {}
 
   async forNode(node: NodeEntity, query: string, limit: number): Promise<Directory> {
@@ -32,7 +32,7 @@ export class DirectoryService {
       .filter((a) => allowed.has(a.id))
       .slice(0, limit)
       .map((a) => ({ sub: a.id, username: a.username, name: a.name }));
-    const groups = (await this.access.mappingsOfNode(node.id))
+    const groups = (await this.admission.mappingsOfNode(node.id))
       .filter((m) => !q || m.groupName.toLowerCase().includes(q))
       .slice(0, limit)
       .map((m) => ({ name: m.groupName }));

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { GroupMappingEntity } from '../entities/access.entity.js';
-import { AccessRepository, type GrantRow } from '../repositories/access.repository.js';
+import type { GroupMappingEntity } from '../entities/admission.entity.js';
+import { AdmissionRepository, type GrantRow } from '../repositories/admission.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { AccountService } from './account.service.js';
-import { PortalError } from './errors.js';
+import { PortalError } from '../common/errors.js';
 import { NodeService } from './node.service.js';
 import { RevocationService } from './revocation.service.js';
-import { groupKind, parseGroup, parseInstanceRole, parsePathTemplate } from './validation.js';
+import { groupKind, parseGroup, parseInstanceRole, parsePathTemplate } from '../common/validation.js';
 
 export interface GrantInput {
   username: string;
@@ -32,7 +32,7 @@ export interface MappingInput {
 @Injectable()
 export class GrantService {
   constructor(
-    private readonly access: AccessRepository,
+    private readonly admission: AdmissionRepository,
     private readonly accounts: AccountService,
     private readonly nodes: NodeService,
     private readonly audit: AuditRepository,
@@ -45,8 +45,8 @@ export class GrantService {
     const role = input.role ? parseInstanceRole(input.role) : null;
     const basePath = parsePathTemplate(input.basePath, 'base path');
     const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
-    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
-      await this.access.upsertGrant(
+    await this.revocation.trackAdmission({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
+      await this.admission.upsertGrant(
         { accountId: account.id, nodeId: node.id, role, basePath, uploadPath },
         em,
       );
@@ -65,8 +65,8 @@ export class GrantService {
   async revoke(input: { username: string; node: string }, actor: string): Promise<void> {
     const account = await this.accounts.require(input.username);
     const node = await this.nodes.require(input.node);
-    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
-      if (!(await this.access.deleteGrant(account.id, node.id, em))) {
+    await this.revocation.trackAdmission({ accountIds: [account.id], nodeIds: [node.id] }, async (em) => {
+      if (!(await this.admission.deleteGrant(account.id, node.id, em))) {
         throw new PortalError('ERR_GRANT_NOT_FOUND', `${account.username} has no grant on ${node.name}`, 404);
       }
       await this.audit.admin(
@@ -79,7 +79,7 @@ export class GrantService {
   async list(filter: { username?: string; node?: string }): Promise<GrantRow[]> {
     const accountId = filter.username ? (await this.accounts.require(filter.username)).id : undefined;
     const nodeId = filter.node ? (await this.nodes.require(filter.node)).id : undefined;
-    return this.access.listGrants({ accountId, nodeId });
+    return this.admission.listGrants({ accountId, nodeId });
   }
 
   async allowGroup(input: MappingInput, actor: string): Promise<void> {
@@ -89,8 +89,8 @@ export class GrantService {
     const role = parseInstanceRole(input.role);
     const basePath = parsePathTemplate(input.basePath, 'base path');
     const uploadPath = parsePathTemplate(input.uploadPath, 'upload path');
-    await this.revocation.trackAccess({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
-      await this.access.upsertMapping(
+    await this.revocation.trackAdmission({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
+      await this.admission.upsertMapping(
         { nodeId: node.id, groupName: group, kind, role, basePath, uploadPath },
         em,
       );
@@ -108,8 +108,8 @@ export class GrantService {
 
   async denyGroup(input: { node: string; group: string }, actor: string): Promise<void> {
     const node = await this.nodes.require(input.node);
-    await this.revocation.trackAccess({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
-      if (!(await this.access.deleteMapping(node.id, input.group.trim(), em))) {
+    await this.revocation.trackAdmission({ accountIds: 'all', nodeIds: [node.id] }, async (em) => {
+      if (!(await this.admission.deleteMapping(node.id, input.group.trim(), em))) {
         throw new PortalError('ERR_MAPPING_NOT_FOUND', `${node.name} admits no group ${input.group}`, 404);
       }
       await this.audit.admin(
@@ -121,6 +121,6 @@ export class GrantService {
 
   async mappings(nodeName: string): Promise<GroupMappingEntity[]> {
     const node = await this.nodes.require(nodeName);
-    return this.access.mappingsOfNode(node.id);
+    return this.admission.mappingsOfNode(node.id);
   }
 }

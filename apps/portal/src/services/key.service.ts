@@ -5,9 +5,9 @@ import type { SigningKeyEntity } from '../entities/oidc.entity.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { SigningKeyRepository } from '../repositories/signing-key.repository.js';
-import { Clock } from './clock.js';
-import { PortalError } from './errors.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { Clock } from '../common/clock.js';
+import { PortalError } from '../common/errors.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 
 /** How long relying parties may cache the JWKS: a new key is published this long before it signs. */
 export const JWKS_CACHE_MS = 5 * 60_000;

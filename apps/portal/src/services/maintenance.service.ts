@@ -8,7 +8,7 @@ import {
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { NodeService, type ConfiguredNode } from './node.service.js';
 
 export const CONFIGURED_NODES = Symbol('CONFIGURED_NODES');

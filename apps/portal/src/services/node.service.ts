@@ -6,9 +6,9 @@ import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
-import { Clock } from './clock.js';
-import { PortalError } from './errors.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { Clock } from '../common/clock.js';
+import { PortalError } from '../common/errors.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import { JOIN_POLICY, ThrottleService } from './throttle.service.js';
 
 export const NODE_NAME = /^[a-z][a-z0-9-]{0,62}$/;

@@ -3,9 +3,9 @@ import { signLogoutToken } from '@atrium/auth';
 import type { LogoutOutboxEntity } from '../entities/outbox.entity.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { KeyService } from './key.service.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 
 export interface OutboxOptions {
   /** How often to look for due deliveries. */

@@ -8,10 +8,10 @@ import { NodeRepository } from '../repositories/node.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository, type LogoutRequest } from '../repositories/outbox.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
-import { AccessService } from './access.service.js';
-import { Clock } from './clock.js';
+import { AdmissionService } from './admission.service.js';
+import { Clock } from '../common/clock.js';
 
-export interface AccessScope {
+export interface AdmissionScope {
   accountIds: string[] | 'all';
   nodeIds: string[] | 'all';
 }
@@ -39,7 +39,7 @@ interface IssuerAuthorization {
 export class RevocationService {
   constructor(
     private readonly db: Database,
-    private readonly access: AccessService,
+    private readonly admission: AdmissionService,
     private readonly accounts: AccountRepository,
     private readonly nodes: NodeRepository,
     private readonly sessions: SessionRepository,
@@ -49,14 +49,14 @@ export class RevocationService {
   ) {}
 
   /** Runs `mutate` in a transaction and ends the instance sessions whose access it narrowed. */
-  async trackAccess<T>(scope: AccessScope, mutate: (em: EntityManager) => Promise<T>): Promise<T> {
+  async trackAdmission<T>(scope: AdmissionScope, mutate: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (em) => {
       const nodes = await this.instanceNodes(scope.nodeIds, em);
       const accountIds = scope.accountIds === 'all' ? await this.accounts.allIds(em) : scope.accountIds;
       const nodeIds = nodes.map((n) => n.id);
-      const before = await this.access.decideMany(accountIds, nodeIds, em);
+      const before = await this.admission.decideMany(accountIds, nodeIds, em);
       const result = await mutate(em);
-      const after = await this.access.decideMany(accountIds, nodeIds, em);
+      const after = await this.admission.decideMany(accountIds, nodeIds, em);
       const logouts: LogoutRequest[] = [];
       for (const [i, pair] of before.entries()) {
         const decision = after[i]!.decision;

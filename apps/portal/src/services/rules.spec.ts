@@ -4,7 +4,7 @@ import { parseConfiguredNodes } from '../config.js';
 import { backoffMs } from './outbox.worker.js';
 import { narrowing } from './revocation.service.js';
 import { SessionService } from './session.service.js';
-import type { PortalSettings } from './settings.js';
+import type { PortalSettings } from '../common/settings.js';
 import {
   groupKind,
   parseEmail,
@@ -12,7 +12,7 @@ import {
   parseInstanceRole,
   parsePathTemplate,
   parseUsername,
-} from './validation.js';
+} from '../common/validation.js';
 
 const allow = (role: 'admin' | 'user' | 'guest', basePath: string | null = null): AccessDecision => ({
   allowed: true,

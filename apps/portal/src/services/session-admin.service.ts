@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { SessionRepository, type SessionListRow } from '../repositories/session.repository.js';
-import { PortalError } from './errors.js';
+import { PortalError } from '../common/errors.js';
 import { RevocationService } from './revocation.service.js';
 
 /** `atrium auth ls/show/rm/reset`: portal sessions, ended with back-channel logout like a sign-out. */

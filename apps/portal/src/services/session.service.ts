@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
 import { SessionRepository, type SessionWithAccount } from '../repositories/session.repository.js';
-import { Clock } from './clock.js';
+import { Clock } from '../common/clock.js';
 import { RevocationService } from './revocation.service.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 
 export interface SessionMeta {
   ip?: string | null;

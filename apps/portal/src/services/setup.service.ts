@@ -6,10 +6,10 @@ import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { SetupRepository } from '../repositories/setup.repository.js';
 import { checkedPasswordHash } from './account.service.js';
-import { Clock } from './clock.js';
-import { PortalError } from './errors.js';
+import { Clock } from '../common/clock.js';
+import { PortalError } from '../common/errors.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
-import { parseEmail, parseUsername } from './validation.js';
+import { parseEmail, parseUsername } from '../common/validation.js';
 
 /** A first-admin link is valid for a day (CONTRACTS §7). */
 export const SETUP_TTL_MS = 24 * 3_600_000;

@@ -16,10 +16,10 @@ import type { AccountEntity } from '../entities/account.entity.js';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
-import { Clock } from './clock.js';
-import { PortalError } from './errors.js';
+import { Clock } from '../common/clock.js';
+import { PortalError } from '../common/errors.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, ThrottleService } from './throttle.service.js';
 
 /** What the browser should do after a step: enter a TOTP code, enrol TOTP, or carry on signed in. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottleRepository, type ThrottleRow } from '../repositories/throttle.repository.js';
-import { Clock } from './clock.js';
-import { PortalError } from './errors.js';
+import { Clock } from '../common/clock.js';
+import { PortalError } from '../common/errors.js';
 
 /** How many failures pass freely, and how long the delay grows after that. */
 export interface ThrottlePolicy {

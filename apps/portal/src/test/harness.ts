@@ -5,9 +5,9 @@ import { CookieJar, createTestDatabase, freePort, type TestDatabase } from '@atr
 import type { PortalRuntimeOptions } from '../app.module.js';
 import { loadPortalConfig, type PortalConfig } from '../config.js';
 import { createPortalApp, migrate, UI_DIR } from '../main.js';
-import { AccessRepository } from '../repositories/access.repository.js';
+import { AdmissionRepository } from '../repositories/admission.repository.js';
 import { AccountService, type AccountFields } from '../services/account.service.js';
-import { Clock } from '../services/clock.js';
+import { Clock } from '../common/clock.js';
 import { GrantService } from '../services/grant.service.js';
 import { KeyService } from '../services/key.service.js';
 import { NodeService, type NodeInput } from '../services/node.service.js';
@@ -41,7 +41,7 @@ export class PortalHarness {
   readonly grants: GrantService;
   readonly keys: KeyService;
   readonly outbox: OutboxWorker;
-  readonly access: AccessRepository;
+  readonly admission: AdmissionRepository;
 
   private constructor(
     readonly app: NestExpressApplication,
@@ -54,7 +54,7 @@ export class PortalHarness {
     this.grants = app.get(GrantService);
     this.keys = app.get(KeyService);
     this.outbox = app.get(OutboxWorker);
-    this.access = app.get(AccessRepository);
+    this.admission = app.get(AdmissionRepository);
   }
 
   static async start(

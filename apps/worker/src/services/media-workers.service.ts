@@ -3,7 +3,7 @@ import { locateFfmpeg } from '@atrium/media';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { WorkerConfig } from '../config.js';
-import { WORKER_CONFIG } from '../tokens.js';
+import { WORKER_CONFIG } from '../common/tokens.js';
 import { InstanceRunner } from './instance-runner.js';
 import { WorkerMetrics } from './worker-metrics.js';
 

@@ -8,7 +8,7 @@ import type { IndexCounts } from '../../repositories/index-run.repository.js';
 import { InstanceHarness } from '../../test/instance.js';
 import { clearLibrary, insertAlbum } from '../../test/library.js';
 import { writeJpeg, writeText, writeVideo } from '../../test/originals.js';
-import { IndexService } from '../index.service.js';
+import { LibraryIndexService } from '../library-index.service.js';
 
 let instance: InstanceHarness;
 let db: DataSource;
@@ -43,7 +43,7 @@ beforeEach(async () => {
 });
 
 async function index(rescan = false): Promise<IndexCounts> {
-  const service = instance.app.get(IndexService);
+  const service = instance.app.get(LibraryIndexService);
   const run = await service.start({ rescan, requestedBy: null });
   await service.settled();
   const [row] = await db.query('SELECT status, counts, error FROM index_runs WHERE id = $1', [run.id]);
@@ -290,7 +290,7 @@ describe('path tricks', () => {
     await index();
     await rm(originals, { recursive: true });
     await mkdir(originals);
-    const service = instance.app.get(IndexService);
+    const service = instance.app.get(LibraryIndexService);
     const run = await service.start({ rescan: false, requestedBy: null });
     await service.settled();
     const [row] = await db.query('SELECT status, error FROM index_runs WHERE id = $1', [run.id]);
@@ -308,7 +308,7 @@ describe('path tricks', () => {
         [other, beat],
       );
     await running(new Date());
-    const service = instance.app.get(IndexService);
+    const service = instance.app.get(LibraryIndexService);
     await expect(service.start({ rescan: false, requestedBy: null })).rejects.toMatchObject({
       code: 'ERR_INDEX_RUNNING',
       status: 409,

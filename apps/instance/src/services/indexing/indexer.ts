@@ -17,7 +17,7 @@ import type {
   Tombstone,
 } from '../../repositories/library-files.repository.js';
 import { forEachLimit } from '../../utils/for-each-limit.js';
-import { InstanceError } from '../errors.js';
+import { InstanceError } from '../../common/errors.js';
 import { KINDS, type MediaJobSink } from '../media-queue.js';
 import { walkOriginals, type FoundFile, type WalkedFolder } from './originals-walker.js';
 import { readFileFacts, type FileFacts } from './read-file.js';

@@ -8,7 +8,7 @@ import {
   type IndexRun,
 } from '../../repositories/index-run.repository.js';
 import { LibraryFilesRepository } from '../../repositories/library-files.repository.js';
-import { InstanceError } from '../errors.js';
+import { InstanceError } from '../../common/errors.js';
 import { MediaQueues } from '../media-queue.js';
 import { HEARTBEAT_MS, Indexer, STALE_AFTER_MS } from './indexer.js';
 

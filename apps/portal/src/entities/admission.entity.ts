@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** A per-user grant on one node; a null role inherits the account role. */
 @Entity({ name: 'access_grants' })
 @Index(['accountId', 'nodeId'], { unique: true })
-export class AccessGrantEntity {
+export class GrantEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 

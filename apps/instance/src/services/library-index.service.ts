@@ -3,11 +3,11 @@ import type { InstanceConfig } from '../config.js';
 import { IndexRunRepository, type IndexRun } from '../repositories/index-run.repository.js';
 import { LibraryFilesRepository } from '../repositories/library-files.repository.js';
 import { LibraryStatsRepository, type LibraryStats } from '../repositories/library-stats.repository.js';
-import { Clock } from './clock.js';
-import { InstanceError } from './errors.js';
+import { Clock } from '../common/clock.js';
+import { InstanceError } from '../common/errors.js';
 import { HEARTBEAT_MS, Indexer, STALE_AFTER_MS } from './indexing/indexer.js';
 import type { MediaQueues, QueueDepths } from './media-queue.js';
-import { INSTANCE_CONFIG, MEDIA_QUEUE } from './tokens.js';
+import { INSTANCE_CONFIG, MEDIA_QUEUE } from '../common/tokens.js';
 
 /** Index progress as the API shows it. */
 export interface IndexStatus {
@@ -18,7 +18,7 @@ export interface IndexStatus {
 
 /** Starts index runs in the background (one at a time across replicas) and reports progress. */
 @Injectable()
-export class IndexService implements OnModuleDestroy {
+export class LibraryIndexService implements OnModuleDestroy {
   private readonly logger = new Logger('index');
   private current?: { abort: AbortController; done: Promise<void> };
 

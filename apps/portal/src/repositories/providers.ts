@@ -1,4 +1,4 @@
-import { AccessRepository } from './access.repository.js';
+import { AdmissionRepository } from './admission.repository.js';
 import { AccountRepository } from './account.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { Database } from './database.js';
@@ -14,7 +14,7 @@ import { ThrottleRepository } from './throttle.repository.js';
 
 export const portalRepositories = [
   Database,
-  AccessRepository,
+  AdmissionRepository,
   AccountRepository,
   AuditRepository,
   IssuerReadsRepository,

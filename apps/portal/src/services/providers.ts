@@ -1,4 +1,4 @@
-import { AccessService } from './access.service.js';
+import { AdmissionService } from './admission.service.js';
 import { AccountService } from './account.service.js';
 import { DirectoryService } from './directory.service.js';
 import { GrantService } from './grant.service.js';
@@ -15,7 +15,7 @@ import { SignInService } from './sign-in.service.js';
 import { ThrottleService } from './throttle.service.js';
 
 export const portalServices = [
-  AccessService,
+  AdmissionService,
   AccountService,
   DirectoryService,
   GrantService,

@@ -10,17 +10,17 @@ import {
   type InstanceRole,
 } from '@atrium/policy';
 import type { EntityManager } from 'typeorm';
-import type { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
+import type { GrantEntity, GroupMappingEntity } from '../entities/admission.entity.js';
 import type { AccountEntity } from '../entities/account.entity.js';
 import type { NodeEntity } from '../entities/node.entity.js';
-import { AccessRepository, type AccessSnapshot } from '../repositories/access.repository.js';
+import { AdmissionRepository, type AdmissionSnapshot } from '../repositories/admission.repository.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { NodeRepository } from '../repositories/node.repository.js';
-import { PortalError } from './errors.js';
-import { PORTAL_SETTINGS, type PortalSettings } from './settings.js';
+import { PortalError } from '../common/errors.js';
+import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 
 /** One account's decision on one node. */
-export interface AccessPair {
+export interface AdmissionPair {
   accountId: string;
   nodeId: string;
   decision: AccessDecision;
@@ -45,7 +45,7 @@ export function toFacts(
   };
 }
 
-function toPolicyGrant(grant: Pick<AccessGrantEntity, 'accountId' | 'role' | 'basePath' | 'uploadPath'>) {
+function toPolicyGrant(grant: Pick<GrantEntity, 'accountId' | 'role' | 'basePath' | 'uploadPath'>) {
   return {
     userId: grant.accountId,
     role: grant.role as InstanceRole | null,
@@ -67,23 +67,23 @@ function toPolicyMapping(
 }
 
 /**
- * Access resolution against the portal's data: loads accounts, groups, grants and mappings in
- * batches and hands them to `@atrium/policy` (DESIGN rules 1, 2 and 4).
+ * Admission (which account may enter which library) against the portal's data: loads accounts,
+ * groups, grants and mappings in batches and hands them to `@atrium/policy` (DESIGN rules 1, 2 and 4).
  */
 @Injectable()
-export class AccessService {
+export class AdmissionService {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly access: AccessRepository,
+    private readonly admission: AdmissionRepository,
     private readonly nodes: NodeRepository,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
   ) {}
 
   /** Decisions for every pair of the given accounts and nodes; a missing account is denied. */
-  async decideMany(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<AccessPair[]> {
+  async decideMany(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<AdmissionPair[]> {
     const [accounts, groups, grants, mappings] = await this.load(accountIds, nodeIds, em);
     const byId = new Map(accounts.map((a) => [a.id, a]));
-    const pairs: AccessPair[] = [];
+    const pairs: AdmissionPair[] = [];
     for (const accountId of accountIds) {
       const account = byId.get(accountId);
       for (const nodeId of nodeIds) {
@@ -107,8 +107,8 @@ export class AccessService {
     const loaders = [
       () => this.accounts.findByIds(accountIds, em),
       () => this.accounts.groupsOf(accountIds, em),
-      () => this.access.grantsFor(accountIds, nodeIds, em),
-      () => this.access.mappingsFor(nodeIds, em),
+      () => this.admission.grantsFor(accountIds, nodeIds, em),
+      () => this.admission.mappingsFor(nodeIds, em),
     ] as const;
     if (!em) return Promise.all([loaders[0](), loaders[1](), loaders[2](), loaders[3]()]);
     return [await loaders[0](), await loaders[1](), await loaders[2](), await loaders[3]()] as const;
@@ -122,13 +122,13 @@ export class AccessService {
   async forToken(
     accountId: string,
     nodeId: string,
-  ): Promise<{ account: AccessSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
-    return this.decide(await this.access.snapshot(accountId, nodeId));
+  ): Promise<{ account: AdmissionSnapshot['account']; decision: AccessDecision; claims?: AtriumClaims }> {
+    return this.decide(await this.admission.snapshot(accountId, nodeId));
   }
 
   /** `forToken` on a snapshot already read (the issuer reads it with other rows). */
-  decide(snapshot: AccessSnapshot): {
-    account: AccessSnapshot['account'];
+  decide(snapshot: AdmissionSnapshot): {
+    account: AdmissionSnapshot['account'];
     decision: AccessDecision;
     claims?: AtriumClaims;
   } {
@@ -170,8 +170,8 @@ export class AccessService {
     if (!node) throw new PortalError('ERR_NODE_NOT_FOUND', `no such node: ${nodeName}`, 404);
     const [groups, grant, mappings] = await Promise.all([
       this.accounts.groups(account.id),
-      this.access.findGrant(account.id, node.id),
-      this.access.mappingsOfNode(node.id),
+      this.admission.findGrant(account.id, node.id),
+      this.admission.mappingsOfNode(node.id),
     ]);
     const explanation = explainAccess({
       account: toFacts(account, groups),

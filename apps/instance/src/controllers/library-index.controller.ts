@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Viewer } from '@atrium/policy';
-import { IndexRunDto, IndexStatusDto, StartIndexDto } from '../dtos/index.dto.js';
+import { IndexRunDto, IndexStatusDto, StartIndexDto } from '../dtos/library-index.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
 import type { IndexRun } from '../repositories/index-run.repository.js';
-import { IndexService } from '../services/index.service.js';
+import { LibraryIndexService } from '../services/library-index.service.js';
 
 function runDto(run: IndexRun): IndexRunDto {
   return {
@@ -22,8 +22,8 @@ function runDto(run: IndexRun): IndexRunDto {
 /** Indexing the originals: progress for everyone who may start it (admin, manager, user). */
 @ApiTags('index')
 @Controller('api/index')
-export class IndexController {
-  constructor(private readonly index: IndexService) {}
+export class LibraryIndexController {
+  constructor(private readonly index: LibraryIndexService) {}
 
   @Get()
   @Authenticated('library.index')

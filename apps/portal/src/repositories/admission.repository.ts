@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { AccessGrantEntity, GroupMappingEntity } from '../entities/access.entity.js';
+import { GrantEntity, GroupMappingEntity } from '../entities/admission.entity.js';
 import { PreparedQueries } from './prepared.js';
 
-/** Everything one access decision needs, read in one round trip (the issuer's hot path). */
-export interface AccessSnapshot {
+/** Everything one admission decision needs, read in one round trip (the issuer's hot path). */
+export interface AdmissionSnapshot {
   account: {
     id: string;
     username: string;
@@ -19,12 +19,12 @@ export interface AccessSnapshot {
     uploadPath: string | null;
   } | null;
   groups: string[];
-  grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'> | null;
+  grant: Pick<GrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'> | null;
   mappings: Pick<GroupMappingEntity, 'nodeId' | 'groupName' | 'kind' | 'role' | 'basePath' | 'uploadPath'>[];
 }
 
 /**
- * The select list of an access snapshot (columns `account`, `groups`, `grant`, `mappings`) for the
+ * The select list of an admission snapshot (columns `account`, `groups`, `grant`, `mappings`) for the
  * account and node that two SQL expressions of type uuid name; statements that read more than the
  * snapshot in the same round trip embed it.
  */
@@ -50,37 +50,37 @@ export interface GrantRow {
   createdAt: Date;
 }
 
-/** Per-user grants and group mappings. */
+/** Admission data: per-user grants and group mappings (tables access_grants, group_mappings). */
 @Injectable()
-export class AccessRepository {
+export class AdmissionRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly prepared: PreparedQueries,
   ) {}
 
   private grants(em?: EntityManager) {
-    return (em ?? this.ds.manager).getRepository(AccessGrantEntity);
+    return (em ?? this.ds.manager).getRepository(GrantEntity);
   }
 
   private mappings(em?: EntityManager) {
     return (em ?? this.ds.manager).getRepository(GroupMappingEntity);
   }
 
-  async snapshot(accountId: string, nodeId: string): Promise<AccessSnapshot> {
-    const [row] = await this.prepared.rows<AccessSnapshot>(
-      'access_snapshot',
+  async snapshot(accountId: string, nodeId: string): Promise<AdmissionSnapshot> {
+    const [row] = await this.prepared.rows<AdmissionSnapshot>(
+      'admission_snapshot',
       `SELECT ${snapshotColumns('$1::uuid', '$2::uuid')}`,
       [accountId, nodeId],
     );
     return row!;
   }
 
-  findGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<AccessGrantEntity | null> {
+  findGrant(accountId: string, nodeId: string, em?: EntityManager): Promise<GrantEntity | null> {
     return this.grants(em).findOneBy({ accountId, nodeId });
   }
 
   /** Grants of any of the accounts on any of the nodes. */
-  grantsFor(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<AccessGrantEntity[]> {
+  grantsFor(accountIds: string[], nodeIds: string[], em?: EntityManager): Promise<GrantEntity[]> {
     if (!accountIds.length || !nodeIds.length) return Promise.resolve([]);
     return this.grants(em).findBy({ accountId: In(accountIds), nodeId: In(nodeIds) });
   }
@@ -91,7 +91,7 @@ export class AccessRepository {
   }
 
   async upsertGrant(
-    grant: Pick<AccessGrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>,
+    grant: Pick<GrantEntity, 'accountId' | 'nodeId' | 'role' | 'basePath' | 'uploadPath'>,
     em?: EntityManager,
   ): Promise<void> {
     await this.grants(em).upsert(grant, ['accountId', 'nodeId']);
