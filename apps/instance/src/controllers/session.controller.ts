@@ -6,7 +6,7 @@ import { SessionDto } from '../dtos/session.dto.js';
 import type { SessionEntity } from '../entities/session.entity.js';
 import { Authenticated, CurrentSession } from '../guards/session.guard.js';
 import { UserRepository } from '../repositories/user.repository.js';
-import { INSTANCE_CONFIG } from '../services/tokens.js';
+import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 /** Who is signed in, with what role, and the CSRF token the UI sends on state-changing requests. */
 @ApiTags('session')
