@@ -36,7 +36,7 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'int',
-          include: ['libs/*/src/**/*.int-spec.ts', 'apps/*/src/**/*.int-spec.ts'],
+          include: ['libs/*/src/**/*.int-spec.ts', 'apps/*/src/**/*.int-spec.ts', 'deploy/**/*.int-spec.ts'],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
