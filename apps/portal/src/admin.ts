@@ -13,6 +13,7 @@ import { AccountService } from './services/account.service.js';
 import { Clock } from './common/clock.js';
 import { GrantService } from './services/grant.service.js';
 import { KeyService } from './services/key.service.js';
+import { LoginAuditService } from './services/login-audit.service.js';
 import { NodeService } from './services/node.service.js';
 import { RevocationService } from './services/revocation.service.js';
 import { SessionAdminService } from './services/session-admin.service.js';
@@ -63,6 +64,7 @@ class PortalAdminModule {
         AccountService,
         GrantService,
         KeyService,
+        LoginAuditService,
         NodeService,
         RevocationService,
         SessionAdminService,
@@ -84,6 +86,8 @@ export interface PortalAdmin {
   sessions: SessionAdminService;
   setup: SetupService;
   audit: AuditRepository;
+  /** The sign-in audit, paged and searchable. */
+  logins: LoginAuditService;
   outbox: OutboxRepository;
   close(): Promise<void>;
 }
@@ -105,6 +109,7 @@ export async function openPortalAdmin(options: PortalAdminOptions): Promise<Port
     sessions: app.get(SessionAdminService),
     setup: app.get(SetupService),
     audit: app.get(AuditRepository),
+    logins: app.get(LoginAuditService),
     outbox: app.get(OutboxRepository),
     close: () => app.close(),
   };

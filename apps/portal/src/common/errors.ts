@@ -28,7 +28,12 @@ export type PortalErrorCode =
   | 'ERR_KEY_NOT_FOUND'
   | 'ERR_KEY_LAST'
   | 'ERR_SETUP_TOKEN_INVALID'
-  | 'ERR_SESSION_NOT_FOUND';
+  | 'ERR_SESSION_NOT_FOUND'
+  | 'ERR_AUDIT_QUERY_INVALID'
+  | 'ERR_PROVIDER_NOT_FOUND'
+  | 'ERR_PROVIDER_UNAVAILABLE'
+  | 'ERR_UPSTREAM_SIGN_IN'
+  | 'ERR_DIRECTORY_UNAVAILABLE';
 
 /** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
 export class PortalError extends ServerError {

@@ -4,6 +4,7 @@ import { DirectoryService } from './directory.service.js';
 import { GrantService } from './grant.service.js';
 import { InteractionService } from './interaction.service.js';
 import { KeyService } from './key.service.js';
+import { LoginAuditService } from './login-audit.service.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { NodeService } from './node.service.js';
 import { OutboxWorker } from './outbox.worker.js';
@@ -21,6 +22,7 @@ export const portalServices = [
   GrantService,
   InteractionService,
   KeyService,
+  LoginAuditService,
   MaintenanceService,
   NodeService,
   OutboxWorker,

@@ -15,9 +15,10 @@ import {
 import type { AccountEntity } from '../entities/account.entity.js';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
 import { AccountRepository } from '../repositories/account.repository.js';
-import { AuditRepository } from '../repositories/audit.repository.js';
 import { Clock } from '../common/clock.js';
 import { PortalError } from '../common/errors.js';
+import type { LoginReason } from '../common/login-reasons.js';
+import { LoginAuditService, type LoginAttempt } from './login-audit.service.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, ThrottleService } from './throttle.service.js';
@@ -51,7 +52,7 @@ export class SignInService {
     private readonly accounts: AccountRepository,
     private readonly sessions: SessionService,
     private readonly throttle: ThrottleService,
-    private readonly audit: AuditRepository,
+    private readonly logins: LoginAuditService,
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
   ) {}
@@ -59,27 +60,22 @@ export class SignInService {
   async password(input: { username: string; password: string }, meta: SessionMeta): Promise<StepResult> {
     const username =
       typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 64) : '';
+    const attempt = { method: 'password' as const, username, meta };
     const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
     // The account's count goes up before the (slow) password check, so parallel guesses cannot all
     // slip past its limit; the address (shared by an office) is checked now and counted on failure.
-    await this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]);
+    await this.throttled(attempt, () => this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]));
     const account = username ? await this.accounts.findByUsername(username) : null;
-    const usable =
-      account &&
-      account.authProvider === 'local' &&
-      account.canLogin &&
-      !account.disabled &&
-      account.passwordHash;
-    const ok = usable
-      ? await verifyPassword(input.password, account.passwordHash!)
-      : await verifyDummy(input.password);
+    const refusal = account ? localRefusal(account) : 'unknown_user';
+    const ok = refusal
+      ? await verifyDummy(input.password)
+      : await verifyPassword(input.password, account!.passwordHash!);
     if (!ok || !account) {
-      await this.audit.login({
-        username,
+      await this.logins.record({
+        ...attempt,
         accountId: account?.id ?? null,
-        ip: meta.ip ?? null,
-        method: 'password',
-        outcome: 'bad_credentials',
+        result: 'failure',
+        reason: refusal ?? 'bad_password',
       });
       await this.throttle.fail(keys.address, ADDRESS_POLICY);
       throw badCredentials();
@@ -87,16 +83,46 @@ export class SignInService {
     await this.throttle.succeed(keys.account);
     if (needsRehash(account.passwordHash!))
       await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
+    return this.start(account, ['pwd'], attempt);
+  }
+
+  /**
+   * Opens a session for an account whose first factor passed (a local or directory password, an
+   * upstream provider), half signed in while TOTP or its enrolment is due, and records the attempt.
+   */
+  async start(
+    account: AccountEntity,
+    amr: string[],
+    attempt: Pick<LoginAttempt, 'method' | 'provider' | 'username' | 'reason' | 'meta'>,
+  ): Promise<StepResult> {
     const stage = firstStage(account);
-    const issued = await this.sessions.create(account.id, stage, ['pwd'], meta);
-    await this.audit.login({
-      username,
+    const issued = await this.sessions.create(account.id, stage, amr, attempt.meta);
+    await this.logins.record({
+      ...attempt,
       accountId: account.id,
-      ip: meta.ip ?? null,
-      method: 'password',
-      outcome: stage === 'full' ? 'success' : 'password_ok',
+      result: stage === 'full' ? 'success' : 'partial',
+      reason:
+        stage === 'password'
+          ? 'second_factor_required'
+          : stage === 'enrol_totp'
+            ? 'totp_enrolment_required'
+            : (attempt.reason ?? null),
     });
     return { ...issued, next: NEXT[stage] };
+  }
+
+  /** Runs a throttle check, recording a refusal as `throttled` before passing it on. */
+  async throttled(
+    attempt: Pick<LoginAttempt, 'method' | 'provider' | 'username' | 'meta'> & { accountId?: string | null },
+    check: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await check();
+    } catch (error) {
+      if (error instanceof PortalError && error.code === 'ERR_THROTTLED')
+        await this.logins.record({ ...attempt, result: 'failure', reason: 'throttled' });
+      throw error;
+    }
   }
 
   /** The second step with a code from the authenticator app. */
@@ -187,15 +213,20 @@ export class SignInService {
     details?: Record<string, unknown>,
   ): Promise<void> {
     const key = secondFactorKey(account);
-    await this.throttle.attempt([[key, ACCOUNT_POLICY]]);
+    const attempt = { method, username: account.username, accountId: account.id, meta };
+    await this.throttled(attempt, () => this.throttle.attempt([[key, ACCOUNT_POLICY]]));
     const ok =
       method === 'totp' ? await this.spendTotp(account, code) : await this.spendRecoveryCode(account, code);
-    await this.audit.login({
-      username: account.username,
-      accountId: account.id,
-      ip: meta.ip ?? null,
-      method,
-      outcome: ok ? outcome : 'bad_code',
+    await this.logins.record({
+      ...attempt,
+      result: ok ? 'success' : 'failure',
+      reason: ok
+        ? outcome === 'totp_replaced'
+          ? 'totp_replaced'
+          : null
+        : method === 'totp'
+          ? 'totp_invalid'
+          : 'recovery_code_invalid',
     });
     if (!ok)
       throw method === 'totp'
@@ -236,6 +267,14 @@ export class SignInService {
     if (!account?.totpSecret) throw new PortalError('ERR_SESSION_STAGE', 'no code is expected now', 403);
     return account;
   }
+}
+
+/** Why a local password sign-in of this account cannot succeed, or undefined when it can. */
+function localRefusal(account: AccountEntity): LoginReason | undefined {
+  if (account.disabled) return 'account_disabled';
+  if (!account.canLogin) return 'login_disabled';
+  if (account.authProvider !== 'local' || !account.passwordHash) return 'wrong_method';
+  return undefined;
 }
 
 /** Half signed in while TOTP is pending; a cluster admin without TOTP must enrol first (DESIGN rule 4). */
