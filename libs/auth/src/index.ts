@@ -83,3 +83,10 @@ export {
 } from './secrets.js';
 export { SecretKey, generateSecretKey, parseSecretKey } from './encryption.js';
 export { epochSeconds } from './clock.js';
+export {
+  REMOTE_JWKS_COOLDOWN_MS,
+  REMOTE_JWKS_MAX_AGE_MS,
+  remoteJwks,
+  type RemoteJwks,
+  type RemoteJwksOptions,
+} from './remote-jwks.js';

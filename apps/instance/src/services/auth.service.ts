@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { digestSecret, isAuthError, safeEqual } from '@atrium/auth';
-import { PolicyError, parseAtriumClaims, type InstanceAccess } from '@atrium/policy';
+import { PERMISSION_NAMES, PolicyError, hasPermission, parseAtriumClaims, type InstanceAccess } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
+import type { SessionDto } from '../dtos/session.dto.js';
+import type { SessionEntity } from '../entities/session.entity.js';
 import { LoginStateRepository } from '../repositories/login-state.repository.js';
 import { LogoutTokenRepository } from '../repositories/logout-token.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
@@ -48,6 +50,26 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly clock: Clock,
   ) {}
+
+  /** `GET /api/session`: who is signed in, with what role, and the CSRF token. */
+  async describe(session: SessionEntity): Promise<SessionDto> {
+    const user = await this.users.findById(session.userId);
+    return {
+      userId: session.userId,
+      username: user?.username ?? session.userId,
+      name: user?.name ?? null,
+      library: this.config.nodeName,
+      portalUrl: this.config.portalUrl,
+      role: session.role,
+      groups: session.groups,
+      basePath: session.basePath,
+      uploadPath: session.uploadPath,
+      webdav: session.webdav,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+      permissions: PERMISSION_NAMES.filter((p) => hasPermission(session.role, p)),
+    };
+  }
 
   get loginCookieName(): string {
     return `${this.sessions.cookieName}_login`;
@@ -144,6 +166,9 @@ export class AuthService {
       return ended;
     } catch (error) {
       if (!isAuthError(error)) throw error;
+      // The portal's keys could not be fetched: not the token's fault, so the portal's outbox retries.
+      if (error.code === 'ERR_TOKEN_JWKS')
+        throw new InstanceError('ERR_PORTAL_UNAVAILABLE', 'the portal cannot be reached; try again shortly', 503);
       this.logger.warn(`logout token refused: ${error.code} ${error.message}`);
       throw new InstanceError('ERR_LOGOUT_TOKEN', 'the logout token is not valid', 400, {
         reason: error.code,

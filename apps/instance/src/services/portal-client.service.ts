@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as oidc from 'openid-client';
-import { verifyLogoutToken, type LogoutTokenClaims } from '@atrium/auth';
+import { remoteJwks, verifyLogoutToken, type LogoutTokenClaims, type RemoteJwks } from '@atrium/auth';
 import type { InstanceConfig } from '../config.js';
 import { InstanceError } from '../common/errors.js';
 import { NodeIdentityService } from './node-identity.service.js';
@@ -9,9 +8,6 @@ import { INSTANCE_CONFIG } from '../common/tokens.js';
 
 /** The scopes an instance asks for (CONTRACTS §1). */
 export const SCOPES = 'openid profile email atrium';
-// CONTRACTS §2: JWKS cached, refetched on an unknown kid at most once a minute; §1: 5 min cache.
-const JWKS_COOLDOWN_MS = 60_000;
-const JWKS_MAX_AGE_MS = 5 * 60_000;
 const PORTAL_TIMEOUT_S = 10;
 
 /** What the authorization request carries besides the fixed parameters. */
@@ -39,7 +35,7 @@ export interface SignInResult {
 export class PortalClient {
   private readonly logger = new Logger('portal-client');
   private configuration?: Promise<oidc.Configuration>;
-  private jwks?: JWTVerifyGetKey;
+  private jwks?: RemoteJwks;
 
   constructor(
     @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
@@ -144,10 +140,8 @@ export class PortalClient {
     oidc.enableNonRepudiationChecks(config);
     const jwksUri = config.serverMetadata().jwks_uri;
     if (!jwksUri) throw new Error('the portal publishes no jwks_uri');
-    this.jwks = createRemoteJWKSet(new URL(jwksUri), {
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      cacheMaxAge: JWKS_MAX_AGE_MS,
-    });
+    // CONTRACTS §2: JWKS cached, refetched on an unknown kid at most once a minute; §1: 5 min cache.
+    this.jwks = remoteJwks(jwksUri, { timeoutMs: PORTAL_TIMEOUT_S * 1000 });
     return config;
   }
 }

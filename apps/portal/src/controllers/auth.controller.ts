@@ -4,22 +4,9 @@ import QRCode from 'qrcode';
 import { CodeDto, ConfirmEnrolmentDto, PasswordStepDto } from '../dtos/auth.dto.js';
 import type { PortalSessionEntity } from '../entities/session.entity.js';
 import { AllowStages, CurrentSession, PortalSessionGuard } from '../guards/portal-session.guard.js';
-import { AccountRepository } from '../repositories/account.repository.js';
-import { SessionService, type IssuedSession } from '../services/session.service.js';
+import { SessionService } from '../services/session.service.js';
 import { SignInService } from '../services/sign-in.service.js';
-
-export const meta = (req: Request) => ({ ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
-
-/** Sets the session cookie: HttpOnly, SameSite=Lax, `__Host-` and Secure under https. */
-export function setSessionCookie(res: Response, sessions: SessionService, issued: IssuedSession): void {
-  const { name, options } = sessions.cookie();
-  res.cookie(name, issued.token, { ...options, maxAge: issued.session.expiresAt.getTime() - Date.now() });
-}
-
-export function clearSessionCookie(res: Response, sessions: SessionService): void {
-  const { name, options } = sessions.cookie();
-  res.clearCookie(name, options);
-}
+import { clearSessionCookie, meta, setSessionCookie } from './session-cookie.js';
 
 /** The `otpauth://` URI as a QR code for authenticator apps: an SVG data URL (no script, no fetch). */
 export async function totpQr(uri: string): Promise<string> {
@@ -33,23 +20,12 @@ export class AuthController {
   constructor(
     private readonly signIn: SignInService,
     private readonly sessions: SessionService,
-    private readonly accounts: AccountRepository,
   ) {}
 
   /** Who is signed in, at which stage, and the CSRF token for state-changing requests. */
   @Get('session')
-  async session(@Req() req: Request) {
-    const session = await this.sessions.find(req.cookies?.[this.sessions.cookie().name]);
-    const account = session ? await this.accounts.findById(session.accountId) : null;
-    if (!session || !account) return { signedIn: false };
-    return {
-      signedIn: session.stage === 'full',
-      stage: session.stage,
-      username: account.username,
-      name: account.name,
-      clusterAdmin: account.clusterAdmin,
-      csrfToken: session.csrfToken,
-    };
+  session(@Req() req: Request) {
+    return this.sessions.view(req.cookies?.[this.sessions.cookie().name]);
   }
 
   @Post('auth/password')

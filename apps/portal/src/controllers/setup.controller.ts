@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { SetupDto, SetupTokenParams } from '../dtos/auth.dto.js';
 import { SessionService } from '../services/session.service.js';
 import { SetupService } from '../services/setup.service.js';
-import { meta, setSessionCookie } from './auth.controller.js';
+import { meta, setSessionCookie } from './session-cookie.js';
 
 /** The first-admin link printed by `atrium start` (`/setup/<token>`). */
 @Controller('api/setup')

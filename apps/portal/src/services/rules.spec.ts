@@ -107,7 +107,7 @@ describe('ATRIUM_NODES', () => {
 
 describe('the session cookie', () => {
   const cookieFor = (publicUrl: string) =>
-    new SessionService({} as never, {} as never, {} as never, { publicUrl } as PortalSettings).cookie();
+    new SessionService({} as never, {} as never, {} as never, {} as never, { publicUrl } as PortalSettings).cookie();
 
   it('is __Host- and Secure under https, HttpOnly and SameSite=Lax always', () => {
     expect(cookieFor('https://photos.example.org')).toEqual({

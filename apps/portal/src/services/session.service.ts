@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import type { PortalSessionEntity, SessionStage } from '../entities/session.entity.js';
+import { AccountRepository } from '../repositories/account.repository.js';
 import { SessionRepository, type SessionWithAccount } from '../repositories/session.repository.js';
 import { Clock } from '../common/clock.js';
 import { RevocationService } from './revocation.service.js';
@@ -17,6 +18,18 @@ export interface IssuedSession {
   session: PortalSessionEntity;
   token: string;
 }
+
+/** `GET /api/session`: who is signed in, at which stage, and the CSRF token. */
+export type SessionView =
+  | { signedIn: false }
+  | {
+      signedIn: boolean;
+      stage: SessionStage;
+      username: string;
+      name: string;
+      clusterAdmin: boolean;
+      csrfToken: string;
+    };
 
 export interface CookieSpec {
   name: string;
@@ -34,6 +47,7 @@ const TOUCH_EVERY_MS = 60_000;
 export class SessionService {
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly accounts: AccountRepository,
     private readonly revocation: RevocationService,
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
@@ -83,6 +97,21 @@ export class SessionService {
     // cookie-parser turns a `j:` value into JSON: anything but a plain string names no session.
     if (typeof token !== 'string' || !token || token.length > 200) return undefined;
     return this.alive(await this.sessions.findWithAccount(digestSecret(token)));
+  }
+
+  /** The session the cookie names, as the UI sees it (`signedIn` only once every step is done). */
+  async view(token: unknown): Promise<SessionView> {
+    const session = await this.find(token);
+    const account = session ? await this.accounts.findById(session.accountId) : null;
+    if (!session || !account) return { signedIn: false };
+    return {
+      signedIn: session.stage === 'full',
+      stage: session.stage,
+      username: account.username,
+      name: account.name,
+      clusterAdmin: account.clusterAdmin,
+      csrfToken: session.csrfToken,
+    };
   }
 
   /** `find` for a session already read with its account's status (the issuer reads it with other rows). */
