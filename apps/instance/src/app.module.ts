@@ -99,6 +99,7 @@ export class InstanceModule implements OnApplicationShutdown {
         ),
         HealthModule.register({
           service: 'instance',
+          observability: config.observability,
           checks: {
             inject: [DataSource, REDIS],
             useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],

@@ -3,7 +3,7 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureApp, loadNextUi, migrateDatabase } from '@atrium/server';
+import { configureApp, loadNextUi, migrateDatabase, nestLogger } from '@atrium/server';
 import { InstanceModule, type InstanceRuntimeOptions } from './app.module.js';
 import { loadInstanceConfig, type InstanceConfig } from './config.js';
 import { instanceEntities } from './entities/index.js';
@@ -50,15 +50,16 @@ export async function createInstanceApp(
     InstanceModule.forRoot(config, options.runtime),
     {
       bodyParser: false,
-      logger: options.logLevels ?? ['error', 'warn', 'log'],
+      logger: nestLogger(config.observability, 'instance', options.logLevels),
     },
   );
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   const ui = options.uiDir ? await loadNextUi(options.uiDir) : null;
   if (options.uiDir && !ui)
     new Logger('instance').warn(`UI not built in ${options.uiDir}; run npm run build`);
-  configureApp(app, { trustedProxies: config.trustedProxies, fallback: ui ?? undefined });
+  // First, so that requests refused by the body parsers are logged and carry the headers too.
+  configureApp(app, { trustedProxies: config.trustedProxies, publicUrl: config.publicUrl, fallback: ui ?? undefined });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   // Routes added after init would come after Nest's 404 handler, so the docs are mounted first.
   mountApiDocs(app, config);
   app.enableShutdownHooks();

@@ -66,6 +66,7 @@ export class PortalModule {
         ),
         HealthModule.register({
           service: 'portal',
+          observability: config.observability,
           checks: { inject: [DataSource], useFactory: (ds: DataSource) => [databaseCheck(ds)] },
         }),
       ],

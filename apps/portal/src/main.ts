@@ -4,8 +4,7 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
-import { configureApp, loadNextUi, migrateDatabase } from '@atrium/server';
+import { configureApp, httpPipeline, loadNextUi, migrateDatabase, nestLogger } from '@atrium/server';
 import { PortalModule, type PortalRuntimeOptions } from './app.module.js';
 import { loadPortalConfig, type PortalConfig } from './config.js';
 import { portalEntities } from './entities/index.js';
@@ -27,19 +26,14 @@ export interface PortalAppOptions {
   runtime?: PortalRuntimeOptions;
 }
 
-/** No page of the portal may be framed: sign-in and logout confirmations are click targets. */
-function setPageHeaders(res: ServerResponse): void {
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-  res.setHeader('Referrer-Policy', 'same-origin');
-}
-
 /**
  * The issuer's requests go from the HTTP server straight to oidc-provider (a Koa app that reads its
  * own request bodies), before Express and Nest's body parsers: the code flow is the portal's
  * busiest path, and Express routing did nothing for it.
  */
-function serveIssuerFirst(server: Server, issuer: IssuerService): void {
+function serveIssuerFirst(app: NestExpressApplication, server: Server, issuer: IssuerService, config: PortalConfig): void {
+  // The same request id, log line, histogram and security headers as every other request.
+  const pipeline = httpPipeline(app, { trustedProxies: config.trustedProxies, publicUrl: config.publicUrl, route: '(oidc)' });
   const rest = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   const logger = new Logger('issuer');
@@ -48,12 +42,13 @@ function serveIssuerFirst(server: Server, issuer: IssuerService): void {
       for (const listener of rest) listener(req, res);
       return;
     }
-    setPageHeaders(res);
-    issuer.handle(req, res).catch((error: unknown) => {
-      logger.error(error);
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500).end();
-    });
+    pipeline(req, res, () =>
+      issuer.handle(req, res).catch((error: unknown) => {
+        logger.error(error);
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500).end();
+      }),
+    );
   });
 }
 
@@ -69,22 +64,19 @@ export async function createPortalApp(
     PortalModule.forRoot(config, options.runtime),
     {
       bodyParser: false,
-      logger: options.logLevels ?? ['error', 'warn', 'log'],
+      logger: nestLogger(config.observability, 'portal', options.logLevels),
     },
   );
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    setPageHeaders(res);
-    next();
-  });
+  const ui = options.uiDir ? await loadNextUi(options.uiDir) : null;
+  if (options.uiDir && !ui) new Logger('portal').warn(`UI not built in ${options.uiDir}; run npm run build`);
+  // First, so that requests refused by the body parsers are logged and carry the headers too.
+  configureApp(app, { trustedProxies: config.trustedProxies, publicUrl: config.publicUrl, fallback: ui ?? undefined });
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());
-  const ui = options.uiDir ? await loadNextUi(options.uiDir) : null;
-  if (options.uiDir && !ui) new Logger('portal').warn(`UI not built in ${options.uiDir}; run npm run build`);
-  configureApp(app, { trustedProxies: config.trustedProxies, fallback: ui ?? undefined });
   app.enableShutdownHooks();
   await app.init();
-  serveIssuerFirst(app.getHttpServer() as Server, app.get(IssuerService));
+  serveIssuerFirst(app, app.getHttpServer() as Server, app.get(IssuerService), config);
   return app;
 }
 

@@ -23,6 +23,7 @@ export class WorkerModule implements OnApplicationShutdown {
       imports: [
         HealthModule.register({
           service: 'worker',
+          observability: config.observability,
           checks: {
             useFactory: () => [...connections].map(([name, redis]) => ({ ...redisCheck(redis), name: `redis:${name}` })),
           },

@@ -1,4 +1,4 @@
-import { ConfigError, EnvReader } from '@atrium/server';
+import { ConfigError, EnvReader, readObservabilityConfig, type ObservabilityConfig } from '@atrium/server';
 import { resolveLimits, type MediaLimits, type MediaQueueName } from '@atrium/media';
 import { isAbsolute } from 'node:path';
 
@@ -29,6 +29,8 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   /** PATH, where ffmpeg and ffprobe are looked for before the bundled ones. */
   searchPath?: string;
+  /** LOG_FORMAT, LOG_LEVEL, METRICS_PORT, METRICS_TOKEN. */
+  observability: ObservabilityConfig;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -85,5 +87,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     locking: { lockDurationMs: reader.duration('WORKER_LOCK_DURATION', '30s'), stalledIntervalMs: reader.duration('WORKER_STALLED_INTERVAL', '30s') },
     shutdownGraceMs: reader.duration('WORKER_SHUTDOWN_GRACE', '25s'),
     searchPath: reader.optionalString('PATH'),
+    observability: readObservabilityConfig(reader),
   };
 }

@@ -9,7 +9,12 @@ import { loadWorkerConfig } from './config.js';
  */
 export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
-  const app = await bootstrapApp(WorkerModule.forRoot(config), { port: config.port, host: config.host });
+  const app = await bootstrapApp(WorkerModule.forRoot(config), {
+    port: config.port,
+    host: config.host,
+    observability: config.observability,
+    service: 'worker',
+  });
   new Logger('worker').log(`worker for ${config.instances.map((i) => i.name).join(', ')} on port ${config.port}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -1,4 +1,5 @@
 import { ServerError } from './errors.js';
+import { readObservabilityConfig, type ObservabilityConfig } from './observability.js';
 
 /** Raised at start when an environment variable is missing or malformed; names the variable. */
 export class ConfigError extends ServerError {
@@ -151,6 +152,8 @@ export interface CommonConfig {
   databaseUrl: string;
   trustedProxies: string[];
   disabledFeatures: string[];
+  /** LOG_FORMAT, LOG_LEVEL, METRICS_PORT, METRICS_TOKEN. */
+  observability: ObservabilityConfig;
 }
 
 export const FEATURES = ['app-passwords', 'webdav'] as const;
@@ -164,5 +167,6 @@ export function readCommonConfig(reader: EnvReader, defaults: { port: number }):
     databaseUrl: reader.url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
     trustedProxies: reader.list('TRUSTED_PROXIES'),
     disabledFeatures: reader.list('ATRIUM_DISABLE_FEATURES', FEATURES),
+    observability: readObservabilityConfig(reader),
   };
 }

@@ -1,6 +1,21 @@
-import { Controller, DynamicModule, Get, Header, HttpCode, Inject, type InjectionToken, Module, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Server } from 'node:http';
+import {
+  Controller,
+  DynamicModule,
+  Get,
+  HttpCode,
+  Inject,
+  type InjectionToken,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { answerMetrics, startMetricsListener } from './metrics-listener.js';
+import { DEFAULT_OBSERVABILITY, type ObservabilityConfig } from './observability.js';
 
 /** A named dependency the service needs to serve traffic: a database, a Redis. */
 export interface ReadinessCheck {
@@ -10,6 +25,9 @@ export interface ReadinessCheck {
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export const OBSERVABILITY = Symbol('OBSERVABILITY');
+/** The service's name (portal, instance, worker), as metrics and log lines label it. */
+export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -39,6 +57,7 @@ class HealthController {
   constructor(
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(OBSERVABILITY) private readonly observability: ObservabilityConfig,
   ) {}
 
   @Get('healthz')
@@ -53,22 +72,63 @@ class HealthController {
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
   }
 
+  /** Here only while no METRICS_PORT moves it to its own listener; METRICS_TOKEN guards it either way. */
   @Get('metrics')
-  @Header('Cache-Control', 'no-store')
-  async metrics(@Res() res: Response) {
-    res.setHeader('Content-Type', this.registry.contentType);
-    res.send(await this.registry.metrics());
+  async metrics(@Req() req: Request, @Res() res: Response) {
+    if (this.observability.metricsPort !== undefined) {
+      res.status(404).json({ error: { code: 'ERR_NOT_FOUND', message: 'Not found or no access: /metrics' } });
+      return;
+    }
+    await answerMetrics(this.registry, this.observability.metricsToken, req, res);
   }
 }
+
+/** Starts and stops the METRICS_PORT listener with the app. */
+class MetricsListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: Server;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly checks: ReadinessCheck[],
+    private readonly config: ObservabilityConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.metricsPort === undefined) return;
+    this.server = await startMetricsListener({
+      port: this.config.metricsPort,
+      host: this.config.metricsHost ?? '0.0.0.0',
+      registry: this.registry,
+      checks: this.checks,
+      token: this.config.metricsToken,
+    });
+  }
+
+  /** The listener's address, for tests with METRICS_PORT=0. */
+  address() {
+    return this.server?.address();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export { MetricsListener };
 
 export interface HealthOptions {
   /** Labels every metric with the service (portal, instance, worker). */
   service: string;
   /** Factories for the readiness checks, resolved from the module's providers. */
   checks?: { inject?: InjectionToken[]; useFactory: (...deps: never[]) => ReadinessCheck[] };
+  /** LOG_*, METRICS_PORT and METRICS_TOKEN; defaults: JSON logs, `/metrics` open on the main port. */
+  observability?: ObservabilityConfig;
 }
 
-/** `/healthz` (the process is up), `/readyz` (its dependencies answer) and `/metrics` (Prometheus). */
+/**
+ * `/healthz` (the process is up), `/readyz` (its dependencies answer) and `/metrics` (Prometheus),
+ * on the main port; with METRICS_PORT, also on a listener of their own, and `/metrics` only there.
+ */
 @Module({})
 export class HealthModule {
   static register(options: HealthOptions): DynamicModule {
@@ -81,11 +141,18 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         { provide: METRICS_REGISTRY, useValue: registry },
+        { provide: OBSERVABILITY, useValue: options.observability ?? DEFAULT_OBSERVABILITY },
+        { provide: SERVICE_NAME, useValue: options.service },
+        {
+          provide: MetricsListener,
+          inject: [METRICS_REGISTRY, READINESS_CHECKS, OBSERVABILITY],
+          useFactory: (r: Registry, c: ReadinessCheck[], o: ObservabilityConfig) => new MetricsListener(r, c, o),
+        },
         options.checks
           ? { provide: READINESS_CHECKS, inject: options.checks.inject ?? [], useFactory: options.checks.useFactory as (...a: unknown[]) => ReadinessCheck[] }
           : { provide: READINESS_CHECKS, useValue: [] },
       ],
-      exports: [METRICS_REGISTRY],
+      exports: [METRICS_REGISTRY, OBSERVABILITY, SERVICE_NAME, READINESS_CHECKS, MetricsListener],
     };
   }
 }

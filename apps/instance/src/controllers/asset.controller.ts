@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Viewer } from '@atrium/policy';
+import { sandboxFileHeaders } from '@atrium/server';
 import { AssetDetailDto, TimelinePageDto, TimelineQueryDto } from '../dtos/asset.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
 import { AssetService } from '../services/asset.service.js';
@@ -51,8 +52,8 @@ export class AssetController {
     res
       .status(200)
       .setHeader('Content-Type', 'image/svg+xml')
-      .setHeader('Cache-Control', 'no-store')
-      .setHeader('X-Content-Type-Options', 'nosniff');
+      .setHeader('Cache-Control', 'no-store');
+    sandboxFileHeaders(res);
     res.setHeader('X-Atrium-Placeholder', placeholder).send(Buffer.from(placeholderSvg(placeholder)));
   }
 }

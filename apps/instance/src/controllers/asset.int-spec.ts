@@ -152,6 +152,21 @@ describe('asset detail and media', () => {
     expect((await get(guest, `/api/assets/${photo}/poster`)).status).toBe(404);
   });
 
+  it('serves originals, derivatives and placeholders sandboxed and unsniffed', async () => {
+    // An SVG with a script among the originals: opened directly it must not run as a library page.
+    await writeFile(join(family.config.originalsPath, 'shared', 'evil.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>');
+    const evil = await insertAsset(db, { path: 'shared/evil.svg', contentHash: hashOf(6) });
+    for (const [id, kind] of [[evil, 'original'], [photo, 'original'], [photo, 'thumbnail'], [photo, 'preview']] as const) {
+      const res = await get(guest, `/api/assets/${id}/${kind}`);
+      expect(res.status, kind).toBe(200);
+      expect(res.headers.get('content-security-policy'), kind).toBe('sandbox');
+      expect(res.headers.get('x-content-type-options'), kind).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), kind).toBe('DENY');
+    }
+    const api = await get(guest, `/api/assets/${photo}`);
+    expect(api.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
   it('names a download in both forms of RFC 6266, whatever characters the file name holds', async () => {
     // RFC 8187's value may not hold ' ( ) *: a name with them would be unreadable in filename*.
     const name = "Zoë's (2)*.jpg";

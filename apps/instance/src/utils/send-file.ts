@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
+import { sandboxFileHeaders } from '@atrium/server';
 import { ifNoneMatchHits, parseRange } from './range.js';
 
 /** A file to stream, with what the response says about it. */
@@ -29,7 +30,8 @@ export async function sendFile(req: Request, res: Response, file: StreamedFile):
     res.setHeader('ETag', file.etag);
     res.setHeader('Last-Modified', info.mtime.toUTCString());
     res.setHeader('Cache-Control', file.cacheControl);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // An HTML or SVG original opened directly must not run as a page of the library.
+    sandboxFileHeaders(res);
     if (file.disposition) res.setHeader('Content-Disposition', file.disposition);
     if (ifNoneMatchHits(req.headers['if-none-match'], file.etag)) {
       res.status(304).end();

@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { cspNonce } from '@atrium/server';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -31,7 +32,7 @@ export function logoutPage(ctx: KoaContextWithOIDC, form: string): void {
 <h1>Sign out</h1>
 <p>Sign out of Atrium${client ? ` (you came from <strong>${escapeHtml(client)}</strong>)` : ''}? Every library you opened from here is signed out too.</p>
 <button type="submit" form="op.logoutForm" autofocus>Sign out</button>
-${confirmed ? '<script>document.getElementById("op.logoutForm").submit()</script>' : ''}`;
+${confirmed ? `<script nonce="${escapeHtml(cspNonce(ctx.res) ?? '')}">document.getElementById("op.logoutForm").submit()</script>` : ''}`;
   ctx.type = 'html';
   ctx.body = page('Sign out', body);
 }

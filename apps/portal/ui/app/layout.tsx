@@ -2,6 +2,10 @@ import type { ReactNode } from 'react';
 
 export const metadata = { title: 'Atrium' };
 
+// Every page is rendered per request: its inline scripts carry that response's CSP nonce
+// (libs/server security headers), which a page prerendered at build time cannot know.
+export const dynamic = 'force-dynamic';
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
