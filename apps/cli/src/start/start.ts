@@ -111,7 +111,7 @@ export async function start(opts: StartOptions): Promise<number> {
     const envs = serviceEnvs(settings, opts, dataDir);
     for (const i of settings.instances.filter((x) => opts.instances.includes(x.name))) await startRedis(dataDir, i.name, i.redisPort, children);
     const node = (name: string, args: string[], env: Record<string, string>) =>
-      children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], marker: ATRIUM_BIN });
+      children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], marker: ATRIUM_BIN });
     node('portal', ['portal', 'serve'], envs.portal);
     await Promise.race([waitReady('portal', envs.portalUrl), stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped')))]);
     const { setupLink, joinTokens } = await preparePortal(settings, envs.portalUrl, envs.instances);
