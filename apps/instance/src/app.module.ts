@@ -10,6 +10,7 @@ import { AuthController } from './controllers/auth.controller.js';
 import { BrowseController } from './controllers/browse.controller.js';
 import { LibraryIndexController } from './controllers/library-index.controller.js';
 import { SessionController } from './controllers/session.controller.js';
+import { UploadController } from './controllers/upload.controller.js';
 import { instanceEntities } from './entities/index.js';
 import { SessionGuard } from './guards/session.guard.js';
 import { instanceMigrations } from './migrations/index.js';
@@ -25,6 +26,7 @@ import { MediaResultRepository } from './repositories/media-result.repository.js
 import { NodeSettingsRepository } from './repositories/node-settings.repository.js';
 import { SessionRepository } from './repositories/session.repository.js';
 import { TimelineRepository } from './repositories/timeline.repository.js';
+import { UploadRepository } from './repositories/upload.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AlbumService } from './services/album.service.js';
 import { AssetService } from './services/asset.service.js';
@@ -40,6 +42,9 @@ import { NodeIdentityService } from './services/node-identity.service.js';
 import { PortalClient } from './services/portal-client.service.js';
 import { ResultsConsumer } from './services/results-consumer.service.js';
 import { SessionService } from './services/session.service.js';
+import { MultipartUploadsService } from './services/multipart-uploads.service.js';
+import { TusUploadsService } from './services/tus-uploads.service.js';
+import { UploadService } from './services/upload.service.js';
 import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './common/tokens.js';
 
 export { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS };
@@ -63,6 +68,7 @@ const repositories = [
   NodeSettingsRepository,
   SessionRepository,
   TimelineRepository,
+  UploadRepository,
   UserRepository,
 ];
 const services = [
@@ -78,6 +84,9 @@ const services = [
   PortalClient,
   ResultsConsumer,
   SessionService,
+  MultipartUploadsService,
+  TusUploadsService,
+  UploadService,
 ];
 
 @Module({})
@@ -113,6 +122,7 @@ export class InstanceModule implements OnApplicationShutdown {
         AlbumController,
         BrowseController,
         LibraryIndexController,
+        UploadController,
       ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },

@@ -20,7 +20,22 @@ export interface InstanceConfig extends CommonConfig {
   secretKey?: string;
   sessionMaxAgeMs: number;
   sessionIdleMs: number;
+  uploads: UploadConfig;
 }
+
+/** Where uploads wait until they are complete, and how large and how old they may get. */
+export interface UploadConfig {
+  /** Partial uploads (`UPLOAD_TMP_PATH`, default `CACHE_PATH/uploads`); best on the originals' file system. */
+  tmpPath: string;
+  /** Largest file accepted, in bytes (`UPLOAD_MAX_BYTES`). */
+  maxBytes: number;
+  /** Largest file a plain multipart request may carry (`UPLOAD_MULTIPART_MAX_BYTES`). */
+  multipartMaxBytes: number;
+  /** A partial upload untouched for this long is removed (`UPLOAD_EXPIRE_AFTER`). */
+  expireAfterMs: number;
+}
+
+const GIB = 1024 ** 3;
 
 const NODE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -56,6 +71,17 @@ export function loadInstanceConfig(env: Record<string, string | undefined> = pro
     secretKey: secretKey(reader),
     sessionMaxAgeMs: reader.duration('SESSION_MAX_AGE', '12h'),
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
+    uploads: uploadConfig(reader, absolutePath(reader, 'CACHE_PATH')),
+  };
+}
+
+function uploadConfig(reader: EnvReader, cachePath: string): UploadConfig {
+  const tmp = reader.optionalString('UPLOAD_TMP_PATH');
+  return {
+    tmpPath: tmp === undefined ? resolve(cachePath, 'uploads') : absolutePath(reader, 'UPLOAD_TMP_PATH'),
+    maxBytes: reader.int('UPLOAD_MAX_BYTES', 64 * GIB, { min: 1 }),
+    multipartMaxBytes: reader.int('UPLOAD_MULTIPART_MAX_BYTES', 100 * 1024 ** 2, { min: 1 }),
+    expireAfterMs: reader.duration('UPLOAD_EXPIRE_AFTER', '24h'),
   };
 }
 

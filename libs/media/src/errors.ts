@@ -8,6 +8,8 @@
  * - `corrupt`: the decoder refused the content. `too_large`: over the byte limit.
  * - `pixel_bomb`: over the pixel limit. `timeout`: the decoder or ffmpeg ran past its time.
  * - `internal`: anything else, after the retries ran out.
+ * - `empty`: a zero-byte file. `polyglot`: content that is two formats at once (a JPEG with a ZIP
+ *   archive appended), refused at upload.
  */
 export const MEDIA_FAILURE_REASONS = [
   'invalid_payload',
@@ -21,6 +23,8 @@ export const MEDIA_FAILURE_REASONS = [
   'pixel_bomb',
   'timeout',
   'internal',
+  'empty',
+  'polyglot',
 ] as const;
 
 /** A stable reason code for a refused or failed media job. */

@@ -3,6 +3,7 @@ export * from './limits.js';
 export * from './detect.js';
 export * from './paths.js';
 export * from './files.js';
+export * from './upload-check.js';
 export * from './hash.js';
 export * from './jobs/params.js';
 export * from './jobs/payload.js';

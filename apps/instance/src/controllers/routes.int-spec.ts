@@ -9,6 +9,7 @@ import {
   canDownloadOriginal,
   canSeeAlbum,
   canSeeAsset,
+  canUploadTo,
   type Role,
   type Viewer,
 } from '@atrium/policy';
@@ -38,7 +39,9 @@ interface Expected {
 }
 
 interface RouteCase {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE';
+  /** Headers and body; state-changing routes without one send `{}` as JSON. */
+  init?: () => RequestInit;
   /** The route as the OpenAPI document names it. */
   route: string;
   targets: 'none' | 'asset' | 'album';
@@ -198,6 +201,57 @@ const ROUTES: RouteCase[] = [
   },
 ];
 
+// Where an upload goes when the request names no folder.
+const uploadTarget = (v: Viewer) => v.uploadPath ?? 'uploads';
+const mayUpload = (v: Viewer) =>
+  (v.role !== 'contributor' || v.uploadPath !== null) && canUploadTo(v, uploadTarget(v));
+const TUS = { 'tus-resumable': '1.0.0' };
+const UNKNOWN_UPLOAD = '/api/uploads/0123456789abcdef0123456789abcdef';
+const uploadRoute = (method: 'HEAD' | 'PATCH' | 'DELETE'): RouteCase => ({
+  method,
+  route: '/api/uploads/{id}',
+  targets: 'none',
+  url: () => UNKNOWN_UPLOAD,
+  init: () => ({ headers: { ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' } }),
+  // Nobody else's upload is ever found; a role without uploads is refused first.
+  expect: (v) => ({ status: can(v.role, 'asset.upload', { inUploadPath: true }) ? 404 : 403 }),
+});
+
+ROUTES.push(
+  {
+    method: 'POST',
+    route: '/api/uploads',
+    targets: 'none',
+    url: () => '/api/uploads',
+    init: () => ({
+      headers: { ...TUS, 'upload-length': '10', 'upload-metadata': `filename ${Buffer.from('r.jpg').toString('base64')}` },
+    }),
+    expect: (v) => ({ status: mayUpload(v) ? 201 : 403 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/uploads/check',
+    targets: 'none',
+    url: () => '/api/uploads/check',
+    init: () => ({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sha256: 'a'.repeat(64), fileName: 'r.jpg' }),
+    }),
+    expect: (v) => status(mayUpload(v), 403),
+  },
+  {
+    method: 'POST',
+    route: '/api/uploads/files',
+    targets: 'none',
+    url: () => '/api/uploads/files',
+    init: () => ({ headers: { 'content-type': 'text/plain' }, body: 'not a form' }),
+    expect: (v) => ({ status: can(v.role, 'asset.upload', { inUploadPath: true }) ? 415 : 403 }),
+  },
+  uploadRoute('HEAD'),
+  uploadRoute('PATCH'),
+  uploadRoute('DELETE'),
+);
+
 let instance: InstanceHarness;
 let db: DataSource;
 
@@ -296,13 +350,12 @@ describe('every route × every role', () => {
               const url = route.url(library, target);
               const res = await instance.request(jar, url, {
                 method: route.method,
-                ...(route.method === 'POST'
-                  ? { headers: { 'content-type': 'application/json' }, body: '{}' }
-                  : {}),
+                ...(route.init?.() ??
+                  (route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {})),
               });
               const expected: Expected =
                 role === 'visitor' ? { status: 401 } : route.expect(viewer, library, target);
-              const body = res.headers.get('content-type')?.includes('json')
+              const body = res.headers.get('content-type')?.includes('json') && route.method !== 'HEAD'
                 ? await res.json()
                 : await res.arrayBuffer();
               const keys = expected.keys && res.status === 200 ? route.keys!(body) : undefined;

@@ -1,0 +1,33 @@
+import { extname } from 'node:path';
+
+// C0 and C1 controls, DEL; and the bidirectional controls that make `gpj.exe` look like `exe.jpg`.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\\/:*?"<>|]/;
+const MAX_NAME_BYTES = 240;
+
+/** Why a file name was refused. */
+export type FileNameProblem = 'empty' | 'too_long' | 'unsafe_chars' | 'dot_name' | 'absolute' | 'traversal';
+
+/**
+ * The name an upload is stored under, or the reason it is refused: one path segment, NFC, no
+ * control or bidirectional-override characters, no characters Windows cannot store, not hidden,
+ * at most 240 UTF-8 bytes (room for a ` (n)` suffix inside the usual 255).
+ */
+export function checkFileName(input: unknown): { name: string } | { problem: FileNameProblem } {
+  if (typeof input !== 'string' || input.trim() === '') return { problem: 'empty' };
+  if (input.startsWith('/') || /^[A-Za-z]:/.test(input)) return { problem: 'absolute' };
+  if (input.split(/[/\\]/).includes('..')) return { problem: 'traversal' };
+  const name = input.normalize('NFC');
+  if (UNSAFE_CHARS.test(name)) return { problem: 'unsafe_chars' };
+  if (name.startsWith('.')) return { problem: 'dot_name' };
+  if (name !== name.trim() || name.endsWith('.')) return { problem: 'unsafe_chars' };
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return { problem: 'too_long' };
+  return { name };
+}
+
+/** `IMG_1.jpg`, then `IMG_1 (2).jpg`, `IMG_1 (3).jpg`, …: the `n`th candidate for a free name. */
+export function numberedName(name: string, n: number): string {
+  if (n <= 1) return name;
+  const ext = extname(name);
+  return `${name.slice(0, name.length - ext.length)} (${n})${ext}`;
+}
