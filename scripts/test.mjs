@@ -1,40 +1,35 @@
 // `npm test`: every tier (unit, integration against real services, browser journeys) in one vitest
-// run that prints one total. System packages the tests need are installed first (as root) or named.
+// run that prints one total, then the lint (module boundaries included). System packages the tests
+// need are installed first (as root) or named. The last line is `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSystemDeps } from './system-deps.mjs';
+import { runCounted } from './test-totals/run.mjs';
+import { totalsLine } from './test-totals/count.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
 await ensureSystemDeps({});
 
 // The CLI and `atrium start` tests run the compiled apps: make sure dist/ is current.
 const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const outDir = join(root, '.test-tmp');
-mkdirSync(outDir, { recursive: true });
-const report = join(outDir, 'vitest-report.json');
-rmSync(report, { force: true });
-const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const run = spawnSync(
-  process.execPath,
-  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, NO_COLOR: process.env.CI ? '1' : (process.env.NO_COLOR ?? '') } },
-);
+const env = { ...process.env, NO_COLOR: process.env.CI ? '1' : (process.env.NO_COLOR ?? '') };
+const result = runCounted({ root, args, env, outDir: join(root, '.test-tmp') });
 
-let passed = 0;
-let failed = 0;
-if (existsSync(report)) {
-  const result = JSON.parse(readFileSync(report, 'utf8'));
-  passed = result.numPassedTests;
-  failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
-  // A file that fails to load counts as a failure even though it ran no test.
-  failed += result.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-} else {
-  failed = 1;
+// The lint belongs to the whole tree: it runs with a full `npm test`, not with a filtered one.
+let lintFailed = 0;
+if (args.length === 0) {
+  const eslint = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  const lint = spawnSync(process.execPath, [eslint, '.'], { stdio: 'inherit', cwd: root, env });
+  if (lint.status !== 0) {
+    lintFailed = 1;
+    console.log('\nWhat failed:\n  - npm run lint: eslint reported problems (see above)');
+  }
 }
-if (passed === 0 && failed === 0) failed = 1;
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(run.status === 0 && failed === 0 ? 0 : 1);
+
+const failed = result.failed + lintFailed;
+console.log(`\n${totalsLine({ passed: result.passed, failed })}`);
+process.exit(result.exitCode === 0 && failed === 0 ? 0 : 1);
