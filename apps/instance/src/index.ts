@@ -10,3 +10,5 @@ export { runIndex } from './services/indexing/run-index.js';
 export type { RunIndexOptions } from './services/indexing/run-index.js';
 export type { IndexCounts } from './repositories/index-run.repository.js';
 export { forgetNodeCredentials, storedNodeClientId } from './repositories/node-settings.repository.js';
+export { readLibraryStats } from './repositories/library-stats.repository.js';
+export type { LibraryStats } from './repositories/library-stats.repository.js';

@@ -51,6 +51,9 @@ export async function createInstanceApp(
     {
       bodyParser: false,
       logger: nestLogger(config.observability, 'instance', options.logLevels),
+      // Nest's default calls process.exit(1) when a module fails to start or app.get() misses;
+      // a failure is thrown to the caller instead (serve() reports it, a test fails, never dies).
+      abortOnError: false,
     },
   );
   const ui = options.uiDir ? await loadNextUi(options.uiDir) : null;

@@ -99,6 +99,8 @@ export interface PortalAdmin {
 export async function openPortalAdmin(options: PortalAdminOptions): Promise<PortalAdmin> {
   const app = await NestFactory.createApplicationContext(PortalAdminModule.forRoot(options), {
     logger: ['error'],
+    // Thrown to the command, which prints it; Nest's default would exit the process.
+    abortOnError: false,
   });
   return {
     accounts: app.get(AccountService),

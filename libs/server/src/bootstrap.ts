@@ -34,6 +34,8 @@ export async function bootstrapApp(module: unknown, opts: BootstrapOptions): Pro
   const app = await NestFactory.create(module as never, {
     logger: nestLogger(opts.observability ?? DEFAULT_OBSERVABILITY, opts.service ?? 'atrium', opts.logLevels),
     bodyParser: true,
+    // A module that fails to start is thrown to the caller; Nest's default exits the process.
+    abortOnError: false,
   });
   const ui = opts.uiDir ? await loadNextUi(opts.uiDir) : null;
   if (opts.uiDir && !ui) new Logger('bootstrap').warn(`UI not built in ${opts.uiDir}; run npm run build`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CommandError, UsageError, defineCommand } from '../cli.js';
-import { INSTANCE_NAME, databaseUrl, dataDirFrom, readSettings } from '../start/settings.js';
+import { INSTANCE_NAME, databaseUrl, dataDirFrom, originalsPathOf, readSettings } from '../start/settings.js';
 
 interface IndexTarget {
   nodeName: string;
@@ -28,7 +28,7 @@ function startedInstance(name: string, dataOption: string | undefined): IndexTar
     nodeName: name,
     databaseUrl: databaseUrl(settings, instance.database),
     redisUrl: `redis://127.0.0.1:${instance.redisPort}`,
-    originalsPath: join(dataDir, 'instances', name, 'originals'),
+    originalsPath: originalsPathOf(dataDir, instance),
     cachePath: join(dataDir, 'instances', name, 'cache'),
   };
 }

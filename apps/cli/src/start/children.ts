@@ -20,15 +20,22 @@ interface Recorded {
 
 const RUN_FILE = ['run', 'children.json'];
 
+// What a newcomer's terminal shows of the services' output: warnings and errors (Nest's text, pino's
+// JSON levels 40 and up); everything is in `<data>/logs/<name>.log`, and `--verbose` shows it all.
+const TAIL_LINES = 15;
+const PROBLEM = /\b(WARN|WARNING|ERROR|FATAL)\b|"level":\s*(4|5|6)0\b/;
+
 export class Children {
   private readonly children: Child[] = [];
   private readonly runFile: string;
   private readonly logDir: string;
   private stopping = false;
+  private readonly tails = new Map<string, string[]>();
 
   constructor(
     dataDir: string,
     private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly verbose = false,
   ) {
     this.runFile = join(dataDir, ...RUN_FILE);
     this.logDir = join(dataDir, 'logs');
@@ -36,14 +43,21 @@ export class Children {
     mkdirSync(this.logDir, { recursive: true });
   }
 
-  /** Starts a child with its output prefixed on ours and kept in `<data>/logs/<name>.log`. */
+  /** Starts a child with its output kept in `<data>/logs/<name>.log` and its problems prefixed on ours. */
   spawn(name: string, command: string, args: string[], opts: SpawnOptions & { stopSignal?: NodeJS.Signals; marker?: string } = {}): Child {
     const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    const tail: string[] = [];
+    this.tails.set(name, tail);
     for (const stream of [proc.stdout, proc.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
         log.write(chunk);
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line.trim()) continue;
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+          if (this.verbose || PROBLEM.test(line)) process.stdout.write(`[${name}] ${line}\n`);
+        }
       });
     }
     const child: Child = { name, process: proc, stopSignal: opts.stopSignal ?? 'SIGTERM' };
@@ -54,6 +68,11 @@ export class Children {
     this.children.push(child);
     this.record({ name, pid: proc.pid!, marker: opts.marker ?? command, signal: child.stopSignal });
     return child;
+  }
+
+  /** The last lines a child wrote, for the message when it exits unexpectedly. */
+  lastLines(name: string): string[] {
+    return [...(this.tails.get(name) ?? [])];
   }
 
   /** Remembers a child on disk, so the next run can stop it if this one is killed. */

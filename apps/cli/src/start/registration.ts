@@ -23,12 +23,14 @@ export interface PortalPreparation {
  * one-time join token for each new instance, redeemed by the instance at its first boot; its
  * credentials then live in its own database. An instance that moved (another --port or --host) is
  * moved at the portal; one whose stored credentials are gone or belong to a removed node gets a
- * fresh join token. Also creates the first-admin link while there is no admin.
+ * fresh join token. Also creates the first-admin link while there is no admin; `adminLibraries` are
+ * granted to that admin with the role `admin` when the link is used.
  */
 export async function preparePortal(
   settings: ClusterSettings,
   portalUrl: string,
   instances: readonly RunningInstance[],
+  adminLibraries: readonly string[] = [],
 ): Promise<PortalPreparation> {
   const { openPortalAdmin } = await import('@atrium/portal');
   const { forgetNodeCredentials, storedNodeClientId } = await import('@atrium/instance');
@@ -58,7 +60,8 @@ export async function preparePortal(
         joinTokens.set(instance.name, (await portal.nodes.newJoinToken(instance.name, ACTOR)).joinToken);
       }
     }
-    const link = await portal.setup.createLink();
+    // The first admin also gets `admin` on the demo libraries, as explicit (revocable) grants.
+    const link = await portal.setup.createLink({ grants: adminLibraries.map((node) => ({ node, role: 'admin' })) });
     return { setupLink: link ? `${portalUrl}/setup/${link.token}` : undefined, joinTokens };
   } finally {
     await portal.close();

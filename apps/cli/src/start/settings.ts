@@ -1,21 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CommandError } from '../cli.js';
 
 /**
  * What `atrium start` keeps in `<data>/cluster.json` (mode 0600) between runs, and where admin
  * commands find the databases: ports, the Postgres password, the cluster's secret key.
  */
 export interface ClusterSettings {
-  version: 1;
+  version: typeof SETTINGS_VERSION;
   secretKey: string;
   postgres: { port: number; user: string; password: string };
   portal: { port: number; database: string };
   worker: { port: number };
-  instances: { name: string; port: number; database: string; redisPort: number }[];
+  instances: {
+    name: string;
+    port: number;
+    database: string;
+    redisPort: number;
+    /** Set once the demo set was written into this instance's originals (never written twice). */
+    demo?: boolean;
+    /** An originals folder chosen with `--originals`, kept for later runs and admin commands. */
+    originals?: string;
+  }[];
 }
 
+/** The version of `cluster.json` this build writes; a newer one comes from a newer Atrium. */
+export const SETTINGS_VERSION = 1;
+
 export const SETTINGS_FILE = 'cluster.json';
+
 
 export function dataDirFrom(value: string | undefined): string {
   return resolve(value ?? process.env.ATRIUM_DATA ?? '.atrium');
@@ -24,7 +38,12 @@ export function dataDirFrom(value: string | undefined): string {
 export function readSettings(dataDir: string): ClusterSettings | undefined {
   const file = join(dataDir, SETTINGS_FILE);
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as ClusterSettings;
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as ClusterSettings;
+  if (typeof settings.version !== 'number' || settings.version > SETTINGS_VERSION)
+    throw new CommandError(
+      `${dataDir} was written by a newer Atrium (settings version ${String(settings.version)}, this one reads ${SETTINGS_VERSION}); upgrade Atrium, or use another --data folder`,
+    );
+  return settings;
 }
 
 export function writeSettings(dataDir: string, settings: ClusterSettings): void {
@@ -46,7 +65,7 @@ const REDIS_OFFSET = 6380 - 8080;
 /** Settings for this run: what was saved, plus instances named now, with ports laid out from `port`. */
 export function planSettings(saved: ClusterSettings | undefined, names: string[], port: number): ClusterSettings {
   const base: ClusterSettings = saved ?? {
-    version: 1,
+    version: SETTINGS_VERSION,
     secretKey: randomBytes(32).toString('base64'),
     postgres: { port: port + POSTGRES_OFFSET, user: 'atrium', password: randomBytes(18).toString('base64url') },
     portal: { port, database: 'portal' },
@@ -71,4 +90,9 @@ export function planSettings(saved: ClusterSettings | undefined, names: string[]
 export function databaseUrl(settings: ClusterSettings, database: string): string {
   const { user, password, port } = settings.postgres;
   return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** Where an instance's originals live: the folder chosen with `--originals`, else under the data folder. */
+export function originalsPathOf(dataDir: string, instance: { name: string; originals?: string }): string {
+  return instance.originals ?? join(dataDir, 'instances', instance.name, 'originals');
 }

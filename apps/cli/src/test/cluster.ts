@@ -51,9 +51,10 @@ export class TestCluster {
     return { portal: url(this.port), family: url(this.port + 1), studio: url(this.port + 2), worker: url(this.port + 10) };
   }
 
-  start(): ChildProcess {
+  /** Starts `atrium start`; without the demo photos unless `args` leave `--empty` out. */
+  start(args: string[] = ['--empty']): ChildProcess {
     this.output = '';
-    const child = spawn(process.execPath, [ATRIUM, 'start', '--data', this.dataDir, '--port', String(this.port)], {
+    const child = spawn(process.execPath, [ATRIUM, 'start', '--data', this.dataDir, '--port', String(this.port), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });

@@ -288,3 +288,13 @@ describe('lifetimes', () => {
     expect(Object.fromEntries(done.location.searchParams)).toEqual({ signin: 'required', return_to: '/x' });
   });
 });
+
+// Nest's default (abortOnError) calls process.exit(1) on such a failure, which killed the vitest
+// worker running a whole file of browser tests under load (issue 10); the apps throw instead.
+describe('failures inside the Nest app', () => {
+  it('are thrown to the caller, never end the process', () => {
+    class NeverProvided {}
+    expect(() => family.app.get(NeverProvided)).toThrow(/NeverProvided/);
+    expect(() => portal.app.get(NeverProvided)).toThrow(/NeverProvided/);
+  });
+});

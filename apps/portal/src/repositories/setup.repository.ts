@@ -7,6 +7,13 @@ const KEY = 'first_admin_setup';
 export interface SetupRecord {
   digest: string;
   expiresAt: string;
+  /** Libraries the first admin is granted on creation (`atrium start`'s demo libraries). */
+  grants?: SetupGrant[];
+}
+
+export interface SetupGrant {
+  node: string;
+  role: string;
 }
 
 /** The one pending first-admin setup link, kept in `settings` as a digest. */

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { digestSecret, generateSecretToken, safeEqual } from '@atrium/auth';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
-import { SetupRepository } from '../repositories/setup.repository.js';
+import { AdmissionRepository } from '../repositories/admission.repository.js';
+import { NodeRepository } from '../repositories/node.repository.js';
+import { SetupRepository, type SetupGrant } from '../repositories/setup.repository.js';
 import { checkedPasswordHash } from './account.service.js';
 import { Clock } from '../common/clock.js';
 import { PortalError } from '../common/errors.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
-import { parseEmail, parseUsername } from '../common/validation.js';
+import { parseEmail, parseInstanceRole, parseUsername } from '../common/validation.js';
 
 /** A first-admin link is valid for a day (CONTRACTS §7). */
 export const SETUP_TTL_MS = 24 * 3_600_000;
@@ -30,14 +33,21 @@ export class SetupService {
     private readonly sessions: SessionService,
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
+    private readonly nodes: NodeRepository,
+    private readonly admission: AdmissionRepository,
   ) {}
 
-  /** A new link token, replacing any earlier one, or `undefined` once a cluster admin exists. */
-  async createLink(): Promise<{ token: string; expiresAt: Date } | undefined> {
+  /**
+   * A new link token, replacing any earlier one, or `undefined` once a cluster admin exists.
+   * `grants` are explicit grants the admin receives on creation (`atrium start` passes its demo
+   * libraries): ordinary grants, listed, explained and revocable like any other.
+   */
+  async createLink(options: { grants?: SetupGrant[] } = {}): Promise<{ token: string; expiresAt: Date } | undefined> {
     if ((await this.accounts.countClusterAdmins()) > 0) return undefined;
+    const grants = (options.grants ?? []).map((g) => ({ node: g.node, role: parseInstanceRole(g.role) }));
     const token = generateSecretToken();
     const expiresAt = new Date(this.clock.now().getTime() + SETUP_TTL_MS);
-    await this.setup.put({ digest: digestSecret(token), expiresAt: expiresAt.toISOString() });
+    await this.setup.put({ digest: digestSecret(token), expiresAt: expiresAt.toISOString(), ...(grants.length ? { grants } : {}) });
     return { token, expiresAt };
   }
 
@@ -64,7 +74,8 @@ export class SetupService {
     const passwordHash = await checkedPasswordHash(input.password);
     const id = randomUUID();
     await this.db.transaction(async (em) => {
-      if (!(await this.setup.take(digestSecret(token)))) throw invalidLink();
+      const record = await this.setup.take(digestSecret(token));
+      if (!record) throw invalidLink();
       if (await this.accounts.findByUsername(username, em))
         throw new PortalError('ERR_USERNAME_TAKEN', `username already taken: ${username}`, 409);
       await this.accounts.insert(
@@ -88,7 +99,20 @@ export class SetupService {
         },
         em,
       );
+      for (const grant of record.grants ?? []) await this.grantOnCreation(id, username, grant, em);
     });
     return this.sessions.create(id, 'enrol_totp', ['pwd'], meta);
+  }
+
+  /** A library removed since the link was made is skipped: the admin can grant it later. */
+  private async grantOnCreation(accountId: string, username: string, grant: SetupGrant, em: EntityManager): Promise<void> {
+    const node = await this.nodes.findByName(grant.node, em);
+    if (!node) return;
+    const role = parseInstanceRole(grant.role);
+    await this.admission.upsertGrant({ accountId, nodeId: node.id, role, basePath: null, uploadPath: null }, em);
+    await this.audit.admin(
+      { actor: 'setup', action: 'access.grant', target: `${username}@${node.name}`, details: { role, via: 'first-admin link' } },
+      em,
+    );
   }
 }
