@@ -6,13 +6,19 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests import workspace packages from their sources, so no build is needed before a test run.
-const alias = Object.fromEntries(
-  ['libs', 'apps'].flatMap((group) =>
-    readdirSync(`${root}${group}`)
-      .filter((name) => existsSync(`${root}${group}/${name}/src/index.ts`))
-      .map((name) => [`@atrium/${name}`, `${root}${group}/${name}/src/index.ts`]),
-  ),
+// `@atrium/<name>/testing` (a project's helpers for other projects' tests) comes before
+// `@atrium/<name>`, which would otherwise match it as a prefix.
+const projects = ['libs', 'apps'].flatMap((group) =>
+  readdirSync(`${root}${group}`)
+    .filter((name) => existsSync(`${root}${group}/${name}/src/index.ts`))
+    .map((name) => ({ name, src: `${root}${group}/${name}/src` })),
 );
+const alias = Object.fromEntries([
+  ...projects
+    .filter(({ src }) => existsSync(`${src}/testing.ts`))
+    .map(({ name, src }) => [`@atrium/${name}/testing`, `${src}/testing.ts`]),
+  ...projects.map(({ name, src }) => [`@atrium/${name}`, `${src}/index.ts`]),
+]);
 
 // swc, not esbuild: Nest's dependency injection needs decorator metadata.
 const plugins = [swc.vite({ jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })];

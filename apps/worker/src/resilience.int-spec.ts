@@ -5,7 +5,7 @@ import { hashFile, mediaJobId, type MediaJobCompleted } from '@atrium/media';
 import { freePort, startRedis, type TestRedis } from '@atrium/testing';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeNoisePhoto, makeVideo, makeVideoBomb, tempDir } from '../../../libs/media/src/test/fixtures.js';
+import { makeNoisePhoto, makeVideo, makeVideoBomb, tempDir } from '@atrium/media/testing';
 import type { WorkerInstance } from './config.js';
 import { buildWorkerDist, InstanceSide, instanceDirs, waitFor, WorkerProcess, workerEnv } from './test/harness.js';
 

@@ -7,7 +7,7 @@ import { freePort, startRedis, type TestRedis } from '@atrium/testing';
 import { QueueEvents } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeNoisePhoto, makePhoto, makePixelBombPng, makeVideo, tempDir } from '../../../libs/media/src/test/fixtures.js';
+import { makeNoisePhoto, makePhoto, makePixelBombPng, makeVideo, tempDir } from '@atrium/media/testing';
 import { WorkerModule } from './app.module.js';
 import { loadWorkerConfig, type WorkerInstance } from './config.js';
 import { InstanceSide, instanceDirs, waitFor } from './test/harness.js';

@@ -82,6 +82,8 @@ export {
   secretMatchesDigest,
 } from './secrets.js';
 export { SecretKey, generateSecretKey, parseSecretKey } from './encryption.js';
+/** A JSON Web Key as jose types it, for code that handles keys without importing jose. */
+export type { JWK as Jwk } from 'jose';
 export { epochSeconds } from './clock.js';
 export {
   REMOTE_JWKS_COOLDOWN_MS,

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPortalConfig, migrate } from '@atrium/portal';
 import { verifyLogoutToken } from '@atrium/auth';
 import { createTestDatabase, freePort, type TestDatabase } from '@atrium/testing';
-import { PortalHarness, signedIn } from '../../../portal/src/test/harness.js';
-import { LogoutReceiver } from '../../../portal/src/test/logout-receiver.js';
+import { LogoutReceiver, PortalHarness, signedIn } from '@atrium/portal/testing';
 import { runCli } from '../cli.js';
 import { commands } from './index.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CookieJar } from '@atrium/testing';
-import { PortalHarness } from '../../../portal/src/test/harness.js';
+import { PortalHarness } from '@atrium/portal/testing';
 import { runCli } from '../cli.js';
 import { commands } from './index.js';
 

@@ -1,7 +1,7 @@
-import { SignJWT, importJWK, type JWK } from 'jose';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningJwk, signLogoutToken, BACKCHANNEL_LOGOUT_EVENT } from '@atrium/auth';
+import { generateSigningJwk, signLogoutToken, BACKCHANNEL_LOGOUT_EVENT, type Jwk } from '@atrium/auth';
+import { signRawJwt } from '@atrium/auth/testing';
 import { CookieJar } from '@atrium/testing';
 import {
   activeKey as portalKey,
@@ -79,7 +79,7 @@ describe('back-channel logout', () => {
       jar = await signedInAt(family, portal, 'ann');
     });
 
-    async function signed(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key?: JWK) {
+    async function signed(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key?: Jwk) {
       const jwk = key ?? (await activeKey());
       const now = Math.floor(Date.now() / 1000);
       const payload = {
@@ -92,9 +92,11 @@ describe('back-channel logout', () => {
         events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
         ...claims,
       };
-      return new SignJWT(Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined)))
-        .setProtectedHeader({ alg: jwk.alg!, kid: jwk.kid, typ: 'logout+jwt', ...header })
-        .sign(await importJWK(jwk, jwk.alg));
+      return signRawJwt(
+        { kid: jwk.kid, typ: 'logout+jwt', ...header },
+        Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined)),
+        jwk,
+      );
     }
 
     it.each<[string, Record<string, unknown>]>([
@@ -119,8 +121,8 @@ describe('back-channel logout', () => {
 
     it('refuses a wrong typ, a foreign key under a known kid, an embedded jwk, and the unpinned algorithm', async () => {
       const own = await activeKey();
-      const foreign = { ...(await generateSigningJwk('EdDSA')), kid: own.kid } as JWK;
-      const rsa = (await portal.keys.signingState()).active.RS256 as JWK;
+      const foreign = { ...(await generateSigningJwk('EdDSA')), kid: own.kid } as Jwk;
+      const rsa = (await portal.keys.signingState()).active.RS256 as Jwk;
       const { d: _d, ...publicForeign } = foreign;
       const tokens = [
         await signed({}, { typ: 'JWT' }),

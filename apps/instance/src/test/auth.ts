@@ -1,4 +1,4 @@
-import type { JWK } from 'jose';
+import type { Jwk } from '@atrium/auth';
 import type { CookieJar } from '@atrium/testing';
 import { InstanceHarness } from './instance.js';
 import { PortalHarness } from './portal.js';
@@ -61,8 +61,8 @@ export async function session(instance: InstanceHarness, jar: CookieJar) {
 }
 
 /** The portal's EdDSA signing key, to make tokens only the portal could make. */
-export async function activeKey(portal: PortalHarness): Promise<JWK> {
-  return (await portal.keys.signingState()).active.EdDSA as JWK;
+export async function activeKey(portal: PortalHarness): Promise<Jwk> {
+  return (await portal.keys.signingState()).active.EdDSA as Jwk;
 }
 
 export async function postLogoutToken(instance: InstanceHarness, token: string | undefined) {
