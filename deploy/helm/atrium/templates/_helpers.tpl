@@ -171,6 +171,13 @@ affinity:
   value: {{ .Values.logging.level | quote }}
 - name: HOST
   value: "0.0.0.0"
+{{- with .Values.metrics.token.existingSecret }}
+- name: METRICS_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.metrics.token.key }}
+{{- end }}
 {{- end -}}
 
 {{/* Environment of a web service: ports, public URL, proxies. ctx = dict "root" $ "host" HOST */}}
