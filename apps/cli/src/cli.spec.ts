@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandError, defineCommand, findCommand, runCli, usage } from './cli.js';
+import { CommandError, createOutput, defineCommand, findCommand, runCli, usage } from './cli.js';
 import { commands } from './commands/index.js';
 
 function capture() {
@@ -55,7 +55,7 @@ describe('runCli', () => {
   it('picks the longest matching command and passes flags and arguments', async () => {
     const { io } = capture();
     expect(await runCli(demo, ['users', 'show', 'ann', '--json'], io)).toBe(0);
-    expect(calls.at(-1)).toEqual({ values: { json: true }, positionals: ['ann'] });
+    expect(calls.at(-1)).toMatchObject({ values: { json: true }, positionals: ['ann'], out: { json: true } });
     expect(findCommand(demo, ['users'])?.command.summary).toBe('List accounts.');
   });
 
@@ -72,6 +72,39 @@ describe('runCli', () => {
     const crashing = capture();
     expect(await runCli(demo, ['crash'], crashing.io)).toBe(1);
     expect(crashing.err).toEqual(['atrium: DATABASE_URL: is required']);
+  });
+
+  it('accepts --json on every command and answers errors as one JSON line on stderr', async () => {
+    const listed = capture();
+    expect(await runCli(demo, ['users', '--json'], listed.io)).toBe(0);
+    const failing = capture();
+    expect(await runCli(demo, ['fail', '--json'], failing.io)).toBe(1);
+    expect(failing.err.map((l) => JSON.parse(l))).toEqual([{ error: { code: 'ERR_FAILED', message: 'no such node: x' } }]);
+    const crashing = capture();
+    expect(await runCli(demo, ['crash', '--json'], crashing.io)).toBe(1);
+    expect(crashing.err.map((l) => JSON.parse(l))).toEqual([{ error: { code: 'ERR_CONFIG', message: 'DATABASE_URL: is required' } }]);
+    const usage = capture();
+    expect(await runCli(demo, ['users', 'show', '--json'], usage.io)).toBe(2);
+    expect(usage.out).toEqual([]);
+    expect(usage.err.map((l) => JSON.parse(l))).toEqual([{ error: { code: 'ERR_USAGE', message: 'missing argument: USERNAME' } }]);
+  });
+
+  it('prints tables, records and results as text, or as JSON indented only on a terminal', () => {
+    const lines: string[] = [];
+    const io = { log: (s: string) => lines.push(s), error: (s: string) => lines.push(`! ${s}`) };
+    const text = createOutput(io, false, false);
+    text.rows([{ name: 'ann', at: new Date(0), groups: ['a', 'b'] }], ['name', 'at', 'groups']);
+    text.record({ name: 'ann', missing: null });
+    text.done('did it', { did: true });
+    text.info('status');
+    expect(lines.splice(0)).toEqual(['NAME  AT                        GROUPS', 'ann   1970-01-01T00:00:00.000Z  a,b', 'name: ann', 'missing: ', 'did it', 'status']);
+    const line = createOutput(io, true, false);
+    line.rows([{ name: 'ann' }], ['name']);
+    line.done('did it', { did: true });
+    line.info('status');
+    expect(lines.splice(0)).toEqual(['[{"name":"ann"}]', '{"did":true}', '! status']);
+    createOutput(io, true, true).record({ a: 1 });
+    expect(lines).toEqual(['{\n  "a": 1\n}']);
   });
 
   it('renders string options with a placeholder', () => {

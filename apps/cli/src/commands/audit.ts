@@ -1,20 +1,18 @@
 import { defineCommand, UsageError } from '../cli.js';
-import { ADMIN_OPTIONS, JSON_OPTION, printRows, str, withPortal } from './admin.js';
+import { ADMIN_OPTIONS, str, withPortal } from './admin.js';
 
 export const auditCommands = [
   defineCommand({
     path: ['audit', 'admin'],
     args: '[SEARCH]',
     summary: 'Admin actions, newest first: who granted, changed or removed what, and when.',
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
+    options: { ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) =>
-        printRows(
+        out.rows(
           await portal.audit.adminEntries(positionals[0]),
-          ['at', 'actor', 'action', 'target', 'details'],
-          !!values.json,
-        ),
+          ['at', 'actor', 'action', 'target', 'details']),
       ),
   }),
   defineCommand({
@@ -29,11 +27,10 @@ export const auditCommands = [
       provider: { type: 'string' },
       limit: { type: 'string' },
       before: { type: 'string' },
-      ...JSON_OPTION,
       ...ADMIN_OPTIONS,
     },
     positionals: { min: 0, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const limit = str(values, 'limit');
       if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new UsageError('--limit takes a number from 1 to 1000');
       return withPortal(values, async (portal) => {
@@ -46,12 +43,10 @@ export const auditCommands = [
           cursor: str(values, 'before'),
           limit: limit === undefined ? 100 : Number(limit),
         });
-        printRows(
+        out.rows(
           page.entries,
-          ['id', 'at', 'method', 'provider', 'result', 'reason', 'username', 'ip', 'userAgent'],
-          !!values.json,
-        );
-        if (page.nextCursor && !values.json) console.error(`older entries: --before ${page.nextCursor}`);
+          ['id', 'at', 'method', 'provider', 'result', 'reason', 'username', 'ip', 'userAgent']);
+        if (page.nextCursor && !out.json) console.error(`older entries: --before ${page.nextCursor}`);
       });
     },
   }),

@@ -2,10 +2,7 @@ import { defineCommand, UsageError } from '../cli.js';
 import {
   actor,
   ADMIN_OPTIONS,
-  JSON_OPTION,
   list,
-  printRecord,
-  printRows,
   required,
   str,
   withPortal,
@@ -33,23 +30,23 @@ const nodeCommands = [
   defineCommand({
     path: ['cluster', 'nodes', 'ls'],
     summary: 'List registered nodes.',
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) =>
+    options: { ...ADMIN_OPTIONS },
+    run: async ({ values, out }) =>
       withPortal(values, async (portal) =>
-        printRows((await portal.nodes.list()).map(nodeView), NODE_COLUMNS, !!values.json),
+        out.rows((await portal.nodes.list()).map(nodeView), NODE_COLUMNS),
       ),
   }),
   defineCommand({
     path: ['cluster', 'nodes', 'show'],
     args: 'NODE',
     summary: 'Show a node with its URIs and group mappings.',
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
+    options: { ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         const { node, pendingJoinTokens } = await portal.nodes.show(positionals[0]!);
         const mappings = (await portal.grants.mappings(node.name)).map((m) => `${m.groupName}:${m.role}`);
-        printRecord({ ...nodeView(node), pendingJoinTokens, groups: mappings }, !!values.json);
+        out.record({ ...nodeView(node), pendingJoinTokens, groups: mappings });
       }),
   }),
   defineCommand({
@@ -65,11 +62,10 @@ const nodeCommands = [
       'backchannel-logout-uri': { type: 'string' },
       alg: { type: 'string' },
       expires: { type: 'string' },
-      ...JSON_OPTION,
       ...ADMIN_OPTIONS,
     },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const url = required(values, 'url');
       const ttl = await durationMs(values, 'expires');
       await withPortal(values, async (portal) => {
@@ -86,7 +82,7 @@ const nodeCommands = [
           },
           actor(),
         );
-        printRecord({ name: node.name, clientId: node.clientId, joinToken, expiresAt }, !!values.json);
+        out.record({ name: node.name, clientId: node.clientId, joinToken, expiresAt });
       });
     },
   }),
@@ -94,12 +90,12 @@ const nodeCommands = [
     path: ['cluster', 'nodes', 'rotate'],
     args: 'NODE',
     summary: 'Print new credentials for a node; the old secret keeps working for --grace (24h).',
-    options: { grace: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
+    options: { grace: { type: 'string' }, ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const grace = await durationMs(values, 'grace');
       await withPortal(values, async (portal) =>
-        printRecord(await portal.nodes.rotate(positionals[0]!, actor(), grace), !!values.json),
+        out.record(await portal.nodes.rotate(positionals[0]!, actor(), grace)),
       );
     },
   }),
@@ -109,10 +105,10 @@ const nodeCommands = [
     summary: 'Remove a node, its grants and group mappings; every token issued to it stops working.',
     options: { ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         await portal.nodes.remove(positionals[0]!, actor());
-        console.log(`removed ${positionals[0]}`);
+        out.done(`removed ${positionals[0]}`, { node: positionals[0], removed: true });
       }),
   }),
   defineCommand({
@@ -126,7 +122,7 @@ const nodeCommands = [
       ...ADMIN_OPTIONS,
     },
     positionals: { min: 2, max: 2 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const role = required(values, 'role');
       await withPortal(values, async (portal) => {
         const [node, group] = positionals as [string, string];
@@ -134,7 +130,7 @@ const nodeCommands = [
           { node, group, role, basePath: str(values, 'base-path'), uploadPath: str(values, 'upload-path') },
           actor(),
         );
-        console.log(`${node} admits ${group} as ${role}`);
+        out.done(`${node} admits ${group} as ${role}`, { node, group, role });
       });
     },
   }),
@@ -144,11 +140,11 @@ const nodeCommands = [
     summary: 'Stop admitting a group; its members lose access now unless a grant or another group keeps it.',
     options: { ...ADMIN_OPTIONS },
     positionals: { min: 2, max: 2 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         const [node, group] = positionals as [string, string];
         await portal.grants.denyGroup({ node, group }, actor());
-        console.log(`${node} no longer admits ${group}`);
+        out.done(`${node} no longer admits ${group}`, { node, group, admitted: false });
       }),
   }),
 ];
@@ -165,7 +161,7 @@ const accessCommands = [
       'upload-path': { type: 'string' },
       ...ADMIN_OPTIONS,
     },
-    run: async ({ values }) => {
+    run: async ({ values, out }) => {
       const input = { username: required(values, 'user'), node: required(values, 'node') };
       await withPortal(values, async (portal) => {
         await portal.grants.grant(
@@ -177,9 +173,8 @@ const accessCommands = [
           },
           actor(),
         );
-        console.log(
-          `granted ${input.username} access to ${input.node}${str(values, 'role') ? ` as ${str(values, 'role')}` : ''}`,
-        );
+        const role = str(values, 'role');
+        out.done(`granted ${input.username} access to ${input.node}${role ? ` as ${role}` : ''}`, { ...input, role: role ?? null });
       });
     },
   }),
@@ -187,43 +182,37 @@ const accessCommands = [
     path: ['cluster', 'users', 'access', 'revoke'],
     summary: "Revoke a user's grant on a node; the user is signed out of it at once.",
     options: { user: { type: 'string' }, node: { type: 'string' }, ...ADMIN_OPTIONS },
-    run: async ({ values }) => {
+    run: async ({ values, out }) => {
       const input = { username: required(values, 'user'), node: required(values, 'node') };
       await withPortal(values, async (portal) => {
         await portal.grants.revoke(input, actor());
-        console.log(`revoked ${input.username} on ${input.node}`);
+        out.done(`revoked ${input.username} on ${input.node}`, { ...input, revoked: true });
       });
     },
   }),
   defineCommand({
     path: ['cluster', 'users', 'access', 'ls'],
     summary: 'List grants, optionally of one user or on one node.',
-    options: { user: { type: 'string' }, node: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) =>
+    options: { user: { type: 'string' }, node: { type: 'string' }, ...ADMIN_OPTIONS },
+    run: async ({ values, out }) =>
       withPortal(values, async (portal) =>
-        printRows(
+        out.rows(
           await portal.grants.list({ username: str(values, 'user'), node: str(values, 'node') }),
-          GRANT_COLUMNS,
-          !!values.json,
-        ),
+          GRANT_COLUMNS),
       ),
   }),
   defineCommand({
     path: ['cluster', 'access', 'explain'],
     summary: 'Explain which grant or group decides a user’s access to a node, and with which role.',
-    options: { user: { type: 'string' }, node: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) => {
+    options: { user: { type: 'string' }, node: { type: 'string' }, ...ADMIN_OPTIONS },
+    run: async ({ values, out }) => {
       const input = { username: required(values, 'user'), node: required(values, 'node') };
       await withPortal(values, async (portal) => {
         const explanation = await portal.admission.explain(input.username, input.node);
-        if (values.json) console.log(JSON.stringify(explanation, null, 2));
-        else
-          console.log(
-            [
-              `${explanation.username} on ${explanation.node}:`,
-              ...explanation.lines.map((l) => `  ${l}`),
-            ].join('\n'),
-          );
+        out.done(
+          [`${explanation.username} on ${explanation.node}:`, ...explanation.lines.map((l) => `  ${l}`)].join('\n'),
+          explanation,
+        );
       });
     },
   }),
@@ -233,31 +222,27 @@ const keyCommands = [
   defineCommand({
     path: ['cluster', 'keys', 'ls'],
     summary: "List the issuer's signing keys and their state (next, active, retiring, removed, revoked).",
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) =>
+    options: { ...ADMIN_OPTIONS },
+    run: async ({ values, out }) =>
       withPortal(values, async (portal) =>
-        printRows(
+        out.rows(
           await portal.keys.list(),
-          ['kid', 'alg', 'status', 'activatesAt', 'retiresAt', 'removesAt', 'revokedAt'],
-          !!values.json,
-        ),
+          ['kid', 'alg', 'status', 'activatesAt', 'retiresAt', 'removesAt', 'revokedAt']),
       ),
   }),
   defineCommand({
     path: ['cluster', 'keys', 'rotate'],
     summary:
       'Publish new signing keys now; they sign after 5 min, the old ones stay until their tokens expired.',
-    options: { alg: { type: 'string' }, ...JSON_OPTION, ...ADMIN_OPTIONS },
-    run: async ({ values }) => {
+    options: { alg: { type: 'string' }, ...ADMIN_OPTIONS },
+    run: async ({ values, out }) => {
       const alg = str(values, 'alg');
       if (alg !== undefined && alg !== 'EdDSA' && alg !== 'RS256')
         throw new UsageError('--alg must be EdDSA or RS256');
       await withPortal(values, async (portal) =>
-        printRows(
+        out.rows(
           await portal.keys.rotate(actor(), alg ? [alg] : undefined),
-          ['kid', 'alg', 'status', 'activatesAt'],
-          !!values.json,
-        ),
+          ['kid', 'alg', 'status', 'activatesAt']),
       );
     },
   }),
@@ -267,10 +252,10 @@ const keyCommands = [
     summary: 'Emergency: remove a key from the JWKS at once; tokens it signed stop verifying.',
     options: { ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         const { replacement } = await portal.keys.revoke(positionals[0]!, actor());
-        console.log(`revoked ${positionals[0]}; ${replacement} signs from now on`);
+        out.done(`revoked ${positionals[0]}; ${replacement} signs from now on`, { kid: positionals[0], replacement });
       }),
   }),
 ];

@@ -42,31 +42,28 @@ export const instanceIndexCommand = defineCommand({
     instance: { type: 'string' },
     rescan: { type: 'boolean' },
     data: { type: 'string' },
-    json: { type: 'boolean' },
   },
-  run: async ({ values }) => {
+  run: async ({ values, out }) => {
     const { loadIndexTarget, runIndex } = await import('@atrium/instance');
     const target =
       typeof values.instance === 'string'
         ? startedInstance(values.instance, values.data as string | undefined)
         : loadIndexTarget(process.env);
-    const json = values.json === true;
     try {
       const counts = await runIndex(target, {
         rescan: values.rescan === true,
         requestedBy: 'cli',
         onProgress: (run) => {
-          if (!json)
+          if (!out.json)
             process.stderr.write(
               `\r${run.phase}: ${run.counts.seen} files, ${run.counts.added} new, ${run.counts.hashed} read`,
             );
         },
       });
-      if (json) console.log(JSON.stringify(counts));
-      else
-        console.log(
-          `\n${target.nodeName}: ${counts.added} added, ${counts.changed} changed, ${counts.moved} moved, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.refused} refused; ${counts.jobsQueued} jobs queued`,
-        );
+      out.done(
+        `\n${target.nodeName}: ${counts.added} added, ${counts.changed} changed, ${counts.moved} moved, ${counts.removed} removed, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.refused} refused; ${counts.jobsQueued} jobs queued`,
+        counts,
+      );
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_INDEX_RUNNING')
         throw new CommandError(`${target.nodeName}: an index run is already under way`);

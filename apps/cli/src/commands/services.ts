@@ -1,5 +1,5 @@
 import { EnvReader } from '@atrium/server';
-import { defineCommand } from '../cli.js';
+import { defineCommand, type Output } from '../cli.js';
 
 /** Keeps a served process alive until a signal; the app's shutdown hooks close it. */
 async function untilStopped(app: { close(): Promise<void> }): Promise<number> {
@@ -24,18 +24,30 @@ const load: Record<'portal' | 'instance', () => Promise<ServiceModule>> = {
   instance: () => import('@atrium/instance') as Promise<ServiceModule>,
 };
 
+/** `--json` on a serving command: its log lines are JSON, whatever the terminal (LOG_FORMAT wins). */
+function jsonLogs(out: Output): void {
+  if (out.json) process.env.LOG_FORMAT ??= 'json';
+}
+
 function serveCommand(service: 'portal' | 'instance', summary: string) {
-  return defineCommand({ path: [service, 'serve'], summary, run: async () => untilStopped(await (await load[service]()).serve()) });
+  return defineCommand({
+    path: [service, 'serve'],
+    summary: `${summary} --json: JSON log lines.`,
+    run: async ({ out }) => {
+      jsonLogs(out);
+      return untilStopped(await (await load[service]()).serve());
+    },
+  });
 }
 
 function migrateCommand(service: 'portal' | 'instance') {
   return defineCommand({
     path: [service, 'migrate'],
     summary: `Create the ${service}'s database if missing and apply pending migrations (DATABASE_URL).`,
-    run: async () => {
+    run: async ({ out }) => {
       const databaseUrl = new EnvReader(process.env).url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] });
       const applied = await (await load[service]()).migrate({ databaseUrl });
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : `${service} database is up to date`);
+      out.done(applied.length ? `applied: ${applied.join(', ')}` : `${service} database is up to date`, { service, applied });
     },
   });
 }
@@ -47,8 +59,20 @@ export const serviceCommands = [
   migrateCommand('instance'),
   defineCommand({
     path: ['worker'],
-    summary: 'Run the media worker for the instances in WORKER_INSTANCES (thumbnails, metadata, video).',
-    run: async () => {
+    summary:
+      'Run the media worker for the instances in WORKER_INSTANCES (thumbnails, metadata, video); --version: the ffmpeg and ffprobe it would use. --json: JSON log lines.',
+    options: { version: { type: 'boolean' } },
+    run: async ({ values, out }) => {
+      if (values.version) {
+        const { describeFfmpeg, locateFfmpeg } = await import('@atrium/media');
+        const found = await describeFfmpeg(locateFfmpeg(process.env.PATH));
+        out.done(
+          [found.ffmpeg, found.ffprobe].map((b) => `${b.name} ${b.version} (${b.source}: ${b.path})`).join('\n'),
+          found,
+        );
+        return;
+      }
+      jsonLogs(out);
       const { main } = await import('@atrium/worker');
       await main(process.env);
     },

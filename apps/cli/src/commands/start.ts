@@ -15,7 +15,7 @@ export const startCommand = defineCommand({
     originals: { type: 'string' },
     verbose: { type: 'boolean' },
   },
-  run: async ({ values }) => {
+  run: async ({ values, out }) => {
     const port = Number(values.port ?? 8080);
     if (!Number.isInteger(port) || port < 1024 || port > 60000) throw new UsageError('--port must be a number from 1024 to 60000');
     const instances = parseInstances(values.instances as string | undefined);
@@ -27,6 +27,7 @@ export const startCommand = defineCommand({
       empty: values.empty === true,
       originals: parseOriginals(values.originals as string | undefined, instances),
       verbose: values.verbose === true,
+      out,
     });
   },
 });

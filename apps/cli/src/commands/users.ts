@@ -2,10 +2,7 @@ import { defineCommand, UsageError } from '../cli.js';
 import {
   actor,
   ADMIN_OPTIONS,
-  JSON_OPTION,
   list,
-  printRecord,
-  printRows,
   readPassword,
   str,
   withPortal,
@@ -82,7 +79,7 @@ export const userCommands = [
       ...ADMIN_OPTIONS,
     },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const password = values['password-stdin'] ? await readPassword() : undefined;
       await withPortal(values, async (portal) => {
         const account = await portal.accounts.create(
@@ -90,7 +87,7 @@ export const userCommands = [
           { ...fields(values), groups: list(values, 'group'), password },
           actor(),
         );
-        console.log(`created ${account.username} (${account.id})`);
+        out.done(`created ${account.username} (${account.id})`, { username: account.username, id: account.id });
       });
     },
   }),
@@ -98,26 +95,24 @@ export const userCommands = [
     path: ['users', 'ls'],
     args: '[SEARCH]',
     summary: 'List accounts.',
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
+    options: { ...ADMIN_OPTIONS },
     positionals: { min: 0, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) =>
-        printRows((await portal.accounts.list(positionals[0])).map(view), ACCOUNT_COLUMNS, !!values.json),
+        out.rows((await portal.accounts.list(positionals[0])).map(view), ACCOUNT_COLUMNS),
       ),
   }),
   defineCommand({
     path: ['users', 'show'],
     args: 'USERNAME',
     summary: 'Show an account with its groups and grants.',
-    options: { ...JSON_OPTION, ...ADMIN_OPTIONS },
+    options: { ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         const { account, groups, grants } = await portal.accounts.show(positionals[0]!);
-        printRecord(
-          { ...view(account), groups, grants: grants.map((g) => `${g.node}:${g.role ?? '(account role)'}`) },
-          !!values.json,
-        );
+        out.record(
+          { ...view(account), groups, grants: grants.map((g) => `${g.node}:${g.role ?? '(account role)'}`) });
       }),
   }),
   defineCommand({
@@ -137,7 +132,7 @@ export const userCommands = [
       ...ADMIN_OPTIONS,
     },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const changes = {
         ...fields(values),
         webdav: flagPair(values, 'webdav', 'no-webdav'),
@@ -151,7 +146,7 @@ export const userCommands = [
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       await withPortal(values, async (portal) => {
         const account = await portal.accounts.modify(positionals[0]!, defined, actor());
-        console.log(`updated ${account.username}`);
+        out.done(`updated ${account.username}`, { username: account.username, id: account.id });
       });
     },
   }),
@@ -161,10 +156,10 @@ export const userCommands = [
     summary: 'Delete an account; its sessions end on every library.',
     options: { ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) =>
+    run: async ({ values, positionals, out }) =>
       withPortal(values, async (portal) => {
         await portal.accounts.remove(positionals[0]!, actor());
-        console.log(`deleted ${positionals[0]}`);
+        out.done(`deleted ${positionals[0]}`, { username: positionals[0], deleted: true });
       }),
   }),
   defineCommand({
@@ -173,15 +168,14 @@ export const userCommands = [
     summary: 'Set a local password, read from stdin or typed twice on a terminal; --rm removes it.',
     options: { rm: { type: 'boolean' }, ...ADMIN_OPTIONS },
     positionals: { min: 1, max: 1 },
-    run: async ({ values, positionals }) => {
+    run: async ({ values, positionals, out }) => {
       const password = values.rm ? null : await readPassword();
       await withPortal(values, async (portal) => {
         await portal.accounts.setPassword(positionals[0]!, password, actor());
-        console.log(
-          password === null
-            ? `removed the password of ${positionals[0]}`
-            : `password of ${positionals[0]} set`,
-        );
+        out.done(password === null ? `removed the password of ${positionals[0]}` : `password of ${positionals[0]} set`, {
+          username: positionals[0],
+          password: password === null ? 'removed' : 'set',
+        });
       });
     },
   }),

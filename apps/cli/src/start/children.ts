@@ -36,6 +36,8 @@ export class Children {
     dataDir: string,
     private readonly onUnexpectedExit: (name: string, code: number | null) => void,
     private readonly verbose = false,
+    /** Where children's lines are echoed, prefixed (stderr under `--json`, so stdout stays JSON). */
+    private readonly echo: NodeJS.WritableStream = process.stdout,
   ) {
     this.runFile = join(dataDir, ...RUN_FILE);
     this.logDir = join(dataDir, 'logs');
@@ -56,7 +58,7 @@ export class Children {
           if (!line.trim()) continue;
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
-          if (this.verbose || PROBLEM.test(line)) process.stdout.write(`[${name}] ${line}\n`);
+          if (this.verbose || PROBLEM.test(line)) this.echo.write(`[${name}] ${line}\n`);
         }
       });
     }

@@ -102,14 +102,19 @@ async function waitReady(url: string, child: { exitCode: number | null }, timeou
 }
 
 /** Starts the cluster's Postgres (initialising it on first run) and creates missing databases. */
-export async function startPostgres(dataDir: string, settings: ClusterSettings, children: Children): Promise<void> {
+export async function startPostgres(
+  dataDir: string,
+  settings: ClusterSettings,
+  children: Children,
+  info: (text: string) => void = console.log,
+): Promise<void> {
   const bin = await binaries();
   const as = runAs();
   const dir = join(dataDir, 'postgres');
   checkSearchable(bin.postgres, as);
   checkSearchable(dir, as);
   if (!existsSync(join(dir, 'PG_VERSION'))) {
-    console.log(`atrium: initialising Postgres in ${dir}`);
+    info(`atrium: initialising Postgres in ${dir}`);
     await initdb(bin, dir, settings, as);
   }
   clearStalePid(dir);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CommandError, UsageError } from '../cli.js';
+import { CommandError, type Output, UsageError } from '../cli.js';
 import { Children, reapLeftovers } from './children.js';
 import { isEmptyFolder, writeDemoLibrary } from './demo.js';
 import { startPostgres } from './postgres.js';
@@ -22,7 +22,12 @@ export interface StartOptions {
   originals?: ReadonlyMap<string, string>;
   /** Every line the services log on the terminal, not only their warnings and errors. */
   verbose?: boolean;
+  /** Where status lines and the summary go (`--json`: status on stderr, the summary as one JSON object). */
+  out?: Output;
 }
+
+/** Status lines of this run (stdout, or stderr under `--json`); set by {@link start}. */
+let say: (text: string) => void = (text) => console.log(text);
 
 /** `--originals family=/srv/photos,studio=/mnt/studio` as a map of absolute folders. */
 export function parseOriginals(value: string | undefined, instances: readonly string[]): Map<string, string> {
@@ -113,8 +118,10 @@ async function waitReady(name: string, url: string, timeoutMs = 90_000): Promise
 export async function start(opts: StartOptions): Promise<number> {
   const dataDir = opts.dataDir;
   mkdirSync(dataDir, { recursive: true });
+  const out = opts.out;
+  say = out ? (text) => out.info(text) : (text) => console.log(text);
   const reaped = await reapLeftovers(dataDir);
-  if (reaped.length) console.log(`atrium: stopped what a killed earlier run left behind: ${reaped.join(', ')}`);
+  if (reaped.length) say(`atrium: stopped what a killed earlier run left behind: ${reaped.join(', ')}`);
   const settings = planSettings(readSettings(dataDir), opts.instances, opts.port);
   for (const [name, path] of opts.originals ?? []) {
     if (!existsSync(path) || !statSync(path).isDirectory()) throw new CommandError(`--originals ${name}=${path}: no such folder`);
@@ -129,7 +136,7 @@ export async function start(opts: StartOptions): Promise<number> {
     const last = children.lastLines(name).map((line) => `    ${line}`).join('\n');
     failed = `${name} exited unexpectedly (code ${code}); its log is in ${join(dataDir, 'logs', `${name}.log`)}${last ? `, ending:\n${last}` : ''}`;
     wake();
-  }, opts.verbose);
+  }, opts.verbose, out?.json ? process.stderr : process.stdout);
   const stopped = new Promise<string>((resolve) => {
     wake = () => resolve('failure');
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -144,7 +151,7 @@ export async function start(opts: StartOptions): Promise<number> {
     const seeded = await planDemos(settings, opts, dataDir);
     const demos = orStop(writeDemos(settings, seeded, dataDir));
     demos.catch(() => undefined);
-    await step('Postgres', `127.0.0.1:${settings.postgres.port}`, startPostgres(dataDir, settings, children));
+    await step('Postgres', `127.0.0.1:${settings.postgres.port}`, startPostgres(dataDir, settings, children, say));
     for (const i of settings.instances.filter((x) => opts.instances.includes(x.name)))
       await step(`Redis for ${i.name}`, `127.0.0.1:${i.redisPort}`, startRedis(dataDir, i.name, i.redisPort, children));
     const node = (name: string, args: string[], env: Record<string, string>) =>
@@ -170,27 +177,27 @@ export async function start(opts: StartOptions): Promise<number> {
     await demos;
     for (const i of envs.instances.filter((x) => seeded.includes(x.name)))
       await step(`demo library ${i.name}`, 'indexed, thumbnails made', orStop(indexDemo(i, settings)));
-    printReady(settings, envs, dataDir, setupLink);
+    printReady(out, settings, envs, dataDir, setupLink);
     const reason = await stopped;
     if (failed) throw new CommandError(failed);
-    console.log(`atrium: ${reason}, stopping…`);
+    say(`atrium: ${reason}, stopping…`);
     return 0;
   } finally {
     await children.stopAll();
-    console.log('atrium: stopped');
+    say('atrium: stopped');
   }
 }
 
 /** One line when a part of the cluster starts and one when it is ready (or why it is not). */
 async function step<T>(what: string, where: string, work: Promise<T>): Promise<T> {
   const started = Date.now();
-  console.log(`  … ${what}`);
+  say(`  … ${what}`);
   try {
     const result = await work;
-    console.log(`  ✓ ${what.padEnd(22)} ${where} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    say(`  ✓ ${what.padEnd(22)} ${where} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return result;
   } catch (error) {
-    console.log(`  ✗ ${what}`);
+    say(`  ✗ ${what}`);
     throw error;
   }
 }
@@ -241,24 +248,39 @@ async function indexDemo(instance: { name: string; database: string; env: Record
     const stats = await readLibraryStats(url);
     if (stats.withThumbnail + stats.failed >= stats.assets) return;
     if (Date.now() > deadline) {
-      console.log(`  ! ${instance.name}: ${stats.withThumbnail} of ${stats.assets} thumbnails so far; the worker carries on in the background`);
+      say(`  ! ${instance.name}: ${stats.withThumbnail} of ${stats.assets} thumbnails so far; the worker carries on in the background`);
       return;
     }
     await new Promise((r) => setTimeout(r, 300));
   }
 }
 
-function printReady(settings: ClusterSettings, envs: ReturnType<typeof serviceEnvs>, dataDir: string, setupLink: string | undefined): void {
+function printReady(
+  out: Output | undefined,
+  settings: ClusterSettings,
+  envs: ReturnType<typeof serviceEnvs>,
+  dataDir: string,
+  setupLink: string | undefined,
+): void {
+  const worker = `${origin('127.0.0.1', settings.worker.port)}/metrics`;
   const lines = [
     '',
     'Atrium is running.',
     `  portal    ${envs.portalUrl}`,
     ...envs.instances.map((i) => `  ${i.name.padEnd(9)} ${i.url}   originals: ${i.env.ORIGINALS_PATH}`),
-    `  worker    ${origin('127.0.0.1', settings.worker.port)}/metrics`,
+    `  worker    ${worker}`,
     `  data      ${dataDir}`,
     ...(setupLink ? ['', 'Create the first cluster admin (link valid 24 h, once):', `  ${setupLink}`, ''] : []),
     'Press Ctrl-C to stop.',
     '',
   ];
-  console.log(lines.join('\n'));
+  const summary = {
+    portal: envs.portalUrl,
+    instances: envs.instances.map((i) => ({ name: i.name, url: i.url, originals: i.env.ORIGINALS_PATH })),
+    worker,
+    data: dataDir,
+    setupLink: setupLink ?? null,
+  };
+  if (out) out.done(lines.join('\n'), summary);
+  else say(lines.join('\n'));
 }

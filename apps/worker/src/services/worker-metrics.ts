@@ -1,3 +1,4 @@
+import type { BinaryVersion } from '@atrium/media';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Job counts of one queue of one instance, by state. */
@@ -51,4 +52,15 @@ export class WorkerMetrics {
     this.duration.observe({ instance, queue, outcome }, ms / 1000);
     this.finished.inc({ instance, queue, outcome, reason: reason ?? '' });
   }
+}
+
+/** `atrium_worker_ffmpeg_info{binary,version,source} 1`: which ffmpeg and ffprobe this worker runs. */
+export function recordFfmpegVersions(registry: Registry, binaries: BinaryVersion[]): void {
+  const info = new Gauge({
+    name: 'atrium_worker_ffmpeg_info',
+    help: 'The ffmpeg and ffprobe in use: version, and whether from the system or the npm fallback',
+    labelNames: ['binary', 'version', 'source'],
+    registers: [registry],
+  });
+  for (const b of binaries) info.set({ binary: b.name, version: b.version, source: b.source }, 1);
 }

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
@@ -56,4 +57,28 @@ function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** One executable as `atrium worker --version`, the worker's start line and `/metrics` show it. */
+export interface BinaryVersion {
+  readonly name: 'ffmpeg' | 'ffprobe';
+  readonly path: string;
+  readonly source: 'system' | 'bundled';
+  /** As the binary prints it (`5.1.6-0+deb12u1`), or `unknown` when it would not say. */
+  readonly version: string;
+}
+
+/** Asks each binary for its version (`-version`, whose first line is `ffmpeg version X …`). */
+export async function describeFfmpeg(binaries: FfmpegBinaries): Promise<{ ffmpeg: BinaryVersion; ffprobe: BinaryVersion }> {
+  const ask = async (name: 'ffmpeg' | 'ffprobe'): Promise<BinaryVersion> => {
+    const path = binaries[name];
+    const version = await new Promise<string>((resolve) =>
+      execFile(path, ['-version'], { timeout: 10_000 }, (error, stdout) =>
+        resolve(error ? 'unknown' : (/^\S+ version (\S+)/.exec(stdout)?.[1] ?? 'unknown')),
+      ),
+    );
+    return { name, path, source: binaries.source[name], version };
+  };
+  const [ffmpeg, ffprobe] = await Promise.all([ask('ffmpeg'), ask('ffprobe')]);
+  return { ffmpeg, ffprobe };
 }
