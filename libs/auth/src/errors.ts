@@ -14,6 +14,7 @@ export type AuthErrorCode =
   | 'ERR_TOKEN_TYP'
   | 'ERR_TOKEN_CLAIM'
   | 'ERR_TOKEN_REPLAY'
+  | 'ERR_TOKEN_NONCE'
   | 'ERR_PASSWORD_EMPTY'
   | 'ERR_PASSWORD_TOO_LONG'
   | 'ERR_TOTP_SECRET'

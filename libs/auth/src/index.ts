@@ -30,6 +30,13 @@ export {
   type VerifyJwtOptions,
 } from './tokens.js';
 export {
+  createUpstreamKeySet,
+  verifyUpstreamIdToken,
+  type UpstreamIdTokenClaims,
+  type UpstreamKeySetOptions,
+  type VerifyUpstreamIdTokenOptions,
+} from './upstream-id-tokens.js';
+export {
   BACKCHANNEL_LOGOUT_EVENT,
   LOGOUT_TOKEN_TYP,
   MAX_LOGOUT_TOKEN_LIFETIME,

@@ -46,6 +46,11 @@ export class AccountEntity {
   @Column({ type: 'text', name: 'auth_provider', default: 'local' })
   authProvider!: AuthProvider;
 
+  /** The OIDC provider's issuer an `oidc` account is linked through; null otherwise. */
+  @Column({ type: 'text', name: 'auth_issuer', nullable: true })
+  authIssuer!: string | null;
+
+  /** The subject at that provider (`sub`), or the directory entry's entryUUID/objectGUID. */
   @Column({ type: 'text', name: 'auth_id', nullable: true })
   authId!: string | null;
 

@@ -6,6 +6,7 @@ import { JoinTokenEntity, NodeEntity } from './node.entity.js';
 import { OidcPayloadEntity, SigningKeyEntity } from './oidc.entity.js';
 import { LogoutOutboxEntity } from './outbox.entity.js';
 import { OpSessionLinkEntity, PortalSessionEntity } from './session.entity.js';
+import { UpstreamOidcStateEntity } from './upstream.entity.js';
 
 export * from './admission.entity.js';
 export * from './account.entity.js';
@@ -14,6 +15,7 @@ export * from './node.entity.js';
 export * from './oidc.entity.js';
 export * from './outbox.entity.js';
 export * from './session.entity.js';
+export * from './upstream.entity.js';
 
 /** Every portal entity. */
 export const portalEntities = [
@@ -32,4 +34,5 @@ export const portalEntities = [
   AdminAuditEntity,
   LoginAuditEntity,
   ThrottleEntity,
+  UpstreamOidcStateEntity,
 ];

@@ -77,6 +77,14 @@ export class AccountRepository {
     return [...new Set(rows.map((r) => r.groupName))];
   }
 
+  /** The groups of one source (`portal`, `oidc`, `ldap`) an account has. */
+  async groupsBySource(accountId: string, source: string, em?: EntityManager): Promise<string[]> {
+    const rows = await (em ?? this.ds.manager)
+      .getRepository(AccountGroupEntity)
+      .find({ where: { accountId, source }, order: { groupName: 'ASC' } });
+    return rows.map((r) => r.groupName);
+  }
+
   async addGroups(accountId: string, groups: string[], source: string, em?: EntityManager): Promise<void> {
     if (!groups.length) return;
     await (em ?? this.ds.manager)

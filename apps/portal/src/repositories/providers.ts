@@ -11,6 +11,7 @@ import { SessionRepository } from './session.repository.js';
 import { SetupRepository } from './setup.repository.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
 import { ThrottleRepository } from './throttle.repository.js';
+import { UpstreamRepository } from './upstream.repository.js';
 
 export const portalRepositories = [
   Database,
@@ -26,4 +27,5 @@ export const portalRepositories = [
   SetupRepository,
   SigningKeyRepository,
   ThrottleRepository,
+  UpstreamRepository,
 ];
