@@ -10,6 +10,7 @@ import { ClusterController } from './controllers/cluster.controller.js';
 import { InstancesController } from './controllers/instances.controller.js';
 import { InteractionController } from './controllers/interaction.controller.js';
 import { SetupController } from './controllers/setup.controller.js';
+import { UpstreamController } from './controllers/upstream.controller.js';
 import { portalEntities } from './entities/index.js';
 import { NodeAuthGuard } from './guards/node-auth.guard.js';
 import { OriginGuard } from './guards/origin.guard.js';
@@ -18,6 +19,9 @@ import { portalMigrations } from './migrations/index.js';
 import { ISSUER_OPTIONS, IssuerService, type IssuerOptions } from './oidc/issuer.service.js';
 import { portalRepositories } from './repositories/providers.js';
 import { portalServices } from './services/providers.js';
+import { upstreamServices } from './upstream/providers.js';
+import { LDAP_CONFIG } from './upstream/ldap/ldap-sign-in.service.js';
+import { UPSTREAM_OIDC_PROVIDERS } from './upstream/oidc/oidc-providers.service.js';
 import { Clock } from './common/clock.js';
 import { CONFIGURED_NODES } from './services/maintenance.service.js';
 import { OUTBOX_OPTIONS, type OutboxOptions } from './services/outbox.worker.js';
@@ -76,6 +80,7 @@ export class PortalModule {
         InstancesController,
         ClusterController,
         InteractionController,
+        UpstreamController,
       ],
       providers: [
         { provide: PORTAL_CONFIG, useValue: config },
@@ -83,6 +88,9 @@ export class PortalModule {
         { provide: ISSUER_OPTIONS, useValue: issuer },
         { provide: OUTBOX_OPTIONS, useValue: { pollMs: 1000, timeoutMs: 5000, ...runtime.outbox } },
         { provide: CONFIGURED_NODES, useValue: config.nodes },
+        { provide: UPSTREAM_OIDC_PROVIDERS, useValue: config.oidcProviders },
+        { provide: LDAP_CONFIG, useValue: config.ldap },
+        ...upstreamServices,
         { provide: Clock, useValue: runtime.clock ?? new Clock() },
         { provide: APP_GUARD, useClass: OriginGuard },
         ...portalRepositories,

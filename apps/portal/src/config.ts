@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { EnvReader, readCommonConfig, type CommonConfig } from '@atrium/server';
+import { parseRole } from '@atrium/policy';
+import { ConfigError, EnvReader, readCommonConfig, type CommonConfig } from '@atrium/server';
 import type { ConfiguredNode } from './services/node.service.js';
+import { readLdapConfig, type LdapConfig } from './upstream/ldap/ldap-config.js';
+import { readOidcProviders, type OidcProviderConfig } from './upstream/oidc/oidc-config.js';
 
 export interface PortalConfig extends CommonConfig {
   /** 32 bytes that encrypt signing keys and secrets at rest (ATRIUM_SECRET_KEY). */
@@ -11,6 +14,10 @@ export interface PortalConfig extends CommonConfig {
   defaultRole: string;
   /** Nodes with credentials supplied up front (ATRIUM_NODES), upserted at start. */
   nodes: ConfiguredNode[];
+  /** Organization OIDC providers (OIDC_PROVIDERS or the OIDC_ISSUER shorthand). */
+  oidcProviders: OidcProviderConfig[];
+  /** LDAP / Active Directory sign-in (LDAP_URL and the rest), or null. */
+  ldap: LdapConfig | null;
 }
 
 const NODE_FIELDS = ['name', 'url', 'clientId', 'clientSecret'] as const;
@@ -37,6 +44,16 @@ export function parseConfiguredNodes(value: unknown): ConfiguredNode[] {
   });
 }
 
+/** ATRIUM_DEFAULT_ROLE: an instance role (never cluster_admin or visitor). */
+function defaultRole(reader: EnvReader): string {
+  const value = reader.string('ATRIUM_DEFAULT_ROLE', 'guest');
+  try {
+    return parseRole(value);
+  } catch (error) {
+    throw new ConfigError('ATRIUM_DEFAULT_ROLE', (error as Error).message);
+  }
+}
+
 /** Reads the portal's settings once, at start; a bad value names its variable. */
 export function loadPortalConfig(env: Record<string, string | undefined> = process.env): PortalConfig {
   const reader = new EnvReader(env);
@@ -46,8 +63,10 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     sessionMaxAgeMs: reader.duration('SESSION_MAX_AGE', '12h'),
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
     selfRegistration: reader.bool('ATRIUM_SELF_REGISTRATION', false),
-    defaultRole: reader.string('ATRIUM_DEFAULT_ROLE', 'guest'),
+    defaultRole: defaultRole(reader),
     nodes: reader.json('ATRIUM_NODES', parseConfiguredNodes, []),
+    oidcProviders: readOidcProviders(reader),
+    ldap: readLdapConfig(reader),
   };
 }
 

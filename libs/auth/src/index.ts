@@ -30,10 +30,8 @@ export {
   type VerifyJwtOptions,
 } from './tokens.js';
 export {
-  createUpstreamKeySet,
   verifyUpstreamIdToken,
   type UpstreamIdTokenClaims,
-  type UpstreamKeySetOptions,
   type VerifyUpstreamIdTokenOptions,
 } from './upstream-id-tokens.js';
 export {

@@ -1,30 +1,8 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { assertVerifyAlgorithms } from './algorithms.js';
 import { AuthError } from './errors.js';
 import { fromJoseError } from './jose-errors.js';
 import { MAX_CLOCK_TOLERANCE, MAX_TOKEN_LENGTH } from './tokens.js';
-
-/** Options of {@link createUpstreamKeySet}. */
-export interface UpstreamKeySetOptions {
-  /** How long one JWKS fetch may take, in ms (5 s by default). */
-  timeoutMs?: number;
-  /** How long fetched keys are used before fetching again, in ms (10 min by default). */
-  cacheMaxAgeMs?: number;
-  /** Least time between two fetches caused by an unknown `kid`, in ms (30 s by default). */
-  cooldownMs?: number;
-}
-
-/**
- * The signing keys an upstream IdP publishes at `jwks_uri`: fetched on first use, cached, and
- * fetched again when a token names a `kid` not seen yet (a rotation), at most once per cooldown.
- */
-export function createUpstreamKeySet(jwksUri: string | URL, options: UpstreamKeySetOptions = {}): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUri), {
-    timeoutDuration: options.timeoutMs ?? 5_000,
-    cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
-    cooldownDuration: options.cooldownMs ?? 30_000,
-  });
-}
 
 /** Options of {@link verifyUpstreamIdToken}. */
 export interface VerifyUpstreamIdTokenOptions {
@@ -54,7 +32,8 @@ export interface UpstreamIdTokenClaims extends JWTPayload {
  * `azp` naming it when the token has several audiences or an `azp`), `exp`, `iat`, `sub`, and the
  * `nonce` of this sign-in. Refusals are {@link AuthError}s: `ERR_TOKEN_SIGNATURE`, `ERR_TOKEN_KID`,
  * `ERR_TOKEN_ALG`, `ERR_TOKEN_ISSUER`, `ERR_TOKEN_AUDIENCE`, `ERR_TOKEN_EXPIRED`, `ERR_TOKEN_NONCE`,
- * `ERR_TOKEN_CLAIM`, `ERR_TOKEN_MALFORMED`, `ERR_TOKEN_JWKS`.
+ * `ERR_TOKEN_CLAIM`, `ERR_TOKEN_MALFORMED`, `ERR_TOKEN_JWKS`. `keys` is the provider's
+ * {@link remoteJwks}.
  */
 export async function verifyUpstreamIdToken(
   token: string,

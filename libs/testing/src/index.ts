@@ -2,6 +2,7 @@ export { launchBrowser, CHROMIUM_FLAGS } from './browser.js';
 export { CookieJar } from './cookie-jar.js';
 export { HarnessError, type HarnessErrorCode } from './errors.js';
 export { driveOidcLogin, type OidcLoginCredentials } from './oidc-login.js';
+export type { IdTokenTamper } from './oidc-tamper.js';
 export {
   startOidcProvider,
   type OidcProviderOptions,

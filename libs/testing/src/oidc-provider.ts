@@ -6,6 +6,7 @@ import type { AccountClaims, AdapterFactory, ClientMetadata, Configuration, JWK 
 import type { CookieJar } from './cookie-jar.js';
 import { handleInteraction } from './oidc-interactions.js';
 import { driveOidcLogin } from './oidc-login.js';
+import { tamperTokenResponse, type IdTokenTamper } from './oidc-tamper.js';
 
 /** A person at the organization's IdP. */
 export interface OidcUser {
@@ -45,6 +46,8 @@ export interface TestOidcProvider {
   provider: Provider;
   addClient(client: ClientMetadata): Promise<void>;
   addUser(user: OidcUser): void;
+  /** Set to make the token endpoint send a tampered ID token (hostile tests); undefined is honest. */
+  tamper: IdTokenTamper | undefined;
   /**
    * Signs `username` in through the IdP's login form over HTTP, starting at an authorization URL,
    * and resolves to the URL the IdP redirects back to (the client's redirect_uri with code/state).
@@ -181,7 +184,11 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const adapter = createMemoryAdapter();
   const provider = new OidcProvider(issuer, await configuration(options, users, adapter));
   const callback = provider.callback();
+  const key = await rsaSigningKey();
+  const handle: { tamper: IdTokenTamper | undefined } = { tamper: undefined };
   const handler: RequestListener = (req, res) => {
+    if (handle.tamper && req.method === 'POST' && req.url?.split('?')[0] === '/token')
+      tamperTokenResponse(res, handle.tamper, key);
     void handleInteraction(provider, verify, req, res).then((handled) => {
       if (!handled) void callback(req, res);
     });
@@ -200,6 +207,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     },
     addUser(user) {
       users.set(user.sub, user);
+    },
+    get tamper() {
+      return handle.tamper;
+    },
+    set tamper(value) {
+      handle.tamper = value;
     },
     login: (authorizationUrl, credentials) => driveOidcLogin(authorizationUrl, credentials),
     async stop() {

@@ -13,7 +13,7 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Atrium</title>
 <style>body{font-family:system-ui,sans-serif;background:#f6f5f2;color:#222;margin:0}main{max-width:420px;margin:15vh auto;padding:24px;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.1)}button{font:inherit;padding:8px 16px;margin:4px 8px 4px 0;cursor:pointer}code{background:#eee;padding:0 4px}</style>

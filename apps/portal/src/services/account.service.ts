@@ -52,6 +52,21 @@ function parseProvider(value: string): AuthProvider {
   return value as AuthProvider;
 }
 
+/**
+ * `--auth-id`: the subject an account is linked by. For an OIDC account `ISSUER#SUB` names the
+ * provider too (needed with several providers); a bare subject is claimed by the only provider.
+ */
+function parseAuthId(value: string | null, provider: AuthProvider | undefined): Pick<AccountEntity, 'authId' | 'authIssuer'> {
+  const text = value?.trim() || null;
+  const hash = text?.indexOf('#') ?? -1;
+  if (text && provider === 'oidc' && /^https?:\/\//.test(text) && hash > 0) {
+    const [issuer, subject] = [text.slice(0, hash), text.slice(hash + 1)];
+    if (!subject) throw new PortalError('ERR_USERNAME_INVALID', 'an OIDC --auth-id is ISSUER#SUBJECT or SUBJECT');
+    return { authIssuer: issuer, authId: subject };
+  }
+  return { authIssuer: null, authId: text };
+}
+
 /** Turns admin input into stored columns, validating each. */
 function columns(fields: AccountFields): Partial<AccountEntity> {
   const out: Partial<AccountEntity> = {};
@@ -59,7 +74,7 @@ function columns(fields: AccountFields): Partial<AccountEntity> {
   if (fields.email !== undefined) out.email = parseEmail(fields.email);
   if (fields.role !== undefined) out.accountRole = parseInstanceRole(fields.role);
   if (fields.authProvider !== undefined) out.authProvider = parseProvider(fields.authProvider);
-  if (fields.authId !== undefined) out.authId = fields.authId?.trim() || null;
+  if (fields.authId !== undefined) Object.assign(out, parseAuthId(fields.authId, out.authProvider));
   if (fields.basePath !== undefined) out.basePath = parsePathTemplate(fields.basePath, 'base path');
   if (fields.uploadPath !== undefined) out.uploadPath = parsePathTemplate(fields.uploadPath, 'upload path');
   if (fields.webdav !== undefined) out.webdav = fields.webdav;

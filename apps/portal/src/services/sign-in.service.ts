@@ -18,6 +18,7 @@ import { AccountRepository } from '../repositories/account.repository.js';
 import { Clock } from '../common/clock.js';
 import { PortalError } from '../common/errors.js';
 import type { LoginReason } from '../common/login-reasons.js';
+import { LdapSignInService } from '../upstream/ldap/ldap-sign-in.service.js';
 import { LoginAuditService, type LoginAttempt } from './login-audit.service.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
@@ -53,6 +54,7 @@ export class SignInService {
     private readonly sessions: SessionService,
     private readonly throttle: ThrottleService,
     private readonly logins: LoginAuditService,
+    private readonly ldap: LdapSignInService,
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
   ) {}
@@ -66,6 +68,9 @@ export class SignInService {
     // slip past its limit; the address (shared by an office) is checked now and counted on failure.
     await this.throttled(attempt, () => this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]));
     const account = username ? await this.accounts.findByUsername(username) : null;
+    // A name that is no local account is the directory's to judge (a local account always wins).
+    if (this.ldap.enabled && (!account || account.authProvider === 'ldap'))
+      return this.directoryPassword(input, attempt, keys);
     const refusal = account ? localRefusal(account) : 'unknown_user';
     const ok = refusal
       ? await verifyDummy(input.password)
@@ -84,6 +89,23 @@ export class SignInService {
     if (needsRehash(account.passwordHash!))
       await this.accounts.update(account.id, { passwordHash: await hashPassword(input.password) });
     return this.start(account, ['pwd'], attempt);
+  }
+
+  private async directoryPassword(
+    input: { username: string; password: string },
+    attempt: Pick<LoginAttempt, 'username' | 'meta'>,
+    keys: { account: string; address: string },
+  ): Promise<StepResult> {
+    let account: AccountEntity;
+    try {
+      account = await this.ldap.authenticate(input.username, input.password, attempt);
+    } catch (error) {
+      if (error instanceof PortalError && error.code === 'ERR_BAD_CREDENTIALS')
+        await this.throttle.fail(keys.address, ADDRESS_POLICY);
+      throw error;
+    }
+    await this.throttle.succeed(keys.account);
+    return this.start(account, ['pwd'], { ...attempt, method: 'ldap', provider: 'ldap' });
   }
 
   /**

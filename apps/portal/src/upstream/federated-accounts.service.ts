@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { defaultAccountRole } from '@atrium/policy';
+import type { EntityManager } from 'typeorm';
 import type { LoginReason } from '../common/login-reasons.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import type { AccountEntity } from '../entities/account.entity.js';
 import { AccountRepository } from '../repositories/account.repository.js';
-import { Database } from '../repositories/database.js';
 import { UpstreamRepository } from '../repositories/upstream.repository.js';
 import { RevocationService } from '../services/revocation.service.js';
 
@@ -65,7 +65,6 @@ export function cleanGroups(groups: string[]): string[] {
 @Injectable()
 export class FederatedAccountService {
   constructor(
-    private readonly db: Database,
     private readonly accounts: AccountRepository,
     private readonly upstream: UpstreamRepository,
     private readonly revocation: RevocationService,
@@ -150,7 +149,7 @@ export class FederatedAccountService {
     const removed = current.filter((g) => !groups.includes(g));
     const added = groups.filter((g) => !current.includes(g));
     if (!removed.length && !added.length) return;
-    await this.revocation.trackAccess({ accountIds: [account.id], nodeIds: 'all' }, async (em) => {
+    await this.revocation.trackAdmission({ accountIds: [account.id], nodeIds: 'all' }, async (em: EntityManager) => {
       await this.accounts.removeGroups(account.id, removed, identity.kind, em);
       await this.accounts.addGroups(account.id, added, identity.kind, em);
     });

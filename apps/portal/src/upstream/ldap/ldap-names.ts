@@ -5,7 +5,10 @@ import type { LdapConfig } from './ldap-config.js';
  * `\2a`, `\28`, `\29`, `\5c`, `\00`, so what a person types is only ever compared, never parsed.
  */
 export function escapeFilterValue(value: string): string {
-  return value.replace(/[*()\\\u0000]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const special = new Set(['*', '(', ')', '\\', '\u0000']);
+  return [...value]
+    .map((c) => (special.has(c) ? `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c))
+    .join('');
 }
 
 /** Fills `{name}` placeholders of a configured filter with escaped values. */
