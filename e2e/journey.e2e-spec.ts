@@ -13,6 +13,8 @@ import { TestCluster, freeLayout } from '../apps/cli/src/test/cluster.js';
 // accounts and grants with the CLI, sign-in at the portal, a library's timeline, revocation.
 const ATRIUM = fileURLToPath(new URL('../apps/cli/bin/atrium.js', import.meta.url));
 const PASSWORD = 'a long enough passphrase 42';
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const screenshot = (name: string) => join(SCREENSHOTS, `${name}.png`);
 
 let cluster: TestCluster;
 let browser: Browser;
@@ -29,6 +31,7 @@ async function signIn(page: Page, username: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   cluster = new TestCluster(await freeLayout());
   cluster.start();
   await cluster.waitFor('Press Ctrl-C to stop.');
@@ -94,6 +97,30 @@ describe('a newcomer’s first hour with Atrium', () => {
     const studio = await ann.newPage();
     await studio.goto(`${cluster.urls.studio}/auth/login`);
     await studio.waitForURL(/signin=denied|no-access/);
+  });
+
+  it("refuses one library's session cookie presented to another under that library's cookie name", async () => {
+    // Cookies ignore ports: on one machine every library's cookie reaches every other one.
+    const cookies = await ann.cookies(cluster.urls.family);
+    const session = cookies.find((c) => c.name === 'atrium_family');
+    expect(session).toBeDefined();
+    const own = await ann.request.get(`${cluster.urls.family}/api/session`);
+    expect(own.status()).toBe(200);
+    const { request } = await import('playwright-core');
+    const stranger = await request.newContext();
+    try {
+      const replayed = await stranger.get(`${cluster.urls.studio}/api/session`, {
+        headers: { cookie: `atrium_studio=${session!.value}` },
+      });
+      expect(replayed.status()).toBe(401);
+      const asIs = await stranger.get(`${cluster.urls.studio}/api/session`, {
+        headers: { cookie: `atrium_family=${session!.value}` },
+      });
+      expect(asIs.status()).toBe(401);
+    } finally {
+      await stranger.dispose();
+    }
+    await ann.pages().at(-1)!.screenshot({ path: screenshot('journey-7-cookie-refused'), fullPage: false });
   });
 
   it('shows photos dropped into the originals once indexed, with thumbnails from the worker', async () => {

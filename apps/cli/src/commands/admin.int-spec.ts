@@ -212,7 +212,7 @@ describe('atrium cluster', () => {
       'revoke',
       before.find((k: { alg: string }) => k.alg === 'EdDSA').kid,
     );
-    expect(revoked.out).toMatch(new RegExp(`; ${rotated[0].kid} signs from now on`));
+    expect(revoked.out, `exit ${revoked.code}: ${revoked.err}`).toMatch(new RegExp(`; ${rotated[0].kid} signs from now on`));
     const statuses = Object.fromEntries(
       (await json('cluster', 'keys', 'ls')).map((k: { kid: string; status: string }) => [k.kid, k.status]),
     );
