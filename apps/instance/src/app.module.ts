@@ -5,10 +5,17 @@ import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, dataSourceOptions, databaseCheck, redisCheck } from '@atrium/server';
 import type { InstanceConfig } from './config.js';
 import { AlbumController } from './controllers/album.controller.js';
+import { AlbumEditController } from './controllers/album-edit.controller.js';
+import { PolicyController } from './controllers/policy.controller.js';
 import { AssetController } from './controllers/asset.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { BrowseController } from './controllers/browse.controller.js';
 import { LibraryIndexController } from './controllers/library-index.controller.js';
+import { CommentController } from './controllers/comment.controller.js';
+import { EditController } from './controllers/edit.controller.js';
+import { ShareController } from './controllers/share.controller.js';
+import { ShareLinkController } from './controllers/share-link.controller.js';
+import { TrashController } from './controllers/trash.controller.js';
 import { SessionController } from './controllers/session.controller.js';
 import { UploadController } from './controllers/upload.controller.js';
 import { instanceEntities } from './entities/index.js';
@@ -16,7 +23,13 @@ import { SessionGuard } from './guards/session.guard.js';
 import { instanceMigrations } from './migrations/index.js';
 import { AccessRepository } from './repositories/access.repository.js';
 import { AlbumRepository } from './repositories/album.repository.js';
+import { AlbumEditRepository } from './repositories/album-edit.repository.js';
+import { AssetEditRepository } from './repositories/asset-edit.repository.js';
+import { LinkThrottleRepository } from './repositories/link-throttle.repository.js';
+import { ShareLinkRepository } from './repositories/share-link.repository.js';
+import { TrashRepository } from './repositories/trash.repository.js';
 import { BrowseRepository } from './repositories/browse.repository.js';
+import { CommentRepository } from './repositories/comment.repository.js';
 import { IndexRunRepository } from './repositories/index-run.repository.js';
 import { LibraryFilesRepository } from './repositories/library-files.repository.js';
 import { LibraryStatsRepository } from './repositories/library-stats.repository.js';
@@ -29,11 +42,18 @@ import { TimelineRepository } from './repositories/timeline.repository.js';
 import { UploadRepository } from './repositories/upload.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AlbumService } from './services/album.service.js';
+import { AlbumEditService } from './services/album-edit.service.js';
 import { AssetService } from './services/asset.service.js';
+import { AssetEditService } from './services/asset-edit.service.js';
+import { ShareService } from './services/share.service.js';
+import { ShareLinkService } from './services/share-link.service.js';
+import { TrashBrowseService } from './services/trash-browse.service.js';
+import { TrashService } from './services/trash.service.js';
 import { AuthService } from './services/auth.service.js';
 import { BrowseService } from './services/browse.service.js';
 import { Clock } from './common/clock.js';
 import { LibraryIndexService } from './services/library-index.service.js';
+import { CommentService } from './services/comment.service.js';
 import { InstanceMetrics } from './services/instance-metrics.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { MediaService } from './services/media.service.js';
@@ -58,25 +78,34 @@ export interface InstanceRuntimeOptions {
 const repositories = [
   AccessRepository,
   AlbumRepository,
+  AlbumEditRepository,
+  AssetEditRepository,
   BrowseRepository,
+  CommentRepository,
   IndexRunRepository,
   LibraryFilesRepository,
   LibraryStatsRepository,
+  LinkThrottleRepository,
   LoginStateRepository,
   LogoutTokenRepository,
   MediaResultRepository,
   NodeSettingsRepository,
   SessionRepository,
+  ShareLinkRepository,
   TimelineRepository,
   UploadRepository,
+  TrashRepository,
   UserRepository,
 ];
 const services = [
   AlbumService,
+  AlbumEditService,
   AssetService,
+  AssetEditService,
   AuthService,
   BrowseService,
   LibraryIndexService,
+  CommentService,
   InstanceMetrics,
   MaintenanceService,
   MediaService,
@@ -87,6 +116,10 @@ const services = [
   MultipartUploadsService,
   TusUploadsService,
   UploadService,
+  ShareService,
+  ShareLinkService,
+  TrashBrowseService,
+  TrashService,
 ];
 
 @Module({})
@@ -120,9 +153,16 @@ export class InstanceModule implements OnApplicationShutdown {
         SessionController,
         AssetController,
         AlbumController,
+        AlbumEditController,
+        PolicyController,
         BrowseController,
         LibraryIndexController,
         UploadController,
+        CommentController,
+        EditController,
+        ShareLinkController,
+        ShareController,
+        TrashController,
       ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },

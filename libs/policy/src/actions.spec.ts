@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canComment, canDeleteAsset, canDownloadOriginal, canEditAsset, canUploadTo } from './actions.js';
+import {
+  canComment,
+  canDeleteAsset,
+  canDeleteComment,
+  canDownloadOriginal,
+  canEditAsset,
+  canUploadTo,
+} from './actions.js';
 import { ROLES, type Role } from './roles.js';
 import { aPolicy, aViewer, albumLink, anAlbum, anAsset } from './test/factories.js';
 import type { Viewer } from './visibility.js';
@@ -100,4 +107,15 @@ describe('canUploadTo', () => {
   ])('refuses the hostile folder %j with %s', (folder, code) => {
     expect(() => canUploadTo(alice('contributor'), folder)).toThrow(expect.objectContaining({ code }));
   });
+});
+
+describe('canDeleteComment', () => {
+  it.each(ROLES.map((role) => [role] as const))(
+    '%s: own comments, and any comment for admin and manager',
+    (role) => {
+      const viewer = aViewer(role, { id: role === 'visitor' ? null : 'acc-me' });
+      expect(canDeleteComment(viewer, 'acc-me')).toBe(role !== 'visitor');
+      expect(canDeleteComment(viewer, 'acc-other')).toBe(role === 'admin' || role === 'manager');
+    },
+  );
 });

@@ -54,3 +54,12 @@ export function canUploadTo(viewer: Viewer, folder: string): boolean {
   const inUploadPath = uploadPath !== null && isWithinPath(target, uploadPath);
   return can(viewer.role, 'asset.upload', { inUploadPath });
 }
+
+/**
+ * May `viewer` delete a comment written by `authorId`? Its author always; admin and manager any
+ * comment (they moderate). A visitor writes and deletes nothing.
+ */
+export function canDeleteComment(viewer: Viewer, authorId: string): boolean {
+  if (viewer.id === null) return false;
+  return viewer.id === authorId || viewer.role === 'admin' || viewer.role === 'manager';
+}

@@ -37,7 +37,15 @@ export type InstanceErrorCode =
   | 'ERR_STORAGE_FULL'
   | 'ERR_ZIP_EMPTY'
   | 'ERR_ZIP_TOO_MANY'
-  | 'ERR_SETTINGS_INVALID';
+  | 'ERR_SETTINGS_INVALID'
+  | 'ERR_EDIT_INVALID'
+  | 'ERR_ALBUM_INVALID'
+  | 'ERR_POLICY_INVALID'
+  | 'ERR_COMMENT_INVALID'
+  | 'ERR_LINK_INVALID'
+  | 'ERR_LINK_UNAVAILABLE'
+  | 'ERR_LINK_PASSWORD'
+  | 'ERR_LINK_THROTTLED';
 
 /** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
 export class InstanceError extends ServerError {

@@ -2,13 +2,12 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Viewer } from '@atrium/policy';
-import { sandboxFileHeaders } from '@atrium/server';
-import { AssetDetailDto, TimelinePageDto, TimelineQueryDto } from '../dtos/asset.dto.js';
+import { AssetDetailDto, MonthDto, TimelinePageDto, TimelineQueryDto } from '../dtos/asset.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
 import { AssetService } from '../services/asset.service.js';
 import { notFoundOrNoAccess } from '../common/errors.js';
-import { MEDIA_KINDS, MediaService, placeholderSvg, type MediaKind } from '../services/media.service.js';
-import { sendFile } from '../utils/send-file.js';
+import { MEDIA_KINDS, MediaService, type MediaKind } from '../services/media.service.js';
+import { answerMedia } from '../utils/media-answer.js';
 
 /** The timeline, asset details and media streams (HTTP ranges; placeholders while derivatives are made). */
 @ApiTags('assets')
@@ -24,6 +23,16 @@ export class AssetController {
   @ApiOkResponse({ type: TimelinePageDto, description: 'Newest first, in keyset pages' })
   page(@CurrentViewer() viewer: Viewer, @Query() query: TimelineQueryDto): Promise<TimelinePageDto> {
     return this.assets.page(viewer, query);
+  }
+
+  @Get('months')
+  @Authenticated('asset.view')
+  @ApiOkResponse({
+    type: [MonthDto],
+    description: 'Months with something to show, newest first (the scrubber)',
+  })
+  months(@CurrentViewer() viewer: Viewer, @Query() query: TimelineQueryDto): Promise<MonthDto[]> {
+    return this.assets.months(viewer, query);
   }
 
   @Get(':id')
@@ -46,14 +55,6 @@ export class AssetController {
     @Res() res: Response,
   ): Promise<void> {
     if (!(MEDIA_KINDS as readonly string[]).includes(kind)) throw notFoundOrNoAccess('asset');
-    const answer = await this.media.resolve(viewer, id, kind as MediaKind, req.query.v);
-    if ('file' in answer && (await sendFile(req, res, answer.file))) return;
-    const placeholder = 'placeholder' in answer ? answer.placeholder : 'pending';
-    res
-      .status(200)
-      .setHeader('Content-Type', 'image/svg+xml')
-      .setHeader('Cache-Control', 'no-store');
-    sandboxFileHeaders(res);
-    res.setHeader('X-Atrium-Placeholder', placeholder).send(Buffer.from(placeholderSvg(placeholder)));
+    await answerMedia(req, res, await this.media.resolve(viewer, id, kind as MediaKind, req.query.v));
   }
 }

@@ -7,8 +7,14 @@ export class AlbumDto {
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ description: 'Assets in it that you may see' }) assetCount!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'The newest asset in it that you may see' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Its cover when you may see it, else the newest asset in it that you may see',
+  })
   coverId!: string | null;
+  @ApiProperty({ enum: ['desc', 'asc'], description: 'Newest first or oldest first' })
+  order!: 'desc' | 'asc';
 }
 
 export class FolderQueryDto {

@@ -98,6 +98,11 @@ export class TimelinePageDto {
   nextCursor!: string | null;
 }
 
+export class MonthDto {
+  @ApiProperty({ example: '2024-06', description: 'A month (UTC) with something in it' }) month!: string;
+  @ApiProperty() count!: number;
+}
+
 export class AlbumRefDto {
   @ApiProperty() id!: string;
   @ApiProperty() title!: string;

@@ -17,6 +17,7 @@ import type { SessionEntity } from '../entities/session.entity.js';
 import { InstanceError } from '../common/errors.js';
 import { SessionService, viewerOf } from '../services/session.service.js';
 import { INSTANCE_CONFIG } from '../common/tokens.js';
+import { ShareService } from '../services/share.service.js';
 import { readCookie } from '../utils/cookies.js';
 
 const PERMISSION = 'atrium:permission';
@@ -73,6 +74,7 @@ export function passesCsrf(
 export class SessionGuard implements CanActivate {
   constructor(
     private readonly sessions: SessionService,
+    private readonly share: ShareService,
     private readonly reflector: Reflector,
     @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
   ) {}
@@ -93,7 +95,9 @@ export class SessionGuard implements CanActivate {
     if (permission && !hasPermission(lookup.session.role, permission)) {
       throw new InstanceError('ERR_FORBIDDEN', 'your role does not allow this', 403);
     }
-    req.auth = { session: lookup.session, viewer: viewerOf(lookup.session) };
+    // Links a contributor or guest opened keep showing what they name (DESIGN rule 7).
+    const links = await this.share.keptLinks(lookup.session);
+    req.auth = { session: lookup.session, viewer: viewerOf(lookup.session, links) };
     return true;
   }
 }

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, canDownloadOriginal, canSeeAlbum, canSeeAsset, type Viewer } from '@atrium/policy';
+import {
+  ROLES,
+  canComment,
+  canDeleteAsset,
+  canDownloadOriginal,
+  canEditAsset,
+  canSeeAlbum,
+  canSeeAsset,
+  type Viewer,
+} from '@atrium/policy';
 import { createDataSource } from '@atrium/server';
 import { createTestDatabase, type TestDatabase } from '@atrium/testing';
 import { instanceEntities } from '../entities/index.js';
@@ -29,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('the access repository against libs/policy', () => {
-  it('gives the same answer as canSeeAsset, canDownloadOriginal and canSeeAlbum for every role on random libraries', async () => {
+  it('gives the same answer as canSeeAsset, canDownloadOriginal, canEditAsset, canDeleteAsset, canComment and canSeeAlbum for every role on random libraries', async () => {
     let compared = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -49,7 +58,23 @@ describe('the access repository against libs/policy', () => {
               const seen = await access.visibleAssets(viewer, assetIds);
               const downloadable = await access.downloadableAssets(viewer, assetIds);
               const albums = await access.visibleAlbums(viewer, albumIds);
+              const editable = await access.editableAssets(viewer, assetIds);
+              const deletable = await access.deletableAssets(viewer, assetIds);
+              const emptiable = await access.deletableAssets(viewer, assetIds, true);
+              const commentable = await access.commentableAssets(viewer, assetIds);
               for (const asset of data.assets) {
+                expect(editable.has(asset.id), `${role} edits ${asset.path}`).toBe(
+                  !asset.trashed && canEditAsset(viewer, asset),
+                );
+                expect(deletable.has(asset.id), `${role} trashes ${asset.path}`).toBe(
+                  !asset.trashed && canDeleteAsset(viewer, asset),
+                );
+                expect(emptiable.has(asset.id), `${role} empties ${asset.path}`).toBe(
+                  asset.trashed && canDeleteAsset(viewer, asset),
+                );
+                expect(commentable.has(asset.id), `${role} comments on ${asset.path}`).toBe(
+                  !asset.trashed && canComment(viewer, asset),
+                );
                 expect(seen.has(asset.id), `${role} sees ${asset.path}`).toBe(
                   !asset.trashed && canSeeAsset(viewer, asset),
                 );

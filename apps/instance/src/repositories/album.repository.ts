@@ -12,8 +12,9 @@ export interface AlbumRow {
   createdAt: Date;
   /** Assets of the album the viewer may see. */
   assetCount: number;
-  /** The newest asset of the album the viewer may see. */
+  /** The chosen cover when the viewer may see it, else the newest asset of the album it may see. */
   coverId: string | null;
+  order: 'desc' | 'asc';
 }
 
 type Row = {
@@ -23,6 +24,7 @@ type Row = {
   created_at: Date;
   asset_count: number;
   cover_id: string | null;
+  sort_order: 'desc' | 'asc';
 };
 
 const toAlbum = (r: Row): AlbumRow => ({
@@ -32,6 +34,7 @@ const toAlbum = (r: Row): AlbumRow => ({
   createdAt: r.created_at,
   assetCount: r.asset_count,
   coverId: r.cover_id,
+  order: r.sort_order,
 });
 
 /** Albums as a viewer sees them: only albums it may see, counted over assets it may see. */
@@ -48,7 +51,8 @@ export class AlbumRepository {
     const rows = (await this.db.query(
       `${withClause(visible.ctes)}SELECT al.id, al.title, al.description, al.created_at,
          (SELECT count(*)::int ${members}) AS asset_count,
-         (SELECT a.id ${members} ORDER BY a.sort_at DESC, a.id DESC LIMIT 1) AS cover_id
+         coalesce((SELECT a.id ${members} AND a.id = al.cover_id),
+           (SELECT a.id ${members} ORDER BY a.sort_at DESC, a.id DESC LIMIT 1)) AS cover_id, al.sort_order
        FROM albums al WHERE ${visible.album('al')}${only} ORDER BY al.title, al.id`,
       p.values,
     )) as Row[];
@@ -64,5 +68,13 @@ export class AlbumRepository {
        WHERE aa.asset_id = ${p.add(assetId)} AND ${visible.album('al')} ORDER BY al.title, al.id`,
       p.values,
     )) as Array<{ id: string; title: string }>;
+  }
+
+  /** The album's order: newest first (`desc`) or oldest first. */
+  async sortOrder(id: string): Promise<'desc' | 'asc'> {
+    const [row] = (await this.db.query('SELECT sort_order FROM albums WHERE id = $1', [id])) as Array<{
+      sort_order: 'desc' | 'asc';
+    }>;
+    return row?.sort_order ?? 'desc';
   }
 }

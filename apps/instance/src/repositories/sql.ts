@@ -21,3 +21,18 @@ export function isUuid(value: unknown): value is string {
 export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * The rows of an `UPDATE … RETURNING` or `DELETE … RETURNING`: TypeORM answers those as
+ * `[rows, affected]`, and INSERT or SELECT as the rows alone.
+ */
+export function returned<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as T[];
+  return result as T[];
+}

@@ -25,6 +25,8 @@ export interface TimelineFilters {
   to?: Date;
   /** Words in the file name, title or path. */
   text?: string;
+  /** Oldest first instead of newest first (an album's order). */
+  ascending?: boolean;
 }
 
 export interface TimelineRow {
@@ -153,18 +155,34 @@ export class TimelineRepository {
     const p = new SqlParams();
     const visible = assetVisibility(viewer, p);
     const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
+    const [after, order] = filters.ascending ? ['>', 'ASC'] : ['<', 'DESC'];
     if (cursor) {
       where.push(
-        `(a.sort_at, a.id) < ('epoch'::timestamptz + ${p.add(cursor.sortUs)}::float8 * interval '1 microsecond', ${p.add(cursor.id)}::uuid)`,
+        `(a.sort_at, a.id) ${after} ('epoch'::timestamptz + ${p.add(cursor.sortUs)}::float8 * interval '1 microsecond', ${p.add(cursor.id)}::uuid)`,
       );
     }
     // The page's ids first, from the covering timeline index alone; then their rows.
-    const page = `page AS (SELECT a.id FROM assets a WHERE ${where.join(' AND ')} ORDER BY a.sort_at DESC, a.id DESC LIMIT ${p.add(limit + 1)})`;
+    const page = `page AS (SELECT a.id FROM assets a WHERE ${where.join(' AND ')} ORDER BY a.sort_at ${order}, a.id ${order} LIMIT ${p.add(limit + 1)})`;
     const rows = (await this.db.query(
-      `${withClause([...visible.ctes, page])}SELECT ${ROW_COLUMNS} FROM page JOIN assets a ON a.id = page.id ORDER BY a.sort_at DESC, a.id DESC`,
+      `${withClause([...visible.ctes, page])}SELECT ${ROW_COLUMNS} FROM page JOIN assets a ON a.id = page.id ORDER BY a.sort_at ${order}, a.id ${order}`,
       p.values,
     )) as Row[];
     return rows.map(toTimelineRow);
+  }
+
+  /**
+   * How many assets the viewer may see in each month (UTC) that has any, newest month first: the
+   * scrubber's index. One pass over the covering timeline index.
+   */
+  async months(viewer: Viewer, filters: TimelineFilters): Promise<Array<{ month: string; count: number }>> {
+    const p = new SqlParams();
+    const visible = assetVisibility(viewer, p);
+    const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
+    return (await this.db.query(
+      `${withClause(visible.ctes)}SELECT to_char(date_trunc('month', a.sort_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+         count(*)::int AS count FROM assets a WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY 1 DESC`,
+      p.values,
+    )) as Array<{ month: string; count: number }>;
   }
 
   /** An asset by id, whatever the viewer; callers check access first. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PolicyError, normalizeRelativePath, type Viewer } from '@atrium/policy';
 import type {
   AssetDetailDto,
+  MonthDto,
   AssetSummaryDto,
   TimelinePageDto,
   TimelineQueryDto,
@@ -108,16 +109,7 @@ export class AssetService {
   ) {}
 
   async page(viewer: Viewer, query: TimelineQueryDto): Promise<TimelinePageDto> {
-    const filters: TimelineFilters = {
-      ...(query.album ? { albumId: await this.visibleAlbum(viewer, query.album) } : {}),
-      folder: folderFilter(query.folder),
-      type: query.type,
-      favorite: query.favorite === undefined ? undefined : query.favorite === 'true',
-      tag: query.tag,
-      from: date('from', query.from),
-      to: date('to', query.to),
-      text: query.q?.trim() || undefined,
-    };
+    const filters = await this.filtersOf(viewer, query);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.timeline.page(
       viewer,
@@ -130,6 +122,25 @@ export class AssetService {
     return {
       items: page.map(summaryOf),
       nextCursor: rows.length > limit && last ? encodeCursor({ sortUs: last.sortUs, id: last.id }) : null,
+    };
+  }
+
+  /** The scrubber's index: months with something the viewer may see, and how much. */
+  async months(viewer: Viewer, query: TimelineQueryDto): Promise<MonthDto[]> {
+    return this.timeline.months(viewer, await this.filtersOf(viewer, query));
+  }
+
+  private async filtersOf(viewer: Viewer, query: TimelineQueryDto): Promise<TimelineFilters> {
+    const albumId = query.album ? await this.visibleAlbum(viewer, query.album) : undefined;
+    return {
+      ...(albumId ? { albumId, ascending: (await this.albums.sortOrder(albumId)) === 'asc' } : {}),
+      folder: folderFilter(query.folder),
+      type: query.type,
+      favorite: query.favorite === undefined ? undefined : query.favorite === 'true',
+      tag: query.tag,
+      from: date('from', query.from),
+      to: date('to', query.to),
+      text: query.q?.trim() || undefined,
     };
   }
 
@@ -173,6 +184,19 @@ export class AssetService {
   /** The asset when the viewer may download its original; the same 404 otherwise. */
   async downloadableAsset(viewer: Viewer, id: string): Promise<AssetRecord> {
     const allowed = isUuid(id) ? await this.access.downloadableAssets(viewer, [id]) : new Set<string>();
+    const asset = allowed.has(id) ? await this.timeline.find(id) : undefined;
+    if (!asset) throw notFoundOrNoAccess('asset');
+    return asset;
+  }
+
+  /** May the viewer download the original of this (visible) asset? */
+  async mayDownload(viewer: Viewer, id: string): Promise<boolean> {
+    return (await this.access.downloadableAssets(viewer, [id])).has(id);
+  }
+
+  /** An asset in the trash when the viewer may delete it for good; the same 404 otherwise. */
+  async trashedAsset(viewer: Viewer, id: string): Promise<AssetRecord> {
+    const allowed = isUuid(id) ? await this.access.deletableAssets(viewer, [id], true) : new Set<string>();
     const asset = allowed.has(id) ? await this.timeline.find(id) : undefined;
     if (!asset) throw notFoundOrNoAccess('asset');
     return asset;

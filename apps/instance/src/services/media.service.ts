@@ -70,6 +70,21 @@ export class MediaService {
       return { file: await this.original(asset, version, attachment(asset.fileName)) };
     }
     const asset = await this.assets.visibleAsset(viewer, id);
+    return this.derivative(viewer, asset, kind, version);
+  }
+
+  /** The thumbnail of an asset in the trash, for those who may delete it for good. */
+  async trashedThumbnail(viewer: Viewer, id: string, version: unknown): Promise<MediaAnswer> {
+    const asset = await this.assets.trashedAsset(viewer, id);
+    return this.derivative(viewer, asset, 'thumbnail', version);
+  }
+
+  private async derivative(
+    viewer: Viewer,
+    asset: AssetRecord,
+    kind: Exclude<MediaKind, 'original'>,
+    version: unknown,
+  ): Promise<MediaAnswer> {
     const derivative = DERIVATIVE[kind];
     if ((derivative === 'video' || derivative === 'poster') && asset.mediaType !== 'video')
       throw notFoundOrNoAccess('asset');
@@ -92,8 +107,18 @@ export class MediaService {
         };
     }
     if (rel) await this.rebuild(asset, derivative);
-    if (derivative === 'video' && asset.playback === 'original')
+    if (derivative === 'video' && asset.playback === 'original') {
+      // Playing it as it is hands out the original: only to those who may download it (a link
+      // that forbids downloads shows the poster, never the file).
+      const downloadable = await this.assets.mayDownload(viewer, asset.id);
+      if (!downloadable)
+        throw new InstanceError(
+          'ERR_NOT_FOUND',
+          'this video can only be played by those who may download it',
+          404,
+        );
       return { file: await this.original(asset, version, 'inline') };
+    }
     const failed = asset.failures[QUEUE_OF[derivative]] !== undefined;
     if (derivative === 'video') {
       // 409: the asset is there, its playable form not yet; the UI shows the poster meanwhile.

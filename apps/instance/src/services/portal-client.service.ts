@@ -19,6 +19,12 @@ export interface AuthorizationRequest {
   silent: boolean;
 }
 
+/** The portal's directory answer (CONTRACTS §3). */
+export interface DirectoryAnswer {
+  users: Array<{ sub: string; username: string; name: string | null }>;
+  groups: Array<{ name: string }>;
+}
+
 /** A verified ID token from the code exchange. */
 export interface SignInResult {
   claims: Record<string, unknown> & { sub: string };
@@ -109,6 +115,45 @@ export class PortalClient {
       algorithms: [this.config.idTokenAlg],
       rememberJti,
     });
+  }
+
+  /**
+   * People and groups with access to this library, for sharing (CONTRACTS §3), asked of the portal
+   * with the node's own credentials.
+   */
+  async directory(q: string, limit = 50): Promise<DirectoryAnswer> {
+    const { clientId, clientSecret } = await this.identity.current();
+    const url = new URL('/api/cluster/directory', this.config.portalUrl);
+    url.searchParams.set('q', q);
+    url.searchParams.set('limit', String(limit));
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        signal: AbortSignal.timeout(PORTAL_TIMEOUT_S * 1000),
+      });
+    } catch (error) {
+      this.logger.warn(`portal directory failed: ${(error as Error).message}`);
+      throw new InstanceError(
+        'ERR_PORTAL_UNAVAILABLE',
+        'the portal cannot be reached; try again shortly',
+        503,
+      );
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      this.logger.warn(`portal directory answered ${res.status}`);
+      throw new InstanceError(
+        'ERR_PORTAL_UNAVAILABLE',
+        'the portal did not answer the directory request',
+        503,
+      );
+    }
+    const body = (await res.json()) as Partial<DirectoryAnswer>;
+    return {
+      users: (body.users ?? []).map((u) => ({ sub: u.sub, username: u.username, name: u.name ?? null })),
+      groups: (body.groups ?? []).map((g) => ({ name: g.name })),
+    };
   }
 
   private discover(): Promise<oidc.Configuration> {

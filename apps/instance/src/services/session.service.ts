@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken, safeEqual } from '@atrium/auth';
-import type { InstanceAccess, Viewer } from '@atrium/policy';
+import type { InstanceAccess, OpenedLink, Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import type { SessionEntity } from '../entities/session.entity.js';
 import { SessionRepository } from '../repositories/session.repository.js';
@@ -124,14 +124,14 @@ export class SessionService {
   }
 }
 
-/** The policy viewer of a signed-in session (share links come with the sharing issue). */
-export function viewerOf(session: SessionEntity): Viewer {
+/** The policy viewer of a signed-in session, with the share links it opened and keeps. */
+export function viewerOf(session: SessionEntity, links: readonly OpenedLink[] = []): Viewer {
   return {
     role: session.role,
     id: session.userId,
     groups: session.groups,
     basePath: session.basePath,
     uploadPath: session.uploadPath,
-    links: [],
+    links,
   };
 }

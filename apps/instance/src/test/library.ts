@@ -109,6 +109,6 @@ export async function tagAsset(db: DataSource, assetId: string, name: string): P
 /** Empties the library tables (between property-test runs). */
 export async function clearLibrary(db: DataSource): Promise<void> {
   await db.query(
-    'TRUNCATE asset_tags, tags, album_assets, albums, assets, policies, folders, tombstones, ignored_files, index_runs',
+    'TRUNCATE comments, user_links, share_link_unlocks, share_links, share_link_throttles, edit_batches, asset_tags, tags, album_assets, albums, assets, policies, folders, tombstones, ignored_files, index_runs',
   );
 }
