@@ -10,6 +10,9 @@ import { AuditRepository } from './repositories/audit.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { AdmissionService } from './services/admission.service.js';
 import { AccountService } from './services/account.service.js';
+import { AppPasswordService } from './services/app-password.service.js';
+import { InvitationService } from './services/invitation.service.js';
+import { MailService } from './services/mail.service.js';
 import { Clock } from './common/clock.js';
 import { GrantService } from './services/grant.service.js';
 import { KeyService } from './services/key.service.js';
@@ -29,6 +32,9 @@ export interface PortalAdminOptions {
   secretKey: string;
   /** The portal's public URL, shown as the issuer in printed credentials; empty when unknown. */
   publicUrl?: string;
+  /** SMTP_URL: with it, invitations are mailed (by the portal, from the mail outbox); without, their link is printed. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 /** The portal's services without its HTTP side, issuer or background workers: what the CLI runs. */
@@ -42,6 +48,9 @@ class PortalAdminModule {
       sessionIdleMs: 2 * 3_600_000,
       disabledFeatures: [],
       defaultRole: 'guest',
+      selfRegistration: false,
+      smtpUrl: options.smtpUrl,
+      mailFrom: options.mailFrom ?? 'Atrium <atrium@localhost.localdomain>',
     };
     return {
       module: PortalAdminModule,
@@ -62,7 +71,10 @@ class PortalAdminModule {
         ...portalRepositories,
         AdmissionService,
         AccountService,
+        AppPasswordService,
         GrantService,
+        InvitationService,
+        MailService,
         KeyService,
         LoginAuditService,
         NodeService,
@@ -79,6 +91,8 @@ class PortalAdminModule {
 /** Handles on the portal's admin services for one command; `close()` releases the database. */
 export interface PortalAdmin {
   accounts: AccountService;
+  appPasswords: AppPasswordService;
+  invitations: InvitationService;
   nodes: NodeService;
   grants: GrantService;
   admission: AdmissionService;
@@ -104,6 +118,8 @@ export async function openPortalAdmin(options: PortalAdminOptions): Promise<Port
   });
   return {
     accounts: app.get(AccountService),
+    appPasswords: app.get(AppPasswordService),
+    invitations: app.get(InvitationService),
     nodes: app.get(NodeService),
     grants: app.get(GrantService),
     admission: app.get(AdmissionService),

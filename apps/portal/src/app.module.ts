@@ -5,8 +5,10 @@ import { DataSource } from 'typeorm';
 import { parseSecretKey } from '@atrium/auth';
 import { HealthModule, dataSourceOptions, databaseCheck } from '@atrium/server';
 import { deriveKey, type PortalConfig } from './config.js';
+import { AccountController } from './controllers/account.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { ClusterController } from './controllers/cluster.controller.js';
+import { EmailLinksController } from './controllers/email-links.controller.js';
 import { InstancesController } from './controllers/instances.controller.js';
 import { InteractionController } from './controllers/interaction.controller.js';
 import { SetupController } from './controllers/setup.controller.js';
@@ -15,6 +17,7 @@ import { portalEntities } from './entities/index.js';
 import { NodeAuthGuard } from './guards/node-auth.guard.js';
 import { OriginGuard } from './guards/origin.guard.js';
 import { PortalSessionGuard } from './guards/portal-session.guard.js';
+import { Mailer } from './mail/mailer.js';
 import { portalMigrations } from './migrations/index.js';
 import { ISSUER_OPTIONS, IssuerService, type IssuerOptions } from './oidc/issuer.service.js';
 import { portalRepositories } from './repositories/providers.js';
@@ -45,6 +48,9 @@ export function portalSettings(config: PortalConfig): PortalSettings {
     sessionIdleMs: config.sessionIdleMs,
     disabledFeatures: config.disabledFeatures,
     defaultRole: config.defaultRole,
+    selfRegistration: config.selfRegistration,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
   };
 }
 
@@ -76,6 +82,8 @@ export class PortalModule {
       ],
       controllers: [
         AuthController,
+        AccountController,
+        EmailLinksController,
         SetupController,
         InstancesController,
         ClusterController,
@@ -96,6 +104,7 @@ export class PortalModule {
         ...portalRepositories,
         ...portalServices,
         IssuerService,
+        Mailer,
         PortalSessionGuard,
         NodeAuthGuard,
       ],

@@ -12,6 +12,10 @@ export interface PortalConfig extends CommonConfig {
   sessionIdleMs: number;
   selfRegistration: boolean;
   defaultRole: string;
+  /** Where mail goes out (invitations, resets); without it links are shown to the admin instead. */
+  smtpUrl: string | undefined;
+  /** The From header of the portal's mail. */
+  mailFrom: string;
   /** Nodes with credentials supplied up front (ATRIUM_NODES), upserted at start. */
   nodes: ConfiguredNode[];
   /** Organization OIDC providers (OIDC_PROVIDERS or the OIDC_ISSUER shorthand). */
@@ -64,10 +68,22 @@ export function loadPortalConfig(env: Record<string, string | undefined> = proce
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
     selfRegistration: reader.bool('ATRIUM_SELF_REGISTRATION', false),
     defaultRole: defaultRole(reader),
+    smtpUrl: reader.optionalUrl('SMTP_URL', { protocols: ['smtp:', 'smtps:'] }),
+    mailFrom: mailFrom(reader),
     nodes: reader.json('ATRIUM_NODES', parseConfiguredNodes, []),
     oidcProviders: readOidcProviders(reader),
     ldap: readLdapConfig(reader),
   };
+}
+
+// A bare address or `Name <address>`; the default names the portal's host, which mail servers accept.
+const FROM = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+function mailFrom(reader: EnvReader): string {
+  const host = new URL(reader.url('PUBLIC_URL', { fallback: 'http://localhost', origin: true })).hostname;
+  const from = reader.string('SMTP_FROM', `Atrium <atrium@${host.includes('.') ? host : 'localhost.localdomain'}>`);
+  if (!FROM.test(from)) throw new ConfigError('SMTP_FROM', `must be an address or "Name <address>", got ${JSON.stringify(from)}`);
+  return from;
 }
 
 /** A key derived from ATRIUM_SECRET_KEY for one purpose, so no two uses share key material. */

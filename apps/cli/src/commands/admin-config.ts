@@ -6,6 +6,9 @@ export interface PortalTarget {
   databaseUrl: string;
   secretKey: string;
   publicUrl?: string;
+  /** SMTP_URL: invitations are then mailed by the portal; without it, their link is printed. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 /**
@@ -19,7 +22,13 @@ export function portalTarget(
 ): PortalTarget {
   if (env.DATABASE_URL) {
     if (!env.ATRIUM_SECRET_KEY) throw new CommandError('ATRIUM_SECRET_KEY: is required with DATABASE_URL');
-    return { databaseUrl: env.DATABASE_URL, secretKey: env.ATRIUM_SECRET_KEY, publicUrl: env.PUBLIC_URL };
+    return {
+      databaseUrl: env.DATABASE_URL,
+      secretKey: env.ATRIUM_SECRET_KEY,
+      publicUrl: env.PUBLIC_URL,
+      smtpUrl: env.SMTP_URL,
+      mailFrom: env.SMTP_FROM,
+    };
   }
   const dataDir = dataDirFrom(dataOption);
   const settings = readSettings(dataDir);
@@ -31,5 +40,7 @@ export function portalTarget(
     databaseUrl: databaseUrl(settings, settings.portal.database),
     secretKey: settings.secretKey,
     publicUrl: env.PUBLIC_URL ?? `http://127.0.0.1:${settings.portal.port}`,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.SMTP_FROM,
   };
 }

@@ -286,6 +286,68 @@ describe('a change made from the CLI', () => {
   });
 });
 
+describe('atrium users invite and app passwords', () => {
+  it('invites an address, printing the link when SMTP_URL is not set and queueing a mail when it is', async () => {
+    const printed = await atrium('users', 'invite', 'new@example.org', '-r', 'viewer', '--expires', '2d');
+    expect(printed.code, printed.err).toBe(0);
+    expect(printed.out).toMatch(/SMTP_URL is not set/);
+    expect(printed.out).toMatch(/^http:\/\/127\.0\.0\.1:8080\/invite\/[A-Za-z0-9_-]{43}$/m);
+    process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+    try {
+      const mailed = await json('users', 'invite', 'other@example.org');
+      expect(mailed).toMatchObject({ email: 'other@example.org', mailed: true });
+      expect(mailed.link).toBeUndefined();
+    } finally {
+      delete process.env.SMTP_URL;
+    }
+    const { openPortalAdmin } = await import('@atrium/portal');
+    const admin = await openPortalAdmin({ databaseUrl: db.url, secretKey: env.ATRIUM_SECRET_KEY });
+    try {
+      expect((await admin.invitations.pending()).map((i) => i.email).sort()).toEqual(['new@example.org', 'other@example.org']);
+    } finally {
+      await admin.close();
+    }
+    for (const [args, code] of [
+      [['users', 'invite', 'not-an-address'], 2],
+      [['users', 'invite', 'x@example.org', '--expires', 'soon'], 2],
+      [['users', 'invite', 'x@example.org', '-r', 'cluster_admin'], 2],
+      [['users', 'invite'], 2],
+    ] as const) {
+      const result = await atrium(...args);
+      expect(result.code, args.join(' ')).toBe(code);
+      expect(result.err).toMatch(/atrium: /);
+    }
+  });
+
+  it('adds an app password printed once, lists, shows and removes it', async () => {
+    expect((await atrium('users', 'add', 'wendy')).code).toBe(0);
+    expect((await atrium('cluster', 'nodes', 'add', 'vault', '--url', 'http://127.0.0.1:9')).code).toBe(0);
+    const refused = await atrium('auth', 'add', '--user', 'wendy', '--node', 'vault', '--name', 'nas');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/no library "vault" that wendy may open/);
+    expect((await atrium('cluster', 'users', 'access', 'grant', '--user', 'wendy', '--node', 'vault')).code).toBe(0);
+    const added = await atrium('auth', 'add', '--user', 'wendy', '--node', 'vault', '--name', 'nas', '--expires', '30d');
+    expect(added.code, added.err).toBe(0);
+    const password = added.out.split('\n').at(-1)!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const rows = await json('auth', 'ls', 'wendy');
+    const row = rows.find((r: { type: string }) => r.type === 'app_password');
+    expect(row).toMatchObject({ username: 'wendy', node: 'vault', name: 'nas' });
+    expect(JSON.stringify(rows)).not.toContain(password);
+    expect(await json('auth', 'show', row.id)).toMatchObject({ type: 'app_password', id: row.id, node: 'vault' });
+    expect((await atrium('auth', 'rm', row.id)).code).toBe(0);
+    expect((await json('auth', 'ls', 'wendy')).filter((r: { type: string }) => r.type === 'app_password')).toEqual([]);
+    expect((await atrium('auth', 'rm', row.id)).code).toBe(1);
+    for (const args of [
+      ['auth', 'add', '--node', 'vault', '--name', 'x'],
+      ['auth', 'add', '--user', 'wendy', '--node', 'vault', '--name', 'x', '--expires', 'forever'],
+      ['auth', 'add', '--user', 'wendy', '--node', 'vault', '--name', 'x', '--expires', '5000d'],
+      ['auth', 'add', '--user', 'wendy', '--node', 'vault', '--name', ' '],
+    ])
+      expect((await atrium(...args)).code, args.join(' ')).toBe(2);
+  });
+});
+
 describe('the atrium binary', () => {
   beforeAll(() => {
     const build = spawnSync(process.execPath, [`${ROOT}scripts/build.mjs`, '--no-ui'], {

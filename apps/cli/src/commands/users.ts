@@ -1,3 +1,4 @@
+import { parseDuration } from '@atrium/server';
 import { defineCommand, UsageError } from '../cli.js';
 import {
   actor,
@@ -88,6 +89,47 @@ export const userCommands = [
           actor(),
         );
         out.done(`created ${account.username} (${account.id})`, { username: account.username, id: account.id });
+      });
+    },
+  }),
+  defineCommand({
+    path: ['users', 'invite'],
+    args: 'EMAIL',
+    summary:
+      'Invite an address: a single-use link (7 days unless --expires) to choose a username and password; mailed with SMTP_URL, else printed.',
+    options: {
+      name: { type: 'string', short: 'n' },
+      role: { type: 'string', short: 'r' },
+      group: { type: 'string', short: 'g', multiple: true },
+      'cluster-admin': { type: 'boolean' },
+      expires: { type: 'string' },
+      ...ADMIN_OPTIONS,
+    },
+    positionals: { min: 1, max: 1 },
+    run: async ({ values, positionals, out }) => {
+      const expires = str(values, 'expires');
+      const expiresInMs = expires === undefined ? undefined : parseDuration(expires);
+      if (expiresInMs === undefined && expires !== undefined)
+        throw new UsageError(`--expires takes a duration like 12h or 7d, got ${JSON.stringify(expires)}`);
+      await withPortal(values, async (portal) => {
+        const invitation = await portal.invitations.invite(
+          {
+            email: positionals[0]!,
+            name: str(values, 'name'),
+            role: str(values, 'role'),
+            groups: list(values, 'group'),
+            clusterAdmin: !!values['cluster-admin'],
+            expiresInMs,
+          },
+          actor(),
+        );
+        const valid = `invited ${invitation.email} (link valid until ${invitation.expiresAt.toISOString()})`;
+        out.done(
+          invitation.link
+            ? `${valid}\nSMTP_URL is not set, so nothing was mailed: give this link to the person, it works once:\n${invitation.link}`
+            : `${valid}\nthe portal mails the link`,
+          invitation,
+        );
       });
     },
   }),

@@ -33,7 +33,15 @@ export type PortalErrorCode =
   | 'ERR_PROVIDER_NOT_FOUND'
   | 'ERR_PROVIDER_UNAVAILABLE'
   | 'ERR_UPSTREAM_SIGN_IN'
-  | 'ERR_DIRECTORY_UNAVAILABLE';
+  | 'ERR_DIRECTORY_UNAVAILABLE'
+  | 'ERR_LINK_INVALID'
+  | 'ERR_EMAIL_TAKEN'
+  | 'ERR_MAIL_UNAVAILABLE'
+  | 'ERR_FEATURE_DISABLED'
+  | 'ERR_APP_PASSWORD_NOT_FOUND'
+  | 'ERR_APP_PASSWORD_INVALID'
+  | 'ERR_EXPIRY_INVALID'
+  | 'ERR_NAME_INVALID';
 
 /** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
 export class PortalError extends ServerError {

@@ -15,6 +15,7 @@ export const LOGIN_METHODS = [
   'invitation',
   'password_reset',
   'registration',
+  'password_change',
 ] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
 
@@ -39,6 +40,7 @@ export const LOGIN_REASONS = [
   'totp_enrolment_required',
   'totp_invalid',
   'totp_replaced',
+  'recovery_codes_replaced',
   'recovery_code_invalid',
   // Organization OIDC providers.
   'oidc_state_mismatch',
@@ -69,6 +71,7 @@ export const LOGIN_REASONS = [
   'app_password_revoked',
   'app_password_wrong_node',
   'app_password_feature_disabled',
+  'app_password_no_access',
   // Links sent by email.
   'link_invalid',
   'link_expired',

@@ -10,6 +10,11 @@ export interface PortalSettings {
   disabledFeatures: string[];
   /** Account role of accounts created at first federated sign-in or by self-registration. */
   defaultRole: string;
+  /** ATRIUM_SELF_REGISTRATION: anyone may ask for an account by mail (it opens nothing). */
+  selfRegistration: boolean;
+  /** SMTP_URL; when unset, mail is not sent and an invitation's link is handed to the admin. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');

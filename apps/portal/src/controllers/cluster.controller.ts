@@ -4,6 +4,7 @@ import { AppPasswordDto, DirectoryQuery, JoinDto } from '../dtos/cluster.dto.js'
 import type { NodeEntity } from '../entities/node.entity.js';
 import { CurrentNode, NodeAuthGuard } from '../guards/node-auth.guard.js';
 import { MachineRoute } from '../guards/origin.guard.js';
+import { AppPasswordService } from '../services/app-password.service.js';
 import { DirectoryService, DIRECTORY_MAX } from '../services/directory.service.js';
 import { NodeService } from '../services/node.service.js';
 
@@ -14,6 +15,7 @@ export class ClusterController {
   constructor(
     private readonly nodes: NodeService,
     private readonly directory: DirectoryService,
+    private readonly appPasswords: AppPasswordService,
   ) {}
 
   @Post('join')
@@ -22,12 +24,15 @@ export class ClusterController {
     return this.nodes.join(body.token, req.ip);
   }
 
-  /** App passwords do not exist yet, so none is active; never a portal sign-in either way. */
+  /** An app password made for this node (never accepted at portal sign-in). */
   @Post('app-passwords/verify')
   @HttpCode(200)
   @UseGuards(NodeAuthGuard)
-  verifyAppPassword(@Body() _body: AppPasswordDto) {
-    return { active: false };
+  verifyAppPassword(@Body() body: AppPasswordDto, @CurrentNode() node: NodeEntity, @Req() req: Request) {
+    return this.appPasswords.verify(node, body, {
+      ip: req.ip ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
   }
 
   @Get('directory')

@@ -128,7 +128,7 @@ describe('the node API', () => {
     }
   });
 
-  it('answers app-password checks with active: false until app passwords exist', async () => {
+  it('answers app-password checks with active: false for what is not an app password of this node', async () => {
     const res = await nodeApi('app-passwords/verify', family, {
       username: 'ann',
       password: 'an app password',

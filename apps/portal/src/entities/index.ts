@@ -1,7 +1,9 @@
 import { SettingEntity } from '@atrium/server';
 import { GrantEntity, GroupMappingEntity } from './admission.entity.js';
 import { AccountEntity, AccountGroupEntity } from './account.entity.js';
+import { AppPasswordEntity } from './app-password.entity.js';
 import { AdminAuditEntity, LoginAuditEntity, ThrottleEntity } from './audit.entity.js';
+import { EmailLinkEntity, MailOutboxEntity } from './email.entity.js';
 import { JoinTokenEntity, NodeEntity } from './node.entity.js';
 import { OidcPayloadEntity, SigningKeyEntity } from './oidc.entity.js';
 import { LogoutOutboxEntity } from './outbox.entity.js';
@@ -10,7 +12,9 @@ import { UpstreamOidcStateEntity } from './upstream.entity.js';
 
 export * from './admission.entity.js';
 export * from './account.entity.js';
+export * from './app-password.entity.js';
 export * from './audit.entity.js';
+export * from './email.entity.js';
 export * from './node.entity.js';
 export * from './oidc.entity.js';
 export * from './outbox.entity.js';
@@ -35,4 +39,7 @@ export const portalEntities = [
   LoginAuditEntity,
   ThrottleEntity,
   UpstreamOidcStateEntity,
+  EmailLinkEntity,
+  MailOutboxEntity,
+  AppPasswordEntity,
 ];

@@ -20,6 +20,15 @@ export class AccountRepository {
     return this.repo(em).findOneBy({ username });
   }
 
+  /** Accounts with this email address, compared case-insensitively (an address may serve several). */
+  findByEmail(email: string, em?: EntityManager): Promise<AccountEntity[]> {
+    return this.repo(em)
+      .createQueryBuilder('a')
+      .where('lower(a.email) = lower(:email)', { email })
+      .orderBy('a.username')
+      .getMany();
+  }
+
   findByIds(ids: string[], em?: EntityManager): Promise<AccountEntity[]> {
     return ids.length ? this.repo(em).findBy({ id: In(ids) }) : Promise.resolve([]);
   }

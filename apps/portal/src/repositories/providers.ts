@@ -1,8 +1,11 @@
 import { AdmissionRepository } from './admission.repository.js';
 import { AccountRepository } from './account.repository.js';
+import { AppPasswordRepository } from './app-password.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { Database } from './database.js';
+import { EmailLinkRepository } from './email-link.repository.js';
 import { IssuerReadsRepository } from './issuer-reads.repository.js';
+import { MailOutboxRepository } from './mail-outbox.repository.js';
 import { NodeRepository } from './node.repository.js';
 import { OidcPayloadRepository } from './oidc-payload.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -17,8 +20,11 @@ export const portalRepositories = [
   Database,
   AdmissionRepository,
   AccountRepository,
+  AppPasswordRepository,
   AuditRepository,
+  EmailLinkRepository,
   IssuerReadsRepository,
+  MailOutboxRepository,
   NodeRepository,
   OidcPayloadRepository,
   OutboxRepository,

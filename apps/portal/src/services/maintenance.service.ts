@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { EmailLinkRepository } from '../repositories/email-link.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
@@ -27,6 +28,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     private readonly payloads: OidcPayloadRepository,
     private readonly sessions: SessionRepository,
     private readonly outbox: OutboxRepository,
+    private readonly links: EmailLinkRepository,
     private readonly clock: Clock,
     @Inject(CONFIGURED_NODES) private readonly configured: ConfiguredNode[],
   ) {}
@@ -46,5 +48,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     await this.payloads.deleteExpired(now);
     await this.sessions.deleteExpired(now);
     await this.outbox.deleteDeliveredBefore(new Date(now.getTime() - KEEP_DELIVERED_MS));
+    // Expired and used links are kept a week, so "expired" can still be told apart from "unknown" in logs.
+    await this.links.deleteExpired(new Date(now.getTime() - KEEP_DELIVERED_MS));
   }
 }

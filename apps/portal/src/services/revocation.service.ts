@@ -3,6 +3,7 @@ import { roleRank, type AccessDecision } from '@atrium/policy';
 import type { EntityManager } from 'typeorm';
 import type { NodeEntity } from '../entities/node.entity.js';
 import { AccountRepository } from '../repositories/account.repository.js';
+import { AppPasswordRepository } from '../repositories/app-password.repository.js';
 import { Database } from '../repositories/database.js';
 import { NodeRepository } from '../repositories/node.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
@@ -45,6 +46,7 @@ export class RevocationService {
     private readonly sessions: SessionRepository,
     private readonly payloads: OidcPayloadRepository,
     private readonly outbox: OutboxRepository,
+    private readonly appPasswords: AppPasswordRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -72,8 +74,12 @@ export class RevocationService {
     });
   }
 
-  /** Ends every session of an account (disabled or deleted): portal, issuer, and on every instance. */
+  /**
+   * Ends every session of an account (disabled or deleted): portal, issuer, and on every instance;
+   * its app passwords go too.
+   */
   async endAccount(accountId: string, reason: string, em: EntityManager): Promise<void> {
+    await this.appPasswords.deleteForAccount(accountId, em);
     const opSessions = await this.payloads.sessionsOf({ accountId }, em);
     for (const s of opSessions) await this.payloads.destroy('Session', s.id, em);
     await this.sessions.unlink(

@@ -66,7 +66,9 @@ export class SignInService {
     const keys = { account: `login:account:${username}`, address: `login:address:${meta.ip ?? 'unknown'}` };
     // The account's count goes up before the (slow) password check, so parallel guesses cannot all
     // slip past its limit; the address (shared by an office) is checked now and counted on failure.
-    await this.throttled(attempt, () => this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]));
+    await this.throttled(attempt, () =>
+      this.throttle.attempt([[keys.account, ACCOUNT_POLICY]], [keys.address]),
+    );
     const account = username ? await this.accounts.findByUsername(username) : null;
     // A name that is no local account is the directory's to judge (a local account always wins).
     if (this.ldap.enabled && (!account || account.authProvider === 'ldap'))
@@ -222,6 +224,26 @@ export class SignInService {
   }
 
   /**
+   * New recovery codes for the account page, replacing every old one: takes a current TOTP code
+   * or an unused recovery code (on the second-factor throttle); returns the codes, shown once.
+   */
+  async regenerateRecoveryCodes(
+    session: PortalSessionEntity,
+    code: string,
+    meta: SessionMeta,
+  ): Promise<string[]> {
+    const account = await this.accounts.findById(session.accountId);
+    if (!account) throw new PortalError('ERR_SESSION_REQUIRED', 'sign in first', 401);
+    if (!account.totpSecret)
+      throw new PortalError('ERR_SESSION_STAGE', 'set up two-step verification first', 409);
+    const method = /^\d{6}$/.test(String(code).replace(/\s+/g, '')) ? 'totp' : 'recovery_code';
+    await this.spendSecondFactor(account, method, code, meta, 'recovery_codes_replaced', { field: 'code' });
+    const recoveryCodes = generateRecoveryCodes();
+    await this.accounts.update(account.id, { recoveryCodes: recoveryCodes.map(hashRecoveryCode) });
+    return recoveryCodes;
+  }
+
+  /**
    * Spends a code of the account's second factor — a TOTP step not used before, or an unused
    * recovery code — counted on the second-factor throttle and written to the login audit; a wrong
    * or spent code is refused with 401 (`details` added to the error).
@@ -231,7 +253,7 @@ export class SignInService {
     method: 'totp' | 'recovery_code',
     code: string,
     meta: SessionMeta,
-    outcome: 'success' | 'totp_replaced',
+    outcome: 'success' | 'totp_replaced' | 'recovery_codes_replaced',
     details?: Record<string, unknown>,
   ): Promise<void> {
     const key = secondFactorKey(account);
@@ -243,9 +265,9 @@ export class SignInService {
       ...attempt,
       result: ok ? 'success' : 'failure',
       reason: ok
-        ? outcome === 'totp_replaced'
-          ? 'totp_replaced'
-          : null
+        ? outcome === 'success'
+          ? null
+          : outcome
         : method === 'totp'
           ? 'totp_invalid'
           : 'recovery_code_invalid',
