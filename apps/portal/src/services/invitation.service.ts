@@ -186,7 +186,7 @@ export class InvitationService {
       throw new PortalError(
         'ERR_MAIL_UNAVAILABLE',
         'this portal cannot send mail; ask an administrator for an invitation',
-        503,
+        404,
       );
     const address = requireEmail(email);
     await mailThrottle(this.throttle, address, meta);

@@ -57,7 +57,7 @@ export class PasswordResetService {
       throw new PortalError(
         'ERR_MAIL_UNAVAILABLE',
         'this portal cannot send mail; ask an administrator to reset your password',
-        503,
+        404,
       );
     const address = requireEmail(email);
     await mailThrottle(this.throttle, address, meta);
