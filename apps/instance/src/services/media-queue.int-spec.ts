@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMediaError, mediaJobId, queuePrefix } from '@atrium/media';
+import { withRequestId } from '@atrium/server';
 import { startRedis, type TestRedis } from '@atrium/testing';
 import { MediaQueues } from './media-queue.js';
 
@@ -60,6 +61,16 @@ describe('MediaQueues.addNew', () => {
     expect((await waiting('video')).map((j) => [j.data.assetId, j.data.kinds])).toEqual([
       [clip.assetId, ['video']],
     ]);
+  });
+
+  it('carries the id of the request being served into every payload it queues', async () => {
+    const asset = { assetId: randomUUID(), relPath: '2024/r.jpg', contentHash: 'd'.repeat(64), kinds: ['thumb'] as const };
+    await withRequestId('edge-7.req', () => queues.addNew([asset]));
+    const queued = (await waiting('metadata')).find((j) => j.data.assetId === asset.assetId)!;
+    expect(queued.data.requestId).toBe('edge-7.req');
+    const again = { ...asset, assetId: randomUUID() };
+    await withRequestId('edge-8.req', () => queues.requeue(again));
+    expect((await waiting('thumbnails')).find((j) => j.data.assetId === again.assetId)!.data.requestId).toBe('edge-8.req');
   });
 
   it("refuses a whole batch when one payload is bad, with libs/media's reason", async () => {

@@ -8,6 +8,13 @@ import {
   type MediaQueueName,
   type MediaWorkRequest,
 } from '@atrium/media';
+import { currentRequestId } from '@atrium/server';
+
+/** The request being served (if any) travels in the payloads to the worker's logs (docs/contracts.md §5). */
+function withRequest(request: MediaWorkRequest): MediaWorkRequest {
+  const requestId = request.requestId ?? currentRequestId();
+  return requestId === undefined ? request : { ...request, requestId };
+}
 
 /** The derivatives an asset of each type asks for (CONTRACTS §5). */
 export const KINDS: Readonly<Record<'image' | 'video', readonly DerivativeKind[]>> = {
@@ -47,7 +54,7 @@ export class MediaQueues implements MediaJobSink {
   async addNew(requests: readonly MediaWorkRequest[]): Promise<number> {
     const batches = new Map<MediaQueueName, Array<{ name: string; data: object; opts: object }>>();
     for (const request of requests) {
-      for (const job of planMediaJobs(request)) {
+      for (const job of planMediaJobs(withRequest(request))) {
         let batch = batches.get(job.queue);
         if (!batch) batches.set(job.queue, (batch = []));
         batch.push({ name: job.queue, data: job.payload, opts: job.options });
@@ -61,7 +68,7 @@ export class MediaQueues implements MediaJobSink {
 
   async requeue(request: MediaWorkRequest): Promise<number> {
     let added = 0;
-    for (const job of planMediaJobs(request)) {
+    for (const job of planMediaJobs(withRequest(request))) {
       const queue = this.queues[job.queue];
       const existing = await queue.getJob(job.options.jobId);
       const state = existing ? await existing.getState() : 'none';

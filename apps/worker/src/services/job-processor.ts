@@ -1,4 +1,6 @@
 import { isMediaError, processMediaJob, resultJobId, type MediaContext, type MediaJobResult, type MediaQueueName } from '@atrium/media';
+import { Logger } from '@nestjs/common';
+import { REQUEST_ID, withRequestId } from '@atrium/server';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { completedResult, failedResult, type JobIdentity } from './job-results.js';
 import type { WorkerMetrics } from './worker-metrics.js';
@@ -28,6 +30,18 @@ export const SHUTDOWN_REASON = 'worker shutting down';
  * them), lets other errors retry with backoff, and hands a job cancelled by shutdown back.
  */
 export function createProcessor(deps: ProcessorDeps) {
+  const logger = new Logger(`worker:${deps.instance}`);
+  const run = runJob(deps, logger);
+  return (job: Job, token?: string, signal?: AbortSignal): Promise<{ outputs: number }> => {
+    // Lines about a job carry the id of the request that queued it, when there was one.
+    const requestId = (job.data as { requestId?: unknown } | undefined)?.requestId;
+    return typeof requestId === 'string' && REQUEST_ID.test(requestId)
+      ? withRequestId(requestId, () => run(job, token, signal))
+      : run(job, token, signal);
+  };
+}
+
+function runJob(deps: ProcessorDeps, logger: Logger) {
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<{ outputs: number }> => {
     const started = performance.now();
     const identity = (): JobIdentity => ({ id: job.id ?? '', data: job.data, attempts: job.attemptsMade + 1 });
@@ -35,6 +49,7 @@ export function createProcessor(deps: ProcessorDeps) {
       const outcome = await processMediaJob(deps.queue, job.data, { ...deps.context, signal, onProgress: (p) => void job.updateProgress(p).catch(() => undefined) });
       await report(deps.results, completedResult(deps.queue, identity(), outcome));
       deps.metrics.observe(deps.instance, deps.queue, 'completed', null, performance.now() - started);
+      logger.log(`${deps.queue} job ${job.id} done in ${Math.round(performance.now() - started)} ms`);
       return { outputs: Object.keys(outcome.outputs).length };
     } catch (error) {
       if (signal?.aborted && deps.isShuttingDown()) {
@@ -47,6 +62,7 @@ export function createProcessor(deps: ProcessorDeps) {
       const result = failedResult(deps.queue, identity(), error);
       await report(deps.results, result);
       deps.metrics.observe(deps.instance, deps.queue, 'failed', result.reason, performance.now() - started);
+      logger.warn(`${deps.queue} job ${job.id} failed: ${result.reason}`);
       throw isMediaError(error) ? new UnrecoverableError(`${error.reason}: ${error.message}`) : error;
     }
   };

@@ -37,6 +37,8 @@ export interface MediaWorkRequest {
   readonly params?: DerivativeParams;
   /** Also read metadata (default true). */
   readonly metadata?: boolean;
+  /** The HTTP request asking for the work, carried in each payload to the worker's logs. */
+  readonly requestId?: string;
 }
 
 /** One job of a {@link MediaWorkRequest}, validated and ready to add. */
@@ -64,6 +66,7 @@ export function planMediaJobs(request: MediaWorkRequest): PlannedMediaJob[] {
       contentHash: base.contentHash,
       kinds: [...kinds],
       params: base.params,
+      ...(request.requestId === undefined ? {} : { requestId: request.requestId }),
     });
     return { queue, payload, options: mediaJobOptions(queue, payload) };
   });

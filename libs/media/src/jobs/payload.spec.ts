@@ -32,7 +32,18 @@ describe('parseMediaJobPayload', () => {
     }
   });
 
+  it('carries the id of the request that queued it, when there is one', () => {
+    expect(parseMediaJobPayload(payload({ requestId: 'edge-42.abc' })).requestId).toBe('edge-42.abc');
+    expect(parseMediaJobPayload(payload({ requestId: 'f3b0c2a4-1d2e-4f00-9a1b-0123456789ab', params: { videoCrf: 28 } })).requestId).toBe('f3b0c2a4-1d2e-4f00-9a1b-0123456789ab');
+    expect(parseMediaJobPayload(payload())).not.toHaveProperty('requestId');
+  });
+
   const hostile: Array<[string, unknown, string]> = [
+    ['a request id with a space', payload({ requestId: 'a b' }), 'invalid_payload'],
+    ['a request id too long', payload({ requestId: 'x'.repeat(129) }), 'invalid_payload'],
+    ['an empty request id', payload({ requestId: '' }), 'invalid_payload'],
+    ['a request id that is no string', payload({ requestId: 42 }), 'invalid_payload'],
+    ['a request id with a newline', payload({ requestId: 'a\nforged log line' }), 'invalid_payload'],
     ['not an object', 'x', 'invalid_payload'],
     ['null', null, 'invalid_payload'],
     ['an array', [], 'invalid_payload'],

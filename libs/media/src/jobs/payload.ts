@@ -14,6 +14,8 @@ export const RESULTS_QUEUE = 'results';
 /** Asset ids: letters, digits, `_` and `-` (a UUID fits); never `:`, which BullMQ ids refuse. */
 export const ASSET_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 const NODE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/** Request ids as libs/server hands them out or takes them from a trusted proxy: short and printable. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /**
  * One job, as both sides of the queue see it. `kinds` is empty on the `metadata` queue, a subset of
@@ -27,6 +29,8 @@ export interface MediaJobPayload {
   readonly contentHash: string;
   readonly kinds: readonly DerivativeKind[];
   readonly params: DerivativeParams;
+  /** The HTTP request that queued the job, when one did: the worker's log lines carry it. */
+  readonly requestId?: string;
 }
 
 /**
@@ -43,7 +47,8 @@ export function parseMediaJobPayload(input: unknown): MediaJobPayload {
   const check = new SchemaCheck('media job payload');
   const value = check.object('payload', input);
   if (!value) return check.done() as never;
-  check.onlyKeys('', value, ['assetId', 'relPath', 'contentHash', 'kinds', 'params']);
+  check.onlyKeys('', value, [...PAYLOAD_KEYS, 'requestId']);
+  if (value.requestId !== undefined) check.string('requestId', value.requestId, REQUEST_ID_PATTERN, 'must be 1–128 letters, digits or ._:@-');
   check.string('assetId', value.assetId, ASSET_ID_PATTERN, 'must be 1–100 letters, digits, "_" or "-"');
   check.string('contentHash', value.contentHash, CONTENT_HASH_PATTERN, 'must be a SHA-256 digest in lowercase hex');
   checkKinds(check, value.kinds);
@@ -57,14 +62,17 @@ export function parseMediaJobPayload(input: unknown): MediaJobPayload {
 const PAYLOAD_KEYS: readonly string[] = ['assetId', 'relPath', 'contentHash', 'kinds', 'params'];
 
 /**
- * True only for a payload the full check accepts as it is: exactly the five fields, no params set,
+ * True only for a payload the full check accepts as it is: exactly the five fields (and a good
+ * requestId), no params set,
  * distinct kinds that fit one queue. (relPath is checked by the caller, as in the full check.)
  */
 function plainlyValid(input: unknown): input is MediaJobPayload {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
   const keys = Object.keys(input);
-  if (keys.length !== PAYLOAD_KEYS.length || !keys.every((key) => PAYLOAD_KEYS.includes(key))) return false;
-  const { assetId, contentHash, relPath, kinds, params } = input as Record<string, unknown>;
+  const { assetId, contentHash, relPath, kinds, params, requestId } = input as Record<string, unknown>;
+  const expected = requestId === undefined ? PAYLOAD_KEYS.length : PAYLOAD_KEYS.length + 1;
+  if (keys.length !== expected || !keys.every((key) => PAYLOAD_KEYS.includes(key) || key === 'requestId')) return false;
+  if (requestId !== undefined && (typeof requestId !== 'string' || !REQUEST_ID_PATTERN.test(requestId))) return false;
   return (
     typeof assetId === 'string' &&
     ASSET_ID_PATTERN.test(assetId) &&
