@@ -23,6 +23,15 @@ const RUN_FILE = ['run', 'children.json'];
 // What a newcomer's terminal shows of the services' output: warnings and errors (Nest's text, pino's
 // JSON levels 40 and up); everything is in `<data>/logs/<name>.log`, and `--verbose` shows it all.
 const TAIL_LINES = 15;
+// Warnings known to be harmless here, kept in the log files only: Redis without vm.overcommit,
+// oidc-provider's Node 22 notice (it runs on Node 20, tested), Postgres answering probes while it
+// starts, and an instance asking for its stored credentials before its first migration.
+const KNOWN_NOISE = [
+  /Memory overcommit must be enabled/,
+  /oidc-provider WARNING: Unsupported runtime/,
+  /the database system is starting up/,
+  /relation "settings" does not exist/,
+];
 const PROBLEM = /\b(WARN|WARNING|ERROR|FATAL)\b|"level":\s*(4|5|6)0\b/;
 
 export class Children {
@@ -58,7 +67,7 @@ export class Children {
           if (!line.trim()) continue;
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
-          if (this.verbose || PROBLEM.test(line)) this.echo.write(`[${name}] ${line}\n`);
+          if (this.verbose || (PROBLEM.test(line) && !KNOWN_NOISE.some((noise) => noise.test(line)))) this.echo.write(`[${name}] ${line}\n`);
         }
       });
     }

@@ -76,7 +76,10 @@ describe('the portal’s pages', () => {
     await signInThroughPage(page, 'bob');
     await page.waitForURL(`${portal.url}/chooser`);
     await page.waitForSelector('li');
-    expect(await page.locator('li').allTextContents()).toEqual(['family as viewer', 'studio as guest']);
+    const listed = await page.locator('[data-library]').evaluateAll((links) =>
+      links.map((a) => `${(a as HTMLElement).dataset.library} as ${a.querySelector('[data-role]')?.textContent}`),
+    );
+    expect(listed).toEqual(['family as viewer', 'studio as guest']);
     await context.close();
   });
 

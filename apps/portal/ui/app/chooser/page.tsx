@@ -38,13 +38,45 @@ export default function ChooserPage() {
     <Card title="Choose a library">
       {!instances && <p>Loading…</p>}
       {instances && (
-        <ul style={{ listStyle: 'none', padding: 0 }}>
+        <ul style={{ listStyle: 'none', padding: 0, margin: '0 0 18px', display: 'grid', gap: 10 }}>
           {instances.map((i) => (
-            <li key={i.name} style={{ margin: '10px 0' }}>
-              <a href={i.launchUrl} style={{ fontSize: 18 }}>
-                {i.name}
-              </a>{' '}
-              <span style={{ color: '#777' }}>as {i.role}</span>
+            <li key={i.name}>
+              <a
+                href={i.launchUrl}
+                data-library={i.name}
+                style={{
+                  display: 'flex',
+                  alignItems: 'center',
+                  gap: 12,
+                  padding: '12px 14px',
+                  border: '1px solid #ddd',
+                  borderRadius: 8,
+                  color: 'inherit',
+                  textDecoration: 'none',
+                }}
+              >
+                <span
+                  aria-hidden
+                  style={{
+                    flex: '0 0 40px',
+                    height: 40,
+                    borderRadius: 8,
+                    background: '#2f5d50',
+                    color: '#fff',
+                    display: 'grid',
+                    placeItems: 'center',
+                    fontWeight: 700,
+                    fontSize: 18,
+                  }}
+                >
+                  {i.name.slice(0, 1).toUpperCase()}
+                </span>
+                <span style={{ minWidth: 0, flex: 1 }}>
+                  <strong style={{ display: 'block', fontSize: 17, overflow: 'hidden', textOverflow: 'ellipsis' }}>{i.name}</strong>
+                  <span style={{ color: '#666', fontSize: 13, overflowWrap: 'anywhere' }}>{new URL(i.url).host}</span>
+                </span>
+                <span data-role style={{ fontSize: 13, padding: '2px 8px', borderRadius: 10, background: '#e6efec', color: '#2f5d50' }}>{i.role}</span>
+              </a>
             </li>
           ))}
         </ul>
