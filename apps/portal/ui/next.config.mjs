@@ -2,6 +2,8 @@
 const config = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Workspace libraries shipped as TypeScript source (libs/web-client).
+  transpilePackages: ['@atrium/web-client'],
   typescript: { ignoreBuildErrors: false },
 };
 export default config;

@@ -3,8 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Viewer } from '@atrium/policy';
 import { IndexRunDto, IndexStatusDto, StartIndexDto } from '../dtos/library-index.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
-import type { IndexRun } from '../repositories/index-run.repository.js';
-import { LibraryIndexService } from '../services/library-index.service.js';
+import { LibraryIndexService, type IndexRun } from '../services/library-index.service.js';
 
 function runDto(run: IndexRun): IndexRunDto {
   return {

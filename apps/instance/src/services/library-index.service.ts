@@ -9,6 +9,8 @@ import { HEARTBEAT_MS, Indexer, STALE_AFTER_MS } from './indexing/indexer.js';
 import type { MediaQueues, QueueDepths } from './media-queue.js';
 import { INSTANCE_CONFIG, MEDIA_QUEUE } from '../common/tokens.js';
 
+export type { IndexRun };
+
 /** Index progress as the API shows it. */
 export interface IndexStatus {
   run: IndexRun | null;

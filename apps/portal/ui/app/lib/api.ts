@@ -1,42 +1,9 @@
 'use client';
 
-/** The portal API from the browser: JSON, same-origin cookies, and the session's CSRF token. */
-let csrfToken: string | undefined;
+// The fetch/CSRF client is shared with the other UI: libs/web-client.
+import { ApiFailure, api } from '@atrium/web-client';
 
-export interface ApiError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: ApiError,
-  ) {
-    super(error.message);
-  }
-}
-
-export async function api<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (body !== undefined && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok)
-    throw new ApiFailure(
-      res.status,
-      (data.error as ApiError) ?? { code: 'ERR_HTTP', message: `HTTP ${res.status}` },
-    );
-  if (typeof data.csrfToken === 'string') csrfToken = data.csrfToken;
-  return data as T;
-}
+export { ApiFailure, api, forgetCsrfToken, type ApiError } from '@atrium/web-client';
 
 export interface SessionInfo {
   signedIn: boolean;
