@@ -1,8 +1,8 @@
 // What each ci/ values file is for, read from what `helm template` renders with it: the
 // defaults, scaled workers, CloudNativePG with backups, external databases, TLS, volumes.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { all, CI_VALUES, find, Helm, type Rendered } from './chart.js';
-import { matches, storageOf, validateManifest } from './manifests.js';
+import { all, CHART, CI_VALUES, find, Helm, type Rendered } from './chart.js';
+import { matches, parseManifests, reachableFrom, storageOf, validateManifest } from './manifests.js';
 
 let helm: Helm;
 const renders: Rendered[] = [];
@@ -34,6 +34,31 @@ describe('what each values file is for', () => {
     expect(secret.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
     expect(all(r, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(all(r, 'ServiceMonitor')).toEqual([]);
+  });
+
+  test('bundled: web pods reach only their own stores, the portal and what extraTo names', () => {
+    const r = byFile('bundled-values.yaml');
+    const reached = (policy: string) =>
+      reachableFrom(find(r, 'NetworkPolicy', policy), r.pods)
+        .map((p) => p.owner)
+        .sort();
+    expect(reached('atrium-family')).toEqual([
+      'Deployment/atrium-portal',
+      'StatefulSet/atrium-family-postgres',
+      'StatefulSet/atrium-family-redis',
+    ]);
+    expect(reached('atrium-portal')).toEqual([
+      'Deployment/atrium-portal',
+      'StatefulSet/atrium-portal-postgres',
+    ]);
+    const egress = find(r, 'NetworkPolicy', 'atrium-studio').spec.egress;
+    expect(egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '203.0.113.10/32' } }],
+      ports: [{ port: 443, protocol: 'TCP' }],
+    });
+    expect(find(byFile('values.yaml'), 'NetworkPolicy', 'atrium-family').spec.policyTypes).toEqual([
+      'Ingress',
+    ]);
   });
 
   test('bundled: workers scale by replicas and take their concurrency', () => {
@@ -210,5 +235,71 @@ describe('what each values file is for', () => {
     const cluster = structuredClone(find(byFile('cloudnativepg-values.yaml'), 'Cluster', 'atrium-family-db'));
     cluster.spec.instances = 'many';
     await expect(validateManifest(cluster)).rejects.toThrow(/Cluster atrium-family-db: .*instances/);
+  });
+
+  test("an instance's own settings win over instanceDefaults, false and 0 included", () => {
+    const result = helm.template(
+      [
+        'instanceDefaults:',
+        '  originals: { readOnly: true }',
+        '  worker: { concurrency: { video: 2 } }',
+        'instances:',
+        '  - { name: archive, host: archive.example.org, replicas: 0, worker: { replicas: 0 }, originals: { readOnly: false } }',
+        '  - { name: family, host: family.example.org }',
+      ].join('\n'),
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const manifests = parseManifests(result.stdout);
+    const deployment = (name: string) =>
+      manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === name)!;
+    expect(deployment('atrium-archive').spec.replicas).toBe(0);
+    expect(deployment('atrium-archive-worker').spec.replicas).toBe(0);
+    expect(deployment('atrium-family-worker').spec.replicas).toBe(1);
+    const originals = (name: string) =>
+      deployment(name).spec.template.spec.containers[0].volumeMounts.find(
+        (m: { name: string }) => m.name === 'originals',
+      );
+    expect(originals('atrium-archive').readOnly).toBeUndefined();
+    expect(originals('atrium-family').readOnly).toBe(true);
+    const video = deployment('atrium-family-worker').spec.template.spec.containers[0].env.find(
+      (e: { name: string }) => e.name === 'WORKER_CONCURRENCY_VIDEO',
+    );
+    expect(video.value).toBe('2');
+  });
+
+  test('on an upgrade, a service with no Deployment yet migrates after its database exists', () => {
+    const result = helm.template('instances:\n  - { name: family, host: family.example.org }\n', [
+      '--is-upgrade',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    const hooks = parseManifests(result.stdout)
+      .filter((m) => m.kind === 'Job')
+      .map((j) => [j.metadata.name, j.metadata.annotations?.['helm.sh/hook']]);
+    expect(hooks.sort()).toEqual([
+      ['atrium-family-migrate', 'post-upgrade'],
+      ['atrium-portal-migrate', 'post-upgrade'],
+    ]);
+  });
+
+  test('the install notes say where the portal and each library are, and how to make the first admin', () => {
+    const result = helm.run([
+      'install',
+      'atrium',
+      CHART,
+      '--dry-run=client',
+      '--namespace',
+      'photos',
+      '-f',
+      `${CHART}/ci/tls-values.yaml`,
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+    expect(notes).toMatch(/https:\/\/photos\.example\.org/);
+    expect(notes).toMatch(/family: https:\/\/family\.photos\.example\.org/);
+    expect(notes).toMatch(/club: https:\/\/club\.example\.net/);
+    expect(notes).toMatch(
+      /kubectl -n photos exec -it deploy\/atrium-portal -- \\\n\s+atrium users add --cluster-admin --password-stdin/,
+    );
+    expect(notes).not.toMatch(/No TLS is configured/);
   });
 });

@@ -9,6 +9,7 @@ import { EnvReader, readObservabilityConfig } from '../../libs/server/src/index.
 import { all, CI_VALUES, find, Helm, instanceNames, type Rendered } from './chart.js';
 import {
   admittedBy,
+  reachableFrom,
   matches,
   resolveEnv,
   scopeOf,
@@ -151,6 +152,20 @@ describe.each(['values.yaml', ...CI_VALUES])('%s', (file) => {
           admitted.map((a) => a.owner),
           np.metadata.name,
         ).toEqual([]);
+      }
+      // Egress: the stores connect nowhere, workers only to their own Redis, web pods only to their
+      // own stores and the portal.
+      const egress = np.spec.policyTypes.includes('Egress');
+      const reached = reachableFrom(np, pods);
+      if (component === 'postgres' || component === 'redis' || component === 'portal-postgres') {
+        if (targets.every((t) => t.owner.startsWith('StatefulSet/'))) expect(np.spec.egress).toEqual([]);
+      } else if (component === 'worker' && egress) {
+        expect(reached.map((p) => p.owner)).toEqual([`StatefulSet/atrium-${scope}-redis`]);
+      } else if (egress) {
+        for (const p of reached) {
+          const ok = scopeOf(p) === scope || p.labels['app.kubernetes.io/component'] === 'portal';
+          expect(ok, `${np.metadata.name} reaches ${p.owner}`).toBe(true);
+        }
       }
       if (component === 'instance' || component === 'portal')
         expect(admittedBy(np, pods, 'http').namespacePeers).toBe(1);

@@ -32,16 +32,16 @@ export class Helm {
   /** `helm template` with a ci/ values file (or none); throws with helm's message on failure. */
   render(file?: string): Rendered {
     const values = file ? ['-f', join(CHART, 'ci', file)] : [];
-    const lint = this.run(['lint', CHART, ...values]);
+    const lint = this.run(['lint', '--strict', CHART, ...values]);
     const result = this.run(['template', 'atrium', CHART, '--namespace', 'photos', ...values]);
     if (result.status !== 0) throw new Error(`helm template ${file ?? ''} failed: ${result.stderr}`);
     const manifests = parseManifests(result.stdout);
     return { file: file ?? 'values.yaml', lint, manifests, pods: podsOf(manifests) };
   }
 
-  /** `helm template` with inline values; the result, failing or not. */
-  template(values: string): HelmResult {
-    return this.run(['template', 'atrium', CHART], values);
+  /** `helm template` with inline values (and more flags); the result, failing or not. */
+  template(values: string, flags: string[] = []): HelmResult {
+    return this.run(['template', 'atrium', CHART, ...flags], values);
   }
 
   close(): void {

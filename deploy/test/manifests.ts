@@ -179,3 +179,13 @@ export function admittedBy(policy: Manifest, pods: Pod[], port?: string | number
   }
   return result;
 }
+
+/** The rendered pods a NetworkPolicy lets its pods connect to (`to` peers that are pod selectors). */
+export function reachableFrom(policy: Manifest, pods: Pod[]): Pod[] {
+  return (policy.spec.egress ?? []).flatMap(
+    (rule: { to?: { podSelector?: object; namespaceSelector?: object }[] }) =>
+      (rule.to ?? [])
+        .filter((peer) => peer.podSelector && !peer.namespaceSelector)
+        .flatMap((peer) => pods.filter((p) => matches(peer.podSelector, p.labels))),
+  );
+}

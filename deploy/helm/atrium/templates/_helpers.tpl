@@ -87,7 +87,7 @@ name would collide with another generated resource.
 {{- fail (printf "instances[%d] (%s): host %s is already used by %s; instances never share an origin" $i $name $host (get $hosts $host)) -}}
 {{- end -}}
 {{- $_ := set $hosts $host (printf "instance %s" $name) -}}
-{{- $merged := mergeOverwrite (deepCopy $root.Values.instanceDefaults) (deepCopy $raw) -}}
+{{- $merged := include "atrium.merge" (dict "base" $root.Values.instanceDefaults "over" $raw) | fromYaml -}}
 {{- range $volume := list "originals" "cache" -}}
 {{- $v := get $merged $volume -}}
 {{- if and (eq $v.type "existingClaim") (not $v.existingClaim) -}}
@@ -102,6 +102,23 @@ name would collide with another generated resource.
 {{- fail (printf "instances[%d] (%s): redis.external.existingSecret is required when redis.type is external (a Secret holding REDIS_URL)" $i $name) -}}
 {{- end -}}
 {{- $out = append $out $merged -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+`over` laid onto `base`, maps merged key by key, everything else (lists, false, 0, "") taken from
+`over` as written: Sprig's merge functions would let a default `true` or `1` win over an explicit
+`false` or `0`. ctx = dict "base" MAP "over" MAP; prints YAML.
+*/}}
+{{- define "atrium.merge" -}}
+{{- $out := deepCopy .base -}}
+{{- range $key, $value := .over -}}
+{{- if and (kindIs "map" $value) (kindIs "map" (get $out $key)) -}}
+{{- $_ := set $out $key (include "atrium.merge" (dict "base" (get $out $key) "over" $value) | fromYaml) -}}
+{{- else -}}
+{{- $_ := set $out $key $value -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
@@ -371,5 +388,44 @@ spec:
                 name: {{ .name }}
                 port:
                   name: http
+{{- end }}
+{{- end -}}
+
+{{/* The DNS egress rule every egress policy starts with. */}}
+{{- define "atrium.dnsEgressRule" -}}
+- to:
+    - namespaceSelector:
+        {{- toYaml .Values.networkPolicy.dns.namespaceSelector | nindent 8 }}
+      podSelector:
+        {{- toYaml .Values.networkPolicy.dns.podSelector | nindent 8 }}
+  ports:
+    - { port: 53, protocol: UDP }
+    - { port: 53, protocol: TCP }
+{{- end -}}
+
+{{/*
+Egress of a web pod when networkPolicy.egress.webPods is on: DNS, the given peers, the portal's
+web pods, the ingress controller (public URLs that resolve inside the cluster) and extraTo.
+ctx = dict "root" $ "to" LIST_OF_RULES
+*/}}
+{{- define "atrium.webEgress" -}}
+{{- $np := .root.Values.networkPolicy -}}
+{{- if $np.egress.webPods }}
+  egress:
+    {{- include "atrium.dnsEgressRule" .root | nindent 4 }}
+    {{- with .to }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    - to:
+        - podSelector:
+            matchLabels:
+              {{- include "atrium.selectorLabels" (dict "root" .root "component" "portal") | nindent 14 }}
+        - namespaceSelector:
+            {{- toYaml $np.ingressController.namespaceSelector | nindent 12 }}
+          podSelector:
+            {{- toYaml $np.ingressController.podSelector | nindent 12 }}
+    {{- with $np.egress.extraTo }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
 {{- end }}
 {{- end -}}

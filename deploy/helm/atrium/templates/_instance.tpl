@@ -175,7 +175,20 @@ spec:
   podSelector:
     matchLabels:
       {{- include "atrium.selectorLabels" $labels | nindent 6 }}
+  {{- if eq $inst.redis.type "bundled" }}
+  # Workers reach DNS and their own Redis, nothing else (no database, no portal, no other library).
+  policyTypes: [Ingress, Egress]
+  egress:
+    {{- include "atrium.dnsEgressRule" $root | nindent 4 }}
+    - to:
+        - podSelector:
+            matchLabels:
+              {{- include "atrium.selectorLabels" (dict "root" $root "component" "redis" "instance" $inst.name) | nindent 14 }}
+      ports:
+        - { port: 6379, protocol: TCP }
+  {{- else }}
   policyTypes: [Ingress]
+  {{- end }}
   ingress:
     {{- include "atrium.metricsIngressRule" $root | nindent 4 }}
 {{- end }}

@@ -199,7 +199,13 @@ spec:
       {{- else }}
       cnpg.io/cluster: {{ printf "%s-db" .base }}
       {{- end }}
+  {{- if eq .db.type "bundled" }}
+  # The bundled Postgres connects nowhere.
+  policyTypes: [Ingress, Egress]
+  egress: []
+  {{- else }}
   policyTypes: [Ingress]
+  {{- end }}
   ingress:
     - from:
         {{- range .clients }}
@@ -232,5 +238,25 @@ spec:
         - port: 8000
           protocol: TCP
     {{- end }}
+{{- end }}
+{{- end -}}
+
+
+{{/*
+The egress rule from a service's web pods to its own database (none for an external one: add it to
+networkPolicy.egress.extraTo). ctx = dict "root" $ "base" NAME_PREFIX "db" VALUES "instance" NAME
+*/}}
+{{- define "atrium.databaseEgressRule" -}}
+{{- if ne .db.type "external" }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- if eq .db.type "bundled" }}
+          {{- include "atrium.selectorLabels" (dict "root" .root "component" (ternary "postgres" "portal-postgres" (ne .instance "")) "instance" .instance) | nindent 10 }}
+          {{- else }}
+          cnpg.io/cluster: {{ printf "%s-db" .base }}
+          {{- end }}
+  ports:
+    - { port: 5432, protocol: TCP }
 {{- end }}
 {{- end -}}

@@ -140,7 +140,9 @@ spec:
   podSelector:
     matchLabels:
       {{- include "atrium.selectorLabels" $labels | nindent 6 }}
-  policyTypes: [Ingress]
+  # Redis connects nowhere.
+  policyTypes: [Ingress, Egress]
+  egress: []
   ingress:
     - from:
         {{- range list "instance" "worker" }}
