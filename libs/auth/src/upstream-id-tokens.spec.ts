@@ -109,7 +109,9 @@ describe('verifyUpstreamIdToken', () => {
       options({ issuer: '' }),
       options({ clockTolerance: 3600 }),
     ]) {
-      await expect(verifyUpstreamIdToken(token, keys, bad)).rejects.toMatchObject({ code: 'ERR_AUTH_CONFIG' });
+      await expect(verifyUpstreamIdToken(token, keys, bad)).rejects.toMatchObject({
+        code: 'ERR_AUTH_CONFIG',
+      });
     }
   });
 });

@@ -42,7 +42,10 @@ export async function verifyUpstreamIdToken(
 ): Promise<UpstreamIdTokenClaims> {
   assertUpstreamOptions(options);
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-    throw new AuthError('ERR_TOKEN_MALFORMED', 'the ID token must be a compact JWT string of reasonable size');
+    throw new AuthError(
+      'ERR_TOKEN_MALFORMED',
+      'the ID token must be a compact JWT string of reasonable size',
+    );
   }
   let payload: JWTPayload;
   try {
@@ -58,7 +61,9 @@ export async function verifyUpstreamIdToken(
     const mapped = fromJoseError(error);
     // A JWKS that cannot be fetched says nothing about the token: the provider is unreachable.
     if (mapped === error && !(error instanceof AuthError)) {
-      throw new AuthError('ERR_TOKEN_JWKS', 'the provider’s signing keys could not be fetched', { cause: error });
+      throw new AuthError('ERR_TOKEN_JWKS', 'the provider’s signing keys could not be fetched', {
+        cause: error,
+      });
     }
     throw mapped;
   }
@@ -69,7 +74,9 @@ export async function verifyUpstreamIdToken(
   if (typeof payload.nonce !== 'string' || payload.nonce !== options.nonce) {
     throw new AuthError(
       'ERR_TOKEN_NONCE',
-      payload.nonce === undefined ? 'the ID token carries no nonce' : 'the ID token’s nonce is not this sign-in’s',
+      payload.nonce === undefined
+        ? 'the ID token carries no nonce'
+        : 'the ID token’s nonce is not this sign-in’s',
       { claim: 'nonce' },
     );
   }
@@ -81,7 +88,9 @@ function assertAuthorizedParty(payload: JWTPayload, clientId: string): void {
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   const azp = (payload as { azp?: unknown }).azp;
   if (azp !== undefined && azp !== clientId) {
-    throw new AuthError('ERR_TOKEN_AUDIENCE', 'the ID token was issued to another party (azp)', { claim: 'azp' });
+    throw new AuthError('ERR_TOKEN_AUDIENCE', 'the ID token was issued to another party (azp)', {
+      claim: 'azp',
+    });
   }
   if (audiences.length > 1 && azp !== clientId) {
     throw new AuthError('ERR_TOKEN_AUDIENCE', 'the ID token names other audiences and no azp of ours', {
@@ -99,6 +108,9 @@ function assertUpstreamOptions(options: VerifyUpstreamIdTokenOptions): void {
   assertVerifyAlgorithms(options.algorithms);
   const tolerance = options.clockTolerance ?? 30;
   if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE) {
-    throw new AuthError('ERR_AUTH_CONFIG', `clockTolerance must be between 0 and ${MAX_CLOCK_TOLERANCE} seconds`);
+    throw new AuthError(
+      'ERR_AUTH_CONFIG',
+      `clockTolerance must be between 0 and ${MAX_CLOCK_TOLERANCE} seconds`,
+    );
   }
 }

@@ -20,5 +20,6 @@ export {
   type SlapdOptions,
   type TestSlapd,
 } from './slapd.js';
+export { createTestCertificates, type TestCertificates } from './tls.js';
 export { startSmtp, type ReceivedMessage, type TestSmtp } from './smtp.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';

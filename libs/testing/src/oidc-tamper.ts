@@ -21,7 +21,11 @@ function part(value: object): string {
 }
 
 /** RS256 over `header.payload`, as any JWT library would produce it. */
-function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+function signRs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: KeyObject,
+): string {
   const input = `${part(header)}.${part(payload)}`;
   const signature = createSign('RSA-SHA256').update(input).sign(key).toString('base64url');
   return `${input}.${signature}`;

@@ -18,6 +18,10 @@ export interface SlapdOptions {
   suffix?: string;
   /** Port to listen on; a free one when omitted. */
   port?: number;
+  /** A certificate and key (PEM): the server then offers StartTLS. */
+  tls?: { cert: string; key: string };
+  /** Adds `sAMAccountName`, `userPrincipalName`, `objectGUID` and the auxiliary class `atriumAdUser`, for AD-like entries. */
+  activeDirectorySchema?: boolean;
 }
 
 /** A user entry to add (`inetOrgPerson` under `ou=people`). */
@@ -58,6 +62,8 @@ export interface TestSlapd {
   removeMembers(cn: string, uids: string[]): Promise<void>;
   /** Deletes a user; refint removes it from its groups. */
   deleteUser(uid: string): Promise<void>;
+  /** Runs `work` with a client bound as the rootdn (to add entries of any layout). */
+  asAdmin<T>(work: (client: Client) => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -82,11 +88,29 @@ function firstExisting(dirs: string[], file: string, what: string): string {
   return found;
 }
 
-function slapdConf(dir: string, suffix: string, rootDn: string, rootPassword: string): string {
+// Private OIDs: just enough of Active Directory's schema for its sign-in attributes.
+const AD_SCHEMA = `attributetype ( 1.3.6.1.4.1.55555.1.1 NAME 'sAMAccountName'
+  EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.55555.1.2 NAME 'userPrincipalName'
+  EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.55555.1.3 NAME 'objectGUID'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.55555.2.1 NAME 'atriumAdUser' AUXILIARY
+  MAY ( sAMAccountName $ userPrincipalName $ objectGUID ) )
+`;
+
+interface ConfOptions {
+  tls?: { certFile: string; keyFile: string };
+  adSchema?: string;
+}
+
+function slapdConf(dir: string, suffix: string, rootDn: string, rootPassword: string, extra: ConfOptions = {}): string {
   const schemaDir = firstExisting(SCHEMA_DIRS, 'core.schema', 'OpenLDAP schema');
   const moduleDir = firstExisting(MODULE_DIRS, 'back_mdb.la', 'OpenLDAP modules');
   return [
     ...SCHEMAS.map((name) => `include ${join(schemaDir, `${name}.schema`)}`),
+    ...(extra.adSchema ? [`include ${extra.adSchema}`] : []),
+    ...(extra.tls ? [`TLSCertificateFile ${extra.tls.certFile}`, `TLSCertificateKeyFile ${extra.tls.keyFile}`] : []),
     `modulepath ${moduleDir}`,
     'moduleload back_mdb',
     'moduleload memberof',
@@ -168,7 +192,17 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<TestSlapd>
   const bindDn = `cn=admin,${baseDn}`;
   const bindPassword = randomBytes(12).toString('hex');
   const conf = join(temp.path, 'slapd.conf');
-  writeFileSync(conf, slapdConf(temp.path, baseDn, bindDn, bindPassword));
+  const extra: ConfOptions = {};
+  if (options.tls) {
+    extra.tls = { certFile: join(temp.path, 'server.pem'), keyFile: join(temp.path, 'server.key') };
+    writeFileSync(extra.tls.certFile, options.tls.cert);
+    writeFileSync(extra.tls.keyFile, options.tls.key, { mode: 0o600 });
+  }
+  if (options.activeDirectorySchema) {
+    extra.adSchema = join(temp.path, 'ad.schema');
+    writeFileSync(extra.adSchema, AD_SCHEMA);
+  }
+  writeFileSync(conf, slapdConf(temp.path, baseDn, bindDn, bindPassword, extra));
 
   let url = '';
   const bind = <T>(work: (client: Client) => Promise<T>) => asRoot(url, bindDn, bindPassword, work);
@@ -224,6 +258,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<TestSlapd>
     addMembers: (cn, uids) => changeMembers('add', cn, uids),
     removeMembers: (cn, uids) => changeMembers('delete', cn, uids),
     deleteUser: (uid) => bind((client) => client.del(userDn(uid))),
+    asAdmin: (work) => bind(work),
     async stop() {
       await service.stop('SIGTERM');
       await temp.remove();

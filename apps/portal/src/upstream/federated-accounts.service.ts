@@ -33,7 +33,10 @@ export interface UpstreamIdentity {
 
 export type FederatedSignIn =
   | { account: AccountEntity; created: boolean }
-  | { refused: Extract<LoginReason, 'oidc_account_creation_disabled' | 'account_disabled' | 'login_disabled'>; account?: AccountEntity };
+  | {
+      refused: Extract<LoginReason, 'oidc_account_creation_disabled' | 'account_disabled' | 'login_disabled'>;
+      account?: AccountEntity;
+    };
 
 const MAX_GROUPS = 500;
 const MAX_GROUP_LENGTH = 1024;
@@ -128,7 +131,8 @@ export class FederatedAccountService {
   private async freeUsername(identity: UpstreamIdentity, attempt: number): Promise<string> {
     const suffix = `@${identity.namespace}`;
     const base = usernameBase(identity.usernameHint, 63 - suffix.length - 4);
-    if (!identity.alwaysNamespaced && attempt === 1 && !(await this.accounts.findByUsername(base))) return base;
+    if (!identity.alwaysNamespaced && attempt === 1 && !(await this.accounts.findByUsername(base)))
+      return base;
     for (let n = 1; n < 1000; n++) {
       const candidate = `${base}${n === 1 ? '' : `-${n}`}${suffix}`;
       if (!(await this.accounts.findByUsername(candidate))) return candidate;
@@ -149,9 +153,12 @@ export class FederatedAccountService {
     const removed = current.filter((g) => !groups.includes(g));
     const added = groups.filter((g) => !current.includes(g));
     if (!removed.length && !added.length) return;
-    await this.revocation.trackAdmission({ accountIds: [account.id], nodeIds: 'all' }, async (em: EntityManager) => {
-      await this.accounts.removeGroups(account.id, removed, identity.kind, em);
-      await this.accounts.addGroups(account.id, added, identity.kind, em);
-    });
+    await this.revocation.trackAdmission(
+      { accountIds: [account.id], nodeIds: 'all' },
+      async (em: EntityManager) => {
+        await this.accounts.removeGroups(account.id, removed, identity.kind, em);
+        await this.accounts.addGroups(account.id, added, identity.kind, em);
+      },
+    );
   }
 }

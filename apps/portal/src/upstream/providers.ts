@@ -4,4 +4,9 @@ import { OidcProviderRegistry } from './oidc/oidc-providers.service.js';
 import { OidcSignInService } from './oidc/oidc-sign-in.service.js';
 
 /** Sign-in through the organization (OIDC providers, LDAP / Active Directory). */
-export const upstreamServices = [FederatedAccountService, LdapSignInService, OidcProviderRegistry, OidcSignInService];
+export const upstreamServices = [
+  FederatedAccountService,
+  LdapSignInService,
+  OidcProviderRegistry,
+  OidcSignInService,
+];

@@ -55,7 +55,8 @@ function filter(reader: EnvReader, name: string, fallback: string, placeholders:
 function attribute(reader: EnvReader, name: string, fallback?: string): string | null {
   const value = reader.optionalString(name) ?? fallback;
   if (value === undefined) return null;
-  if (!ATTRIBUTE.test(value)) throw new ConfigError(name, `is not an attribute name: ${JSON.stringify(value)}`);
+  if (!ATTRIBUTE.test(value))
+    throw new ConfigError(name, `is not an attribute name: ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -68,7 +69,8 @@ function filterAttribute(userFilter: string): string | undefined {
 export function readLdapConfig(reader: EnvReader): LdapConfig | null {
   if (reader.optionalString('LDAP_URL') === undefined) {
     for (const name of ['LDAP_BIND_DN', 'LDAP_USER_BASE', 'LDAP_GROUP_BASE'])
-      if (reader.optionalString(name) !== undefined) throw new ConfigError(name, 'is set but LDAP_URL is not');
+      if (reader.optionalString(name) !== undefined)
+        throw new ConfigError(name, 'is set but LDAP_URL is not');
     return null;
   }
   const url = reader.url('LDAP_URL', { protocols: ['ldap:', 'ldaps:'] });
@@ -85,7 +87,10 @@ export function readLdapConfig(reader: EnvReader): LdapConfig | null {
   if (domain !== null && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain))
     throw new ConfigError('LDAP_DOMAIN', 'is a DNS domain such as corp.example');
   if ((usernameForms.includes('upn') || userFilter.includes('{upn}')) && domain === null)
-    throw new ConfigError('LDAP_DOMAIN', 'is required for the upn username form and for {upn} in LDAP_USER_FILTER');
+    throw new ConfigError(
+      'LDAP_DOMAIN',
+      'is required for the upn username form and for {upn} in LDAP_USER_FILTER',
+    );
   const netbiosDomain = reader.optionalString('LDAP_NETBIOS_DOMAIN')?.toUpperCase() ?? null;
   if (netbiosDomain !== null && !/^[A-Z0-9-]{1,15}$/.test(netbiosDomain))
     throw new ConfigError('LDAP_NETBIOS_DOMAIN', 'is a NetBIOS domain name such as CORP');
@@ -102,7 +107,8 @@ export function readLdapConfig(reader: EnvReader): LdapConfig | null {
     if (!ca.includes('-----BEGIN CERTIFICATE-----'))
       throw new ConfigError('LDAP_CA_FILE', 'holds no PEM certificate');
   }
-  const groupBase = reader.optionalString('LDAP_GROUP_BASE') === undefined ? null : dn(reader, 'LDAP_GROUP_BASE');
+  const groupBase =
+    reader.optionalString('LDAP_GROUP_BASE') === undefined ? null : dn(reader, 'LDAP_GROUP_BASE');
   return {
     url,
     bindDn: dn(reader, 'LDAP_BIND_DN'),

@@ -1,10 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import {
-  Client,
-  InvalidCredentialsError,
-  SizeLimitExceededError,
-  type Entry,
-} from 'ldapts';
+import { Client, InvalidCredentialsError, SizeLimitExceededError, type Entry } from 'ldapts';
 import { tryNormalizeDn } from '@atrium/policy';
 import type { LoginReason } from '../../common/login-reasons.js';
 import type { LdapConfig } from './ldap-config.js';
@@ -56,8 +51,12 @@ export function connectionRefusal(error: unknown): LdapRefusal {
   const code = String((error as { code?: unknown }).code ?? '');
   const text = `${code} ${(error as Error)?.message ?? ''}`;
   if (TLS_CODES.test(code) || /certificate|self.signed|TLS/i.test(text))
-    return new LdapRefusal('ldap_tls_failed', `the directory's TLS was refused: ${text.trim()}`, { cause: error });
-  return new LdapRefusal('ldap_unavailable', `the directory cannot be reached: ${text.trim()}`, { cause: error });
+    return new LdapRefusal('ldap_tls_failed', `the directory's TLS was refused: ${text.trim()}`, {
+      cause: error,
+    });
+  return new LdapRefusal('ldap_unavailable', `the directory cannot be reached: ${text.trim()}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -99,12 +98,16 @@ export class LdapDirectory {
 
   /** A connection bound as the service account (StartTLS first when asked). */
   private async connect(): Promise<Client> {
-    const tls: ConnectionOptions = { minVersion: 'TLSv1.2', ...(this.config.ca ? { ca: this.config.ca } : {}) };
+    const tls: ConnectionOptions = {
+      minVersion: 'TLSv1.2',
+      ...(this.config.ca ? { ca: this.config.ca } : {}),
+    };
     const client = new Client({
       url: this.config.url,
       timeout: this.config.timeoutMs,
       connectTimeout: this.config.timeoutMs,
-      tlsOptions: tls,
+      // ldapts speaks TLS from the start whenever tlsOptions are given: only for ldaps://.
+      ...(this.config.url.startsWith('ldaps:') ? { tlsOptions: tls } : {}),
       strictDN: true,
     });
     try {
@@ -114,7 +117,11 @@ export class LdapDirectory {
     } catch (error) {
       await client.unbind().catch(() => undefined);
       if (error instanceof InvalidCredentialsError)
-        throw new LdapRefusal('ldap_unavailable', 'the directory refused the service account (LDAP_BIND_DN / LDAP_BIND_PASSWORD)', { cause: error });
+        throw new LdapRefusal(
+          'ldap_unavailable',
+          'the directory refused the service account (LDAP_BIND_DN / LDAP_BIND_PASSWORD)',
+          { cause: error },
+        );
       throw connectionRefusal(error);
     }
   }
@@ -163,7 +170,10 @@ export class LdapDirectory {
     for (let depth = 0; frontier.length && depth < MAX_NESTING && found.size < MAX_GROUPS; depth++) {
       const next: string[] = [];
       for (const member of frontier) {
-        const dns = depth === 0 && !this.config.groupBase ? all(entry, 'memberOf') : await this.parentsOf(client, member);
+        const dns =
+          depth === 0 && !this.config.groupBase
+            ? all(entry, 'memberOf')
+            : await this.parentsOf(client, member);
         for (const dn of dns) {
           const normalized = tryNormalizeDn(dn);
           if (normalized && !found.has(normalized)) {

@@ -14,16 +14,27 @@ describe('RFC 4515 filter values', () => {
     expect(fillFilter('(&(objectClass=user)(sAMAccountName={username}))', { username: '*)(|(cn=*' })).toBe(
       '(&(objectClass=user)(sAMAccountName=\\2a\\29\\28|\\28cn=\\2a))',
     );
-    expect(fillFilter('(|(uid={username})(userPrincipalName={upn}))', { username: 'ann', upn: 'ann@corp.example' })).toBe(
-      '(|(uid=ann)(userPrincipalName=ann@corp.example))',
-    );
+    expect(
+      fillFilter('(|(uid={username})(userPrincipalName={upn}))', {
+        username: 'ann',
+        upn: 'ann@corp.example',
+      }),
+    ).toBe('(|(uid=ann)(userPrincipalName=ann@corp.example))');
     expect(fillFilter('(member={dn})', { username: 'x' })).toBe('(member={dn})');
   });
 });
 
 describe('the forms a name may be typed in', () => {
-  type Forms = { usernameForms: ('plain' | 'upn' | 'netbios')[]; domain: string | null; netbiosDomain: string | null };
-  const all: Forms = { usernameForms: ['plain', 'upn', 'netbios'], domain: 'corp.example', netbiosDomain: 'CORP' };
+  type Forms = {
+    usernameForms: ('plain' | 'upn' | 'netbios')[];
+    domain: string | null;
+    netbiosDomain: string | null;
+  };
+  const all: Forms = {
+    usernameForms: ['plain', 'upn', 'netbios'],
+    domain: 'corp.example',
+    netbiosDomain: 'CORP',
+  };
   const cases: [string, Forms, unknown][] = [
     ['ann', all, { username: 'ann', upn: 'ann@corp.example' }],
     ['ann@corp.example', all, { username: 'ann', upn: 'ann@corp.example' }],
@@ -40,7 +51,11 @@ describe('the forms a name may be typed in', () => {
     ['x'.repeat(257), all, undefined],
     ['ann', { usernameForms: ['upn'], domain: 'corp.example', netbiosDomain: null }, undefined],
     ['CORP\\ann', { usernameForms: ['plain'], domain: null, netbiosDomain: null }, undefined],
-    ['ann@x.example', { usernameForms: ['plain'], domain: null, netbiosDomain: null }, { username: 'ann@x.example', upn: null }],
+    [
+      'ann@x.example',
+      { usernameForms: ['plain'], domain: null, netbiosDomain: null },
+      { username: 'ann@x.example', upn: null },
+    ],
     ['*', { usernameForms: ['plain'], domain: null, netbiosDomain: null }, { username: '*', upn: null }],
   ];
   for (const [typed, config, expected] of cases)
@@ -53,7 +68,9 @@ describe('entry ids', () => {
   it('spells objectGUID as AD does and keeps entryUUID', () => {
     const guid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
     expect(formatEntryId(guid)).toBe('33221100-5544-7766-8899-aabbccddeeff');
-    expect(formatEntryId('6B29FC40-CA47-1067-B31D-00DD010662DA')).toBe('6b29fc40-ca47-1067-b31d-00dd010662da');
+    expect(formatEntryId('6B29FC40-CA47-1067-B31D-00DD010662DA')).toBe(
+      '6b29fc40-ca47-1067-b31d-00dd010662da',
+    );
     expect(formatEntryId('')).toBeUndefined();
     expect(formatEntryId(Buffer.alloc(0))).toBeUndefined();
   });

@@ -48,7 +48,11 @@ export class LdapSignInService {
       await this.logins.record({ ...record, result: 'failure', reason: error.reason });
       if (UNAVAILABLE.has(error.reason)) {
         this.logger.warn(error.message);
-        throw new PortalError('ERR_DIRECTORY_UNAVAILABLE', 'the directory cannot be reached right now; try again in a minute', 503);
+        throw new PortalError(
+          'ERR_DIRECTORY_UNAVAILABLE',
+          'the directory cannot be reached right now; try again in a minute',
+          503,
+        );
       }
       throw new PortalError('ERR_BAD_CREDENTIALS', 'wrong username or password', 401);
     }
@@ -66,7 +70,12 @@ export class LdapSignInService {
       createAccounts: true,
     });
     if ('refused' in result) {
-      await this.logins.record({ ...record, accountId: result.account?.id ?? null, result: 'failure', reason: result.refused });
+      await this.logins.record({
+        ...record,
+        accountId: result.account?.id ?? null,
+        result: 'failure',
+        reason: result.refused,
+      });
       throw new PortalError('ERR_BAD_CREDENTIALS', 'wrong username or password', 401);
     }
     return result.account;

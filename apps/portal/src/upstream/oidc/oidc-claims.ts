@@ -12,7 +12,8 @@ const text = (value: unknown): string | undefined =>
  */
 export function groupsFromClaim(value: unknown): { groups: string[]; missing: boolean } {
   if (typeof value === 'string') return { groups: value ? [value] : [], missing: false };
-  if (Array.isArray(value)) return { groups: value.filter((g): g is string => typeof g === 'string'), missing: false };
+  if (Array.isArray(value))
+    return { groups: value.filter((g): g is string => typeof g === 'string'), missing: false };
   return { groups: [], missing: true };
 }
 

@@ -3,13 +3,26 @@ import { EnvReader } from '@atrium/server';
 import { readLdapConfig } from '../ldap/ldap-config.js';
 import { readOidcProviders } from './oidc-config.js';
 
-const provider = { id: 'corp', name: 'Corp', issuer: 'https://idp.example/realms/corp', clientId: 'atrium', clientSecret: 's' };
-const providers = (list: unknown) => readOidcProviders(new EnvReader({ OIDC_PROVIDERS: JSON.stringify(list) }));
+const provider = {
+  id: 'corp',
+  name: 'Corp',
+  issuer: 'https://idp.example/realms/corp',
+  clientId: 'atrium',
+  clientSecret: 's',
+};
+const providers = (list: unknown) =>
+  readOidcProviders(new EnvReader({ OIDC_PROVIDERS: JSON.stringify(list) }));
 
 describe('OIDC_PROVIDERS', () => {
   it('fills the defaults', () => {
     expect(providers([provider])).toEqual([
-      { ...provider, groupsClaim: 'groups', scopes: ['profile', 'email'], createAccounts: true, algorithms: ['RS256'] },
+      {
+        ...provider,
+        groupsClaim: 'groups',
+        scopes: ['profile', 'email'],
+        createAccounts: true,
+        algorithms: ['RS256'],
+      },
     ]);
   });
 
@@ -28,19 +41,40 @@ describe('OIDC_PROVIDERS', () => {
       [[provider, { ...provider }], /entry 1: "id" corp is used twice/],
       [[provider, 'x'], /entry 1 is not an object/],
     ];
-    for (const [value, message] of cases) expect(() => providers(value), JSON.stringify(value)).toThrow(message);
-    expect(() => readOidcProviders(new EnvReader({ OIDC_PROVIDERS: '[{' }))).toThrow(/^OIDC_PROVIDERS: is not valid JSON/);
+    for (const [value, message] of cases)
+      expect(() => providers(value), JSON.stringify(value)).toThrow(message);
+    expect(() => readOidcProviders(new EnvReader({ OIDC_PROVIDERS: '[{' }))).toThrow(
+      /^OIDC_PROVIDERS: is not valid JSON/,
+    );
   });
 
   it('takes the OIDC_ISSUER shorthand for one provider, and not beside the list', () => {
-    const env = { OIDC_ISSUER: 'https://login.example', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b', OIDC_GROUPS_CLAIM: 'roles' };
+    const env = {
+      OIDC_ISSUER: 'https://login.example',
+      OIDC_CLIENT_ID: 'a',
+      OIDC_CLIENT_SECRET: 'b',
+      OIDC_GROUPS_CLAIM: 'roles',
+    };
     expect(readOidcProviders(new EnvReader(env))).toEqual([
-      expect.objectContaining({ id: 'oidc', issuer: 'https://login.example', clientId: 'a', groupsClaim: 'roles' }),
+      expect.objectContaining({
+        id: 'oidc',
+        issuer: 'https://login.example',
+        clientId: 'a',
+        groupsClaim: 'roles',
+      }),
     ]);
-    expect(() => readOidcProviders(new EnvReader({ ...env, OIDC_CLIENT_SECRET: '' }))).toThrow(/^OIDC_CLIENT_SECRET: is required/);
-    expect(() => readOidcProviders(new EnvReader({ ...env, OIDC_ISSUER: 'nope' }))).toThrow(/^OIDC_ISSUER: "issuer" is not a URL/);
-    expect(() => readOidcProviders(new EnvReader({ OIDC_CLIENT_ID: 'a' }))).toThrow(/^OIDC_CLIENT_ID: is set but OIDC_ISSUER is not/);
-    expect(() => readOidcProviders(new EnvReader({ ...env, OIDC_PROVIDERS: JSON.stringify([provider]) }))).toThrow(/^OIDC_ISSUER: use either/);
+    expect(() => readOidcProviders(new EnvReader({ ...env, OIDC_CLIENT_SECRET: '' }))).toThrow(
+      /^OIDC_CLIENT_SECRET: is required/,
+    );
+    expect(() => readOidcProviders(new EnvReader({ ...env, OIDC_ISSUER: 'nope' }))).toThrow(
+      /^OIDC_ISSUER: "issuer" is not a URL/,
+    );
+    expect(() => readOidcProviders(new EnvReader({ OIDC_CLIENT_ID: 'a' }))).toThrow(
+      /^OIDC_CLIENT_ID: is set but OIDC_ISSUER is not/,
+    );
+    expect(() =>
+      readOidcProviders(new EnvReader({ ...env, OIDC_PROVIDERS: JSON.stringify([provider]) })),
+    ).toThrow(/^OIDC_ISSUER: use either/);
   });
 });
 
@@ -56,8 +90,20 @@ describe('LDAP_*', () => {
   it('is off without LDAP_URL, and reads an AD layout', () => {
     expect(readLdapConfig(new EnvReader({}))).toBeNull();
     expect(
-      read({ LDAP_USER_FILTER: '(sAMAccountName={username})', LDAP_USERNAME_FORMS: 'plain,upn,netbios', LDAP_DOMAIN: 'Corp.Example', LDAP_NETBIOS_DOMAIN: 'corp', LDAP_TIMEOUT: '3s' }),
-    ).toMatchObject({ usernameAttribute: 'sAMAccountName', domain: 'corp.example', netbiosDomain: 'CORP', timeoutMs: 3000, groupBase: null });
+      read({
+        LDAP_USER_FILTER: '(sAMAccountName={username})',
+        LDAP_USERNAME_FORMS: 'plain,upn,netbios',
+        LDAP_DOMAIN: 'Corp.Example',
+        LDAP_NETBIOS_DOMAIN: 'corp',
+        LDAP_TIMEOUT: '3s',
+      }),
+    ).toMatchObject({
+      usernameAttribute: 'sAMAccountName',
+      domain: 'corp.example',
+      netbiosDomain: 'CORP',
+      timeoutMs: 3000,
+      groupBase: null,
+    });
   });
 
   it('names the variable of a bad value', () => {
@@ -77,6 +123,8 @@ describe('LDAP_*', () => {
       [{ LDAP_BIND_PASSWORD: '' }, /^LDAP_BIND_PASSWORD: is required/],
     ];
     for (const [env, message] of cases) expect(() => read(env), JSON.stringify(env)).toThrow(message);
-    expect(() => readLdapConfig(new EnvReader({ LDAP_USER_BASE: 'dc=x' }))).toThrow(/^LDAP_USER_BASE: is set but LDAP_URL is not/);
+    expect(() => readLdapConfig(new EnvReader({ LDAP_USER_BASE: 'dc=x' }))).toThrow(
+      /^LDAP_USER_BASE: is set but LDAP_URL is not/,
+    );
   });
 });

@@ -39,7 +39,8 @@ const DEFAULT_SCOPES = ['profile', 'email'];
 
 function field(entry: Record<string, unknown>, name: string, at: string): string {
   const value = entry[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`${at}: "${name}" must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new Error(`${at}: "${name}" must be a non-empty string`);
   return value.trim();
 }
 
@@ -58,12 +59,15 @@ function issuerUrl(value: string, at: string): string {
 
 /** Validates one provider entry of OIDC_PROVIDERS; `at` names it in messages ("entry 0"). */
 export function parseOidcProvider(value: unknown, at: string): OidcProviderConfig {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${at} is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${at} is not an object`);
   const entry = value as Record<string, unknown>;
   const unknown = Object.keys(entry).filter((key) => !FIELDS.includes(key));
-  if (unknown.length) throw new Error(`${at}: unknown field(s) ${unknown.join(', ')}; known: ${FIELDS.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`${at}: unknown field(s) ${unknown.join(', ')}; known: ${FIELDS.join(', ')}`);
   const id = field(entry, 'id', at);
-  if (!ID.test(id)) throw new Error(`${at}: "id" is 1–24 lower-case letters, digits or "-", starting with a letter`);
+  if (!ID.test(id))
+    throw new Error(`${at}: "id" is 1–24 lower-case letters, digits or "-", starting with a letter`);
   const groupsClaim = entry.groupsClaim === undefined ? 'groups' : field(entry, 'groupsClaim', at);
   if (!CLAIM.test(groupsClaim)) throw new Error(`${at}: "groupsClaim" is not a claim name`);
   const scopes = entry.scopes === undefined ? DEFAULT_SCOPES : entry.scopes;
@@ -92,7 +96,8 @@ export function parseOidcProvider(value: unknown, at: string): OidcProviderConfi
 }
 
 function parseList(value: unknown): OidcProviderConfig[] {
-  if (!Array.isArray(value)) throw new Error('must be a JSON list of providers ({ id, name, issuer, clientId, clientSecret, … })');
+  if (!Array.isArray(value))
+    throw new Error('must be a JSON list of providers ({ id, name, issuer, clientId, clientSecret, … })');
   const providers = value.map((entry, i) => parseOidcProvider(entry, `entry ${i}`));
   const seen = new Set<string>();
   for (const [i, provider] of providers.entries()) {
@@ -111,10 +116,12 @@ export function readOidcProviders(reader: EnvReader): OidcProviderConfig[] {
   const issuer = reader.optionalString('OIDC_ISSUER');
   if (issuer === undefined) {
     for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_GROUPS_CLAIM'])
-      if (reader.optionalString(name) !== undefined) throw new ConfigError(name, 'is set but OIDC_ISSUER is not');
+      if (reader.optionalString(name) !== undefined)
+        throw new ConfigError(name, 'is set but OIDC_ISSUER is not');
     return list;
   }
-  if (list.length) throw new ConfigError('OIDC_ISSUER', 'use either OIDC_PROVIDERS or the OIDC_ISSUER shorthand, not both');
+  if (list.length)
+    throw new ConfigError('OIDC_ISSUER', 'use either OIDC_PROVIDERS or the OIDC_ISSUER shorthand, not both');
   const shorthand = {
     id: 'oidc',
     name: reader.string('OIDC_NAME', 'your organization'),

@@ -16,7 +16,14 @@ beforeAll(async () => {
     startOidcProvider({
       groupsClaim: 'roles',
       users: [
-        { sub: 'sub-ann', username: 'ann', password: 'ann-pass', name: 'Ann Example', email: 'ann@corp.example', groups: ['photographers', 'staff'] },
+        {
+          sub: 'sub-ann',
+          username: 'ann',
+          password: 'ann-pass',
+          name: 'Ann Example',
+          email: 'ann@corp.example',
+          groups: ['photographers', 'staff'],
+        },
         { sub: 'sub-bob', username: 'bob', password: 'bob-pass', email: 'admin@corp.example' },
         { sub: 'sub-cy', username: 'cy', password: 'cy-pass', groups: ['photographers'] },
       ],
@@ -28,14 +35,36 @@ beforeAll(async () => {
   portal = await PortalHarness.start({
     env: {
       OIDC_PROVIDERS: JSON.stringify([
-        { id: 'corp', name: 'Corp SSO', issuer: idp.issuer, clientId: 'atrium', clientSecret: SECRET, groupsClaim: 'roles' },
-        { id: 'club', name: 'Club', issuer: other.issuer, clientId: 'atrium-club', clientSecret: SECRET, createAccounts: false },
+        {
+          id: 'corp',
+          name: 'Corp SSO',
+          issuer: idp.issuer,
+          clientId: 'atrium',
+          clientSecret: SECRET,
+          groupsClaim: 'roles',
+        },
+        {
+          id: 'club',
+          name: 'Club',
+          issuer: other.issuer,
+          clientId: 'atrium-club',
+          clientSecret: SECRET,
+          createAccounts: false,
+        },
       ]),
     },
   });
   logins = portal.app.get(LoginAuditService);
-  await idp.addClient({ client_id: 'atrium', client_secret: SECRET, redirect_uris: [`${portal.url}/auth/oidc/corp/callback`] });
-  await other.addClient({ client_id: 'atrium-club', client_secret: SECRET, redirect_uris: [`${portal.url}/auth/oidc/club/callback`] });
+  await idp.addClient({
+    client_id: 'atrium',
+    client_secret: SECRET,
+    redirect_uris: [`${portal.url}/auth/oidc/corp/callback`],
+  });
+  await other.addClient({
+    client_id: 'atrium-club',
+    client_secret: SECRET,
+    redirect_uris: [`${portal.url}/auth/oidc/club/callback`],
+  });
   await portal.addNode('family');
   await portal.addNode('studio');
   await portal.addNode('club');
@@ -51,7 +80,14 @@ afterAll(async () => {
 });
 
 /** Starts at the portal, signs in at the IdP; resolves to the portal's callback URL with code and state. */
-async function throughIdp(jar: CookieJar, provider: TestOidcProvider, id: string, username: string, password: string, query = '') {
+async function throughIdp(
+  jar: CookieJar,
+  provider: TestOidcProvider,
+  id: string,
+  username: string,
+  password: string,
+  query = '',
+) {
   const start = await jar.fetch(`${portal.url}/auth/oidc/${id}${query}`, { redirect: 'manual' });
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get('location')!);
@@ -75,7 +111,9 @@ async function session(jar: CookieJar) {
 }
 
 async function chooser(jar: CookieJar) {
-  const body = (await (await jar.fetch(`${portal.url}/api/instances`)).json()) as { instances: { name: string; role: string }[] };
+  const body = (await (await jar.fetch(`${portal.url}/api/instances`)).json()) as {
+    instances: { name: string; role: string }[];
+  };
   return body.instances.map((i) => `${i.name}:${i.role}`).sort();
 }
 
@@ -102,12 +140,28 @@ describe('organization OIDC sign-in', () => {
   it('signs in with groups from a renamed claim, amr fed, and the chooser opens what the mapping says', async () => {
     const { jar, status, location } = await signInWith(idp, 'corp', 'ann', 'ann-pass');
     expect([status, location]).toEqual([303, '/chooser']);
-    expect(await session(jar)).toMatchObject({ signedIn: true, username: 'ann@corp', name: 'Ann Example', clusterAdmin: false });
+    expect(await session(jar)).toMatchObject({
+      signedIn: true,
+      username: 'ann@corp',
+      name: 'Ann Example',
+      clusterAdmin: false,
+    });
     expect(await chooser(jar)).toEqual(['studio:contributor']);
     const { account, groups } = await portal.accounts.show('ann@corp');
-    expect(account).toMatchObject({ authProvider: 'oidc', authIssuer: idp.issuer, authId: 'sub-ann', accountRole: 'guest', email: 'ann@corp.example' });
+    expect(account).toMatchObject({
+      authProvider: 'oidc',
+      authIssuer: idp.issuer,
+      authId: 'sub-ann',
+      accountRole: 'guest',
+      email: 'ann@corp.example',
+    });
     expect(groups.sort()).toEqual(['photographers', 'staff']);
-    expect(await lastAudit('corp')).toMatchObject({ method: 'oidc', result: 'success', reason: null, username: 'ann@corp' });
+    expect(await lastAudit('corp')).toMatchObject({
+      method: 'oidc',
+      result: 'success',
+      reason: null,
+      username: 'ann@corp',
+    });
     const sessions = await portal.app.get(SessionAdminService).list('ann@corp');
     expect(sessions[0]).toMatchObject({ amr: ['fed'] });
   });
@@ -116,7 +170,12 @@ describe('organization OIDC sign-in', () => {
     idp.addUser({ sub: 'sub-cy', username: 'cy', password: 'cy-pass', groups: ['photographers'] });
     const first = await signInWith(idp, 'corp', 'cy', 'cy-pass');
     expect(await chooser(first.jar)).toEqual(['studio:contributor']);
-    idp.addUser({ sub: 'sub-cy', username: 'cy', password: 'cy-pass', groups: 'staff' as unknown as string[] });
+    idp.addUser({
+      sub: 'sub-cy',
+      username: 'cy',
+      password: 'cy-pass',
+      groups: 'staff' as unknown as string[],
+    });
     const second = await signInWith(idp, 'corp', 'cy', 'cy-pass');
     expect(await chooser(second.jar)).toEqual([]);
     expect((await portal.accounts.show('cy@corp')).groups).toEqual(['staff']);
@@ -133,12 +192,20 @@ describe('organization OIDC sign-in', () => {
     const bob = await portal.accounts.show('bob@corp');
     const admin = await portal.accounts.show('admin');
     expect(bob.account.id).not.toBe(admin.account.id);
-    expect(bob.account).toMatchObject({ email: 'admin@corp.example', clusterAdmin: false, authProvider: 'oidc' });
+    expect(bob.account).toMatchObject({
+      email: 'admin@corp.example',
+      clusterAdmin: false,
+      authProvider: 'oidc',
+    });
     expect(admin.account).toMatchObject({ authProvider: 'local', clusterAdmin: true, authId: null });
   });
 
   it('links by (issuer, sub): the same sub at another provider is someone else', async () => {
-    await portal.addUser('ann-club', { password: null, authProvider: 'oidc', authId: `${other.issuer}#sub-ann` });
+    await portal.addUser('ann-club', {
+      password: null,
+      authProvider: 'oidc',
+      authId: `${other.issuer}#sub-ann`,
+    });
     const { jar, status } = await signInWith(other, 'club', 'ann', 'other-pass');
     expect(status).toBe(303);
     expect(await session(jar)).toMatchObject({ username: 'ann-club' });
@@ -151,7 +218,10 @@ describe('organization OIDC sign-in', () => {
     const { status, body } = await signInWith(other, 'club', 'newcomer', 'new-pass');
     expect(status).toBe(403);
     expect(body).toMatch(/Ask an admin of this Atrium cluster/);
-    expect(await lastAudit('club')).toMatchObject({ result: 'failure', reason: 'oidc_account_creation_disabled' });
+    expect(await lastAudit('club')).toMatchObject({
+      result: 'failure',
+      reason: 'oidc_account_creation_disabled',
+    });
   });
 
   it('refuses a replayed state', async () => {
@@ -175,11 +245,19 @@ describe('organization OIDC sign-in', () => {
     ['signed with a key not in its JWKS', { signature: 'unknown-kid' }, 'oidc_bad_signature'],
     ['signed with another key under its kid', { signature: 'foreign-key' }, 'oidc_bad_signature'],
     ['for another audience', { claims: (c) => ({ ...c, aud: 'someone-else' }) }, 'oidc_wrong_audience'],
-    ['with another audience beside ours', { claims: (c) => ({ ...c, aud: ['atrium', 'x'] }) }, 'oidc_wrong_audience'],
+    [
+      'with another audience beside ours',
+      { claims: (c) => ({ ...c, aud: ['atrium', 'x'] }) },
+      'oidc_wrong_audience',
+    ],
     ['without a nonce', { claims: ({ nonce: _nonce, ...c }) => c }, 'oidc_nonce_mismatch'],
     ['with another sign-in’s nonce', { claims: (c) => ({ ...c, nonce: 'stolen' }) }, 'oidc_nonce_mismatch'],
     ['from another issuer', { claims: (c) => ({ ...c, iss: 'https://evil.example' }) }, 'oidc_wrong_issuer'],
-    ['expired', { claims: (c) => ({ ...c, exp: Math.floor(Date.now() / 1000) - 600 }) }, 'oidc_token_expired'],
+    [
+      'expired',
+      { claims: (c) => ({ ...c, exp: Math.floor(Date.now() / 1000) - 600 }) },
+      'oidc_token_expired',
+    ],
   ];
   for (const [name, tamper, reason] of hostile) {
     it(`refuses an ID token ${name} (${reason})`, async () => {
@@ -201,7 +279,10 @@ describe('organization OIDC sign-in', () => {
     const jar = new CookieJar();
     const { authorize } = await throughIdp(jar, idp, 'corp', 'ann', 'ann-pass');
     const state = authorize.searchParams.get('state')!;
-    const res = await finish(jar, new URL(`${portal.url}/auth/oidc/corp/callback?error=access_denied&state=${state}`));
+    const res = await finish(
+      jar,
+      new URL(`${portal.url}/auth/oidc/corp/callback?error=access_denied&state=${state}`),
+    );
     expect(res.status).toBe(401);
     expect(await lastAudit('corp')).toMatchObject({ reason: 'oidc_access_denied' });
   });

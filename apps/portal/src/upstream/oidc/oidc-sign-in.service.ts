@@ -79,7 +79,11 @@ const STATUS: Partial<Record<LoginReason, number>> = {
   login_disabled: 403,
 };
 
-const NO_RETRY = new Set<LoginReason>(['oidc_account_creation_disabled', 'account_disabled', 'login_disabled']);
+const NO_RETRY = new Set<LoginReason>([
+  'oidc_account_creation_disabled',
+  'account_disabled',
+  'login_disabled',
+]);
 
 /** Where the browser goes once the first factor passed. */
 export function nextPage(next: NextStep, interaction: string | null): string {
@@ -129,7 +133,12 @@ export class OidcSignInService {
 
   provider(id: string): OidcProviderConfig {
     const config = this.registry.find(id);
-    if (!config) throw new PortalError('ERR_PROVIDER_NOT_FOUND', `no sign-in provider named ${JSON.stringify(id.slice(0, 40))}`, 404);
+    if (!config)
+      throw new PortalError(
+        'ERR_PROVIDER_NOT_FOUND',
+        `no sign-in provider named ${JSON.stringify(id.slice(0, 40))}`,
+        404,
+      );
     return config;
   }
 
@@ -140,10 +149,16 @@ export class OidcSignInService {
     const ready = await this.ready(config, meta);
     if (!ready) return this.refuse(res, config, 'oidc_provider_unavailable');
     const binding = this.binding(req, res);
-    const flow = { providerId: config.id, binding, interaction: (interaction as string | undefined) ?? null, verifier: '' };
+    const flow = {
+      providerId: config.id,
+      binding,
+      interaction: (interaction as string | undefined) ?? null,
+      verifier: '',
+    };
     Object.assign(req, { atriumOidc: flow });
     const outcome = await runPassport(ready.strategy, req, res);
-    if (outcome.kind !== 'redirect') throw (outcome as { error?: unknown }).error ?? new Error('the sign-in did not start');
+    if (outcome.kind !== 'redirect')
+      throw (outcome as { error?: unknown }).error ?? new Error('the sign-in did not start');
   }
 
   async callback(config: OidcProviderConfig, req: Request, res: Response): Promise<void> {
@@ -152,12 +167,21 @@ export class OidcSignInService {
     const attempt = { method: 'oidc' as const, provider: config.id, username: '', meta };
     const address = `login:address:${meta.ip ?? 'unknown'}`;
     if (!isShortString(query.code) && !isShortString(query.error))
-      throw new PortalError('ERR_UPSTREAM_SIGN_IN', `this address is only reached from ${config.name}'s sign-in`, 400);
+      throw new PortalError(
+        'ERR_UPSTREAM_SIGN_IN',
+        `this address is only reached from ${config.name}'s sign-in`,
+        400,
+      );
     await this.signIn.throttled(attempt, () => this.throttle.attempt([], [address]));
     const ready = await this.ready(config, meta);
     if (!ready) return this.refuse(res, config, 'oidc_provider_unavailable');
     const cookie = (req.cookies as Record<string, unknown> | undefined)?.[BINDING_COOKIE];
-    const flow = { providerId: config.id, binding: typeof cookie === 'string' ? cookie : '', interaction: null, verifier: '' };
+    const flow = {
+      providerId: config.id,
+      binding: typeof cookie === 'string' ? cookie : '',
+      interaction: null,
+      verifier: '',
+    };
     const flowReq = Object.assign(req, { atriumOidc: flow }) as FlowRequest;
     const outcome = await runPassport(ready.strategy, req, res);
     if (outcome.kind !== 'success') {
@@ -185,7 +209,10 @@ export class OidcSignInService {
       reason: identity.groupsClaimMissing ? 'oidc_no_groups_claim' : null,
     });
     const { name, options } = this.sessions.cookie();
-    res.cookie(name, step.token, { ...options, maxAge: step.session.expiresAt.getTime() - this.clock.now().getTime() });
+    res.cookie(name, step.token, {
+      ...options,
+      maxAge: step.session.expiresAt.getTime() - this.clock.now().getTime(),
+    });
     res.redirect(303, nextPage(step.next, flowReq.atriumOidc.interaction));
   }
 
@@ -209,7 +236,8 @@ export class OidcSignInService {
   /** One random binding per browser, reused by sign-ins started in several tabs. */
   private binding(req: Request, res: Response): string {
     const current = (req.cookies as Record<string, unknown> | undefined)?.[BINDING_COOKIE];
-    const value = typeof current === 'string' && /^[A-Za-z0-9_-]{43}$/.test(current) ? current : generateSecretToken();
+    const value =
+      typeof current === 'string' && /^[A-Za-z0-9_-]{43}$/.test(current) ? current : generateSecretToken();
     res.cookie(BINDING_COOKIE, value, {
       httpOnly: true,
       sameSite: 'lax',
@@ -220,12 +248,19 @@ export class OidcSignInService {
     return value;
   }
 
-  private refuse(res: Response, config: OidcProviderConfig, reason: LoginReason, interaction?: string | null): void {
-    const message = MESSAGES[reason]?.(config.name) ??
+  private refuse(
+    res: Response,
+    config: OidcProviderConfig,
+    reason: LoginReason,
+    interaction?: string | null,
+  ): void {
+    const message =
+      MESSAGES[reason]?.(config.name) ??
       `${config.name} sent an answer Atrium cannot trust, so you were not signed in. If this keeps happening, tell your admin.`;
     const retry = `/auth/oidc/${config.id}${interaction ? `?interaction=${encodeURIComponent(interaction)}` : ''}`;
     refusalPage(res, STATUS[reason] ?? 401, {
-      title: reason === 'oidc_account_creation_disabled' ? 'Ask your admin' : `Sign-in with ${config.name} failed`,
+      title:
+        reason === 'oidc_account_creation_disabled' ? 'Ask your admin' : `Sign-in with ${config.name} failed`,
       message,
       reason,
       retry: NO_RETRY.has(reason) ? undefined : retry,

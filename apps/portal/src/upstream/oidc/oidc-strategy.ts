@@ -1,6 +1,10 @@
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
-import { Strategy as OpenIdConnectStrategy, type OAuth2Client, type StateStore } from 'passport-openidconnect';
+import {
+  Strategy as OpenIdConnectStrategy,
+  type OAuth2Client,
+  type StateStore,
+} from 'passport-openidconnect';
 import { codeChallengeS256, digestSecret, generateCodeVerifier, generateSecretToken } from '@atrium/auth';
 import type { Clock } from '../../common/clock.js';
 import type { UpstreamRepository } from '../../repositories/upstream.repository.js';
@@ -43,7 +47,13 @@ export class PostgresStateStore implements StateStore {
     private readonly clock: Clock,
   ) {}
 
-  store(req: Request, ctx: { nonce?: string }, _appState: unknown, _meta: unknown, cb: (err: Error | null, handle?: string) => void): void {
+  store(
+    req: Request,
+    ctx: { nonce?: string },
+    _appState: unknown,
+    _meta: unknown,
+    cb: (err: Error | null, handle?: string) => void,
+  ): void {
     const flow = (req as FlowRequest).atriumOidc;
     const handle = generateSecretToken();
     const now = this.clock.now();
@@ -58,25 +68,40 @@ export class PostgresStateStore implements StateStore {
         createdAt: now,
         expiresAt: new Date(now.getTime() + STATE_TTL_MS),
       })
-      .then(() => cb(null, handle), (error: Error) => cb(error));
+      .then(
+        () => cb(null, handle),
+        (error: Error) => cb(error),
+      );
   }
 
-  verify(req: Request, handle: unknown, cb: (err: Error | null, ctx?: object | false, info?: unknown) => void): void {
+  verify(
+    req: Request,
+    handle: unknown,
+    cb: (err: Error | null, ctx?: object | false, info?: unknown) => void,
+  ): void {
     const flow = (req as FlowRequest).atriumOidc;
     const refuse = (why: string) => {
       flow.stateRefusal = why;
       cb(null, false, { message: why });
     };
     if (typeof handle !== 'string' || handle.length === 0 || handle.length > 200) return refuse('no state');
-    this.states.consumeState(digestSecret(handle)).then((state) => {
-      if (!state) return refuse('unknown or already used state');
-      if (state.providerId !== flow.providerId) return refuse('state of another provider');
-      if (state.expiresAt.getTime() <= this.clock.now().getTime()) return refuse('expired state');
-      if (!flow.binding || state.binding !== digestSecret(flow.binding)) return refuse('state of another browser');
-      Object.assign(flow, { nonce: state.nonce, verifier: state.codeVerifier, interaction: state.interaction });
-      // No nonce goes back to the strategy: the ID token's nonce is checked with jose, by verifyUpstreamIdToken.
-      cb(null, {});
-    }, (error: Error) => cb(error));
+    this.states.consumeState(digestSecret(handle)).then(
+      (state) => {
+        if (!state) return refuse('unknown or already used state');
+        if (state.providerId !== flow.providerId) return refuse('state of another provider');
+        if (state.expiresAt.getTime() <= this.clock.now().getTime()) return refuse('expired state');
+        if (!flow.binding || state.binding !== digestSecret(flow.binding))
+          return refuse('state of another browser');
+        Object.assign(flow, {
+          nonce: state.nonce,
+          verifier: state.codeVerifier,
+          interaction: state.interaction,
+        });
+        // No nonce goes back to the strategy: the ID token's nonce is checked with jose, by verifyUpstreamIdToken.
+        cb(null, {});
+      },
+      (error: Error) => cb(error),
+    );
   }
 }
 
@@ -135,8 +160,11 @@ export function oidcStrategyClass(passportName: string) {
       const shared: OAuth2Client = this._oauth2;
       this._oauth2 = Object.create(shared, {
         getOAuthAccessToken: {
-          value: (code: string, params: Record<string, string>, done: Parameters<OAuth2Client['getOAuthAccessToken']>[2]) =>
-            shared.getOAuthAccessToken(code, { ...params, code_verifier: flow.verifier }, done),
+          value: (
+            code: string,
+            params: Record<string, string>,
+            done: Parameters<OAuth2Client['getOAuthAccessToken']>[2],
+          ) => shared.getOAuthAccessToken(code, { ...params, code_verifier: flow.verifier }, done),
         },
       }) as OAuth2Client;
       super.authenticate(req, options);

@@ -35,7 +35,12 @@ declare module 'passport-openidconnect' {
     getOAuthAccessToken(
       code: string,
       params: Record<string, string>,
-      callback: (err: unknown, accessToken?: string, refreshToken?: string, params?: Record<string, unknown>) => void,
+      callback: (
+        err: unknown,
+        accessToken?: string,
+        refreshToken?: string,
+        params?: Record<string, unknown>,
+      ) => void,
     ): void;
   }
 

@@ -40,6 +40,8 @@ export function nextPage(next: string, uid: string | undefined): string {
 
 export function describe(error: unknown): string {
   if (error instanceof ApiFailure) {
+    if (error.error.code === 'ERR_DIRECTORY_UNAVAILABLE')
+      return 'The directory cannot be reached right now. Try again in a minute.';
     if (error.error.code === 'ERR_THROTTLED')
       return `Too many attempts. Try again in ${String(error.error.details?.retryAfter ?? 'a few')} seconds.`;
     return error.error.message;
