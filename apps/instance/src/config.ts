@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, EnvReader, readCommonConfig, type CommonConfig } from '@atrium/server';
+import { ConfigError, EnvReader, readCommonConfig, readRateLimits, type CommonConfig, type RateLimits } from '@atrium/server';
 
 /** ID-token algorithms a node can be registered with at the portal (CONTRACTS §1). */
 export const NODE_ALGORITHMS = ['EdDSA', 'RS256'] as const;
@@ -21,6 +21,8 @@ export interface InstanceConfig extends CommonConfig {
   sessionMaxAgeMs: number;
   sessionIdleMs: number;
   uploads: UploadConfig;
+  /** RATE_LIMIT_*: requests per session and per address on the API and sign-in. */
+  rateLimits: RateLimits;
 }
 
 /** Where uploads wait until they are complete, and how large and how old they may get. */
@@ -72,6 +74,7 @@ export function loadInstanceConfig(env: Record<string, string | undefined> = pro
     sessionMaxAgeMs: reader.duration('SESSION_MAX_AGE', '12h'),
     sessionIdleMs: reader.duration('SESSION_IDLE', '2h'),
     uploads: uploadConfig(reader, absolutePath(reader, 'CACHE_PATH')),
+    rateLimits: readRateLimits(reader),
   };
 }
 

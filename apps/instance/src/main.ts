@@ -3,8 +3,9 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { configureApp, loadNextUi, migrateDatabase, nestLogger } from '@atrium/server';
-import { InstanceModule, type InstanceRuntimeOptions } from './app.module.js';
+import type { Redis } from 'ioredis';
+import { configureApp, loadNextUi, migrateDatabase, nestLogger, rateLimit } from '@atrium/server';
+import { InstanceModule, REDIS, type InstanceRuntimeOptions } from './app.module.js';
 import { loadInstanceConfig, type InstanceConfig } from './config.js';
 import { instanceEntities } from './entities/index.js';
 import { instanceMigrations } from './migrations/index.js';
@@ -61,6 +62,15 @@ export async function createInstanceApp(
     new Logger('instance').warn(`UI not built in ${options.uiDir}; run npm run build`);
   // First, so that requests refused by the body parsers are logged and carry the headers too.
   configureApp(app, { trustedProxies: config.trustedProxies, publicUrl: config.publicUrl, fallback: ui ?? undefined });
+  // Counted in the instance's Redis, so every replica shares them (docs/configuration.md).
+  app.use(
+    rateLimit({
+      redis: app.get<Redis>(REDIS),
+      prefix: `atrium-${config.nodeName}`,
+      sessionCookie: `atrium_${config.nodeName}`,
+      limits: config.rateLimits,
+    }),
+  );
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   // Routes added after init would come after Nest's 404 handler, so the docs are mounted first.

@@ -27,3 +27,5 @@ export { httpMetrics } from './http-metrics.js';
 export { startMetricsListener, hasBearer } from './metrics-listener.js';
 export { SettingEntity, Settings1763900000000, getSetting, putSetting } from './settings.js';
 export { NoNulBytes, storable } from './validation.js';
+export { rateLimit, readRateLimits, parseRateRule } from './rate-limit.js';
+export type { RateLimits, RateRule } from './rate-limit.js';

@@ -3,6 +3,7 @@ import { EnvReader } from './config.js';
 import { safeUrl } from './logging.js';
 import { readObservabilityConfig } from './observability.js';
 import { proxyMatcher } from './request-context.js';
+import { parseRateRule } from './rate-limit.js';
 
 const read = (env: Record<string, string>, tty = false) => readObservabilityConfig(new EnvReader(env), tty);
 
@@ -64,5 +65,21 @@ describe('proxyMatcher', () => {
 
   it('trusts nobody by default', () => {
     expect(proxyMatcher([])('127.0.0.1')).toBe(false);
+  });
+});
+
+describe('parseRateRule', () => {
+  it.each([
+    ['600/1m', { points: 600, durationMs: 60_000 }],
+    ['30/10s', { points: 30, durationMs: 10_000 }],
+    ['5/1h', { points: 5, durationMs: 3_600_000 }],
+    ['off', undefined],
+    ['OFF', undefined],
+  ])('%s', (value, expected) => {
+    expect(parseRateRule('RATE_LIMIT_X', value)).toEqual(expected);
+  });
+
+  it.each(['0/1m', '10', '10/', '10/500ms', '-1/1m', 'ten/1m', '10/1y', '99999999/1m'])('refuses %s naming the variable', (value) => {
+    expect(() => parseRateRule('RATE_LIMIT_X', value)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', variable: 'RATE_LIMIT_X' }));
   });
 });

@@ -81,6 +81,10 @@ export class InstanceHarness {
       PORTAL_URL: options.portal?.url ?? 'http://127.0.0.1:9',
       ORIGINALS_PATH: join(dir, 'originals'),
       CACHE_PATH: join(dir, 'cache'),
+      // Test files sign in many times from 127.0.0.1; the rate-limit tests set their own limits.
+      RATE_LIMIT_SIGNIN_PER_ADDRESS: '100000/1m',
+      RATE_LIMIT_API_PER_ADDRESS: '100000/1m',
+      RATE_LIMIT_API_PER_SESSION: '100000/1m',
       ...identity,
       ...options.env,
     });
