@@ -58,6 +58,11 @@ const cases: [string, string, RegExp][] = [
     /instances\[1\] \(family-worker\): a name may not end in -worker/,
   ],
   [
+    'a name too long for the resources made from it',
+    'fullnameOverride: photos-of-the-whole-family-xy\ninstances:\n  - { name: grandparents-archive-ab, host: a.example.org }\n',
+    /instances\[0\] \(grandparents-archive-ab\): the name is too long for this release: .* has 62 characters, at most 52/,
+  ],
+  [
     'a database type that does not exist',
     'instances:\n  - { name: family, host: a.example.org, database: { type: mysql } }\n',
     /\/instances\/0\/database\/type.*value must be one of 'bundled', 'cloudnativepg', 'external'/,

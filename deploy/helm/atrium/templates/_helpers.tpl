@@ -75,6 +75,10 @@ name would collide with another generated resource.
 {{- fail (printf "instances[%d] (%s): a name may not end in -%s, which the chart uses for the instance's own resources" $i $name $suffix) -}}
 {{- end -}}
 {{- end -}}
+{{- $longest := printf "%s-%s-postgres" (include "atrium.fullname" $root) $name -}}
+{{- if gt (len $longest) 52 -}}
+{{- fail (printf "instances[%d] (%s): the name is too long for this release: %s has %d characters, at most 52 fit a StatefulSet; shorten the name or fullnameOverride" $i $name $longest (len $longest)) -}}
+{{- end -}}
 {{- if hasKey $names $name -}}
 {{- fail (printf "instances[%d] (%s): two instances are named %s (instances[%d] too); each instance needs its own name" $i $name $name (get $names $name)) -}}
 {{- end -}}
