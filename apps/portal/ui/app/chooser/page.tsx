@@ -81,9 +81,12 @@ export default function ChooserPage() {
           ))}
         </ul>
       )}
-      <button type="button" style={button} onClick={signOut}>
-        Sign out
-      </button>
+      <p style={{ display: 'flex', gap: 16, alignItems: 'center' }}>
+        <button type="button" style={button} onClick={signOut}>
+          Sign out
+        </button>
+        <a href="/account">Your account</a>
+      </p>
     </Card>
   );
 }

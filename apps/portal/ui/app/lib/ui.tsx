@@ -54,3 +54,59 @@ export function ErrorText({ message }: { message?: string }) {
     </p>
   );
 }
+
+const wide: CSSProperties = {
+  maxWidth: 760,
+  margin: '4vh auto',
+  padding: '0 14px 40px',
+};
+const section: CSSProperties = {
+  background: '#fff',
+  borderRadius: 10,
+  boxShadow: '0 1px 4px rgba(0,0,0,.1)',
+  padding: '18px 22px',
+  margin: '0 0 18px',
+};
+export const secondaryButton: CSSProperties = {
+  ...button,
+  background: '#fff',
+  color: '#2f5d50',
+  border: '1px solid #2f5d50',
+  padding: '6px 14px',
+};
+export const muted: CSSProperties = { color: '#666', fontSize: 14 };
+
+/** A wider page of several sections (the account page). */
+export function Page({ title, nav, children }: { title: string; nav?: ReactNode; children: ReactNode }) {
+  return (
+    <main style={wide}>
+      <header
+        style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'baseline', gap: 12, margin: '0 0 14px' }}
+      >
+        <h1 style={{ fontSize: 24, margin: 0, flex: '1 1 auto' }}>{title}</h1>
+        {nav}
+      </header>
+      {children}
+    </main>
+  );
+}
+
+export function Section({ title, id, children }: { title: string; id?: string; children: ReactNode }) {
+  return (
+    <section style={section} aria-labelledby={id ? `${id}-title` : undefined} data-testid={id}>
+      <h2 id={id ? `${id}-title` : undefined} style={{ fontSize: 18, margin: '0 0 10px' }}>
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export function Notice({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <p role="status" style={{ color: '#1d5a2c' }}>
+      {message}
+    </p>
+  );
+}

@@ -15,9 +15,12 @@ export default function NoAccessPage() {
         You are signed in, but no library has been opened to you. Ask an admin of this Atrium cluster to give
         you access.
       </p>
-      <button type="button" style={button} onClick={signOut}>
-        Sign out
-      </button>
+      <p style={{ display: 'flex', gap: 16, alignItems: 'center' }}>
+        <button type="button" style={button} onClick={signOut}>
+          Sign out
+        </button>
+        <a href="/account">Your account</a>
+      </p>
     </Card>
   );
 }

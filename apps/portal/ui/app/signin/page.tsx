@@ -1,6 +1,6 @@
 'use client';
 
-import { Suspense, useState, type FormEvent } from 'react';
+import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { api, describe, interactionFrom, nextPage } from '../lib/api';
 import { button, Card, ErrorText, input } from '../lib/ui';
@@ -10,6 +10,14 @@ function SignInForm() {
   const uid = interactionFrom(params);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [mail, setMail] = useState<{ passwordReset: boolean; selfRegistration: boolean }>();
+
+  useEffect(() => {
+    api<{ passwordReset: boolean; selfRegistration: boolean }>('/api/mail-options').then(
+      setMail,
+      () => undefined,
+    );
+  }, []);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,6 +56,12 @@ function SignInForm() {
           Sign in
         </button>
       </form>
+      {(mail?.passwordReset || mail?.selfRegistration) && (
+        <p style={{ display: 'flex', flexWrap: 'wrap', gap: 16, marginBottom: 0 }}>
+          {mail.passwordReset && <a href="/reset">Forgot your password?</a>}
+          {mail.selfRegistration && <a href="/register">Create an account</a>}
+        </p>
+      )}
     </Card>
   );
 }

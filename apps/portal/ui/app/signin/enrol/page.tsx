@@ -2,11 +2,23 @@
 
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
-import { afterSignIn, api, ApiFailure, describe, interactionFrom, session, withInteraction } from '../../lib/api';
+import {
+  afterSignIn,
+  api,
+  ApiFailure,
+  describe,
+  interactionFrom,
+  session,
+  withInteraction,
+} from '../../lib/api';
 import { button, Card, ErrorText, input } from '../../lib/ui';
 
 function EnrolForm() {
-  const uid = interactionFrom(useSearchParams());
+  const params = useSearchParams();
+  const uid = interactionFrom(params);
+  // From the account page it goes back there; after an invitation, enrolling may be optional.
+  const done = params.get('return') === 'account' ? '/account' : afterSignIn(uid);
+  const optional = params.get('optional') === '1';
   const [enrolment, setEnrolment] = useState<{ secret: string; uri: string; qr: string }>();
   const [codes, setCodes] = useState<string[]>();
   const [error, setError] = useState<string>();
@@ -49,7 +61,7 @@ function EnrolForm() {
         <pre data-testid="recovery-codes" style={{ background: '#f3f3f3', padding: 12 }}>
           {codes.join('\n')}
         </pre>
-        <button type="button" style={button} onClick={() => window.location.assign(afterSignIn(uid))}>
+        <button type="button" style={button} onClick={() => window.location.assign(done)}>
           Continue
         </button>
       </Card>
@@ -57,12 +69,16 @@ function EnrolForm() {
   }
   return (
     <Card title="Set up two-step verification">
-      <p>
-        Scan this code with your authenticator app (or type the key below), then enter the code it shows.
-      </p>
+      <p>Scan this code with your authenticator app (or type the key below), then enter the code it shows.</p>
       {enrolment && (
         <>
-          <img data-testid="totp-qr" src={enrolment.qr} alt="QR code for your authenticator app" width={200} height={200} />
+          <img
+            data-testid="totp-qr"
+            src={enrolment.qr}
+            alt="QR code for your authenticator app"
+            width={200}
+            height={200}
+          />
           <p>
             <code data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
               {enrolment.secret}
@@ -94,6 +110,17 @@ function EnrolForm() {
           Confirm
         </button>
       </form>
+      {optional && (
+        <p>
+          <a href={done}>Not now</a>{' '}
+          <span style={{ color: '#666' }}>(you can set it up later on your account page)</span>
+        </p>
+      )}
+      {params.get('return') === 'account' && (
+        <p>
+          <a href="/account">Cancel</a>
+        </p>
+      )}
     </Card>
   );
 }
