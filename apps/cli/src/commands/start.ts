@@ -14,6 +14,7 @@ export const startCommand = defineCommand({
     empty: { type: 'boolean' },
     originals: { type: 'string' },
     verbose: { type: 'boolean' },
+    'with-idp': { type: 'boolean' },
   },
   run: async ({ values, out }) => {
     const port = Number(values.port ?? 8080);
@@ -27,6 +28,7 @@ export const startCommand = defineCommand({
       empty: values.empty === true,
       originals: parseOriginals(values.originals as string | undefined, instances),
       verbose: values.verbose === true,
+      withIdp: values['with-idp'] === true,
       out,
     });
   },

@@ -68,6 +68,25 @@ export async function preparePortal(
   }
 }
 
+/** Maps the demo organization's groups to the demo libraries, as `allow-group` would. */
+export async function mapDemoGroups(
+  settings: ClusterSettings,
+  portalUrl: string,
+  mappings: ReadonlyArray<{ group: string; node: string; role: string; uploadPath?: string }>,
+): Promise<void> {
+  const { openPortalAdmin } = await import('@atrium/portal');
+  const portal = await openPortalAdmin({
+    databaseUrl: databaseUrl(settings, settings.portal.database),
+    secretKey: settings.secretKey,
+    publicUrl: portalUrl,
+  });
+  try {
+    for (const mapping of mappings) await portal.grants.allowGroup(mapping, ACTOR);
+  } finally {
+    await portal.close();
+  }
+}
+
 /** Waits until each instance given a join token has redeemed it and stored its credentials. */
 export async function waitJoined(
   settings: ClusterSettings,

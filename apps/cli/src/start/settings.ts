@@ -13,6 +13,8 @@ export interface ClusterSettings {
   postgres: { port: number; user: string; password: string };
   portal: { port: number; database: string };
   worker: { port: number };
+  /** Set once `--with-idp` made its group mappings (an admin's later changes to them stand). */
+  demoMappings?: boolean;
   instances: {
     name: string;
     port: number;

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { CommandError, type Output, UsageError } from '../cli.js';
 import { Children, reapLeftovers } from './children.js';
 import { isEmptyFolder, writeDemoLibrary } from './demo.js';
+import { describeDemoIdentity, startDemoIdentity } from './idp.js';
 import { startPostgres } from './postgres.js';
 import { ensureRedisInstalled, startRedis } from './redis.js';
-import { preparePortal, waitJoined } from './registration.js';
+import { mapDemoGroups, preparePortal, waitJoined } from './registration.js';
 import { INSTANCE_NAME, databaseUrl, originalsPathOf, planSettings, readSettings, writeSettings, type ClusterSettings } from './settings.js';
 
 const ATRIUM_BIN = fileURLToPath(new URL('../../bin/atrium.js', import.meta.url));
@@ -22,6 +23,8 @@ export interface StartOptions {
   originals?: ReadonlyMap<string, string>;
   /** Every line the services log on the terminal, not only their warnings and errors. */
   verbose?: boolean;
+  /** A demo organization IdP (OIDC) and LDAP directory wired to the portal. */
+  withIdp?: boolean;
   /** Where status lines and the summary go (`--json`: status on stderr, the summary as one JSON object). */
   out?: Output;
 }
@@ -142,6 +145,7 @@ export async function start(opts: StartOptions): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  let stopIdentity: (() => Promise<void>) | undefined;
   const orStop = <T>(work: Promise<T>): Promise<T> =>
     Promise.race([work, stopped.then(() => Promise.reject(new CommandError(failed ?? 'stopped')))]);
 
@@ -156,12 +160,21 @@ export async function start(opts: StartOptions): Promise<number> {
       await step(`Redis for ${i.name}`, `127.0.0.1:${i.redisPort}`, startRedis(dataDir, i.name, i.redisPort, children));
     const node = (name: string, args: string[], env: Record<string, string>) =>
       children.spawn(name, process.execPath, [ATRIUM_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], marker: ATRIUM_BIN });
-    node('portal', ['portal', 'serve'], envs.portal);
+    const identity = opts.withIdp
+      ? await step('demo IdP and LDAP directory', 'OIDC and LDAP for the portal', startDemoIdentity(settings, envs.portalUrl, opts.instances))
+      : undefined;
+    stopIdentity = identity?.stop;
+    node('portal', ['portal', 'serve'], { ...envs.portal, ...identity?.portalEnv });
     await step('portal', envs.portalUrl, orStop(waitReady('portal', envs.portalUrl)));
     const demoLibraries = settings.instances
       .filter((i) => opts.instances.includes(i.name) && (i.demo || seeded.includes(i.name)))
       .map((i) => i.name);
     const { setupLink, joinTokens } = await preparePortal(settings, envs.portalUrl, envs.instances, demoLibraries);
+    if (identity && !settings.demoMappings) {
+      await mapDemoGroups(settings, envs.portalUrl, identity.mappings);
+      settings.demoMappings = true;
+      writeSettings(dataDir, settings);
+    }
     for (const i of envs.instances) {
       const joinToken = joinTokens.get(i.name);
       node(i.name, ['instance', 'serve'], joinToken ? { ...i.env, NODE_JOIN_TOKEN: joinToken } : i.env);
@@ -177,13 +190,14 @@ export async function start(opts: StartOptions): Promise<number> {
     await demos;
     for (const i of envs.instances.filter((x) => seeded.includes(x.name)))
       await step(`demo library ${i.name}`, 'indexed, thumbnails made', orStop(indexDemo(i, settings)));
-    printReady(out, settings, envs, dataDir, setupLink);
+    printReady(out, settings, envs, dataDir, setupLink, identity ? describeDemoIdentity(identity) : []);
     const reason = await stopped;
     if (failed) throw new CommandError(failed);
     say(`atrium: ${reason}, stopping…`);
     return 0;
   } finally {
     await children.stopAll();
+    await stopIdentity?.();
     say('atrium: stopped');
   }
 }
@@ -261,6 +275,7 @@ function printReady(
   envs: ReturnType<typeof serviceEnvs>,
   dataDir: string,
   setupLink: string | undefined,
+  identityLines: string[],
 ): void {
   const worker = `${origin('127.0.0.1', settings.worker.port)}/metrics`;
   const lines = [
@@ -270,7 +285,9 @@ function printReady(
     ...envs.instances.map((i) => `  ${i.name.padEnd(9)} ${i.url}   originals: ${i.env.ORIGINALS_PATH}`),
     `  worker    ${worker}`,
     `  data      ${dataDir}`,
-    ...(setupLink ? ['', 'Create the first cluster admin (link valid 24 h, once):', `  ${setupLink}`, ''] : []),
+    ...(setupLink ? ['', 'Create the first cluster admin (link valid 24 h, once):', `  ${setupLink}`] : []),
+    ...identityLines,
+    '',
     'Press Ctrl-C to stop.',
     '',
   ];
