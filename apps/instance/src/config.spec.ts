@@ -20,7 +20,7 @@ function variableOf(env: Record<string, string>): string | undefined {
 }
 
 describe('loadInstanceConfig', () => {
-  it('reads the defaults of CONTRACTS §7', () => {
+  it('reads the defaults of docs/contracts.md §7', () => {
     const config = loadInstanceConfig(base);
     expect(config).toMatchObject({
       nodeName: 'family',

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, EnvReader, readCommonConfig, readRateLimits, type CommonConfig, type RateLimits } from '@atrium/server';
 
-/** ID-token algorithms a node can be registered with at the portal (CONTRACTS §1). */
+/** ID-token algorithms a node can be registered with at the portal (docs/contracts.md §1). */
 export const NODE_ALGORITHMS = ['EdDSA', 'RS256'] as const;
 export type NodeAlgorithm = (typeof NODE_ALGORITHMS)[number];
 

@@ -2,7 +2,7 @@ import { ConfigError, EnvReader, readObservabilityConfig, type ObservabilityConf
 import { resolveLimits, type MediaLimits, type MediaQueueName } from '@atrium/media';
 import { isAbsolute } from 'node:path';
 
-/** One instance this worker serves: its own Redis, originals and cache (CONTRACTS.md §5). */
+/** One instance this worker serves: its own Redis, originals and cache (docs/contracts.md §5). */
 export interface WorkerInstance {
   name: string;
   redisUrl: string;

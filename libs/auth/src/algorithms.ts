@@ -1,6 +1,6 @@
 import { AuthError } from './errors.js';
 
-/** Algorithms Atrium signs with: Ed25519 for nodes, RSA for generic relying parties (CONTRACTS §1). */
+/** Algorithms Atrium signs with: Ed25519 for nodes, RSA for generic relying parties (docs/contracts.md §1). */
 export const SIGNING_ALGORITHMS = ['EdDSA', 'RS256'] as const;
 
 /** An algorithm Atrium signs with. */

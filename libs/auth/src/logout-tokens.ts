@@ -8,7 +8,7 @@ import { signJwt, verifyJwt, type SigningKeySource, type VerifyJwtOptions } from
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** The `typ` header of a logout token. */
 export const LOGOUT_TOKEN_TYP = 'logout+jwt';
-/** Longest lifetime of a logout token in seconds (CONTRACTS §1: exp ≤ 2 min). */
+/** Longest lifetime of a logout token in seconds (docs/contracts.md §1: exp ≤ 2 min). */
 export const MAX_LOGOUT_TOKEN_LIFETIME = 120;
 
 /** What a logout token ends: one portal session (`sid`), all of a user's sessions (`sub`), or both. */

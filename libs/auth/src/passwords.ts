@@ -1,7 +1,7 @@
 import { hash, parseOptions, verify, type Algorithm, type Version } from '@node-rs/argon2';
 import { AuthError } from './errors.js';
 
-/** argon2id cost parameters (OWASP: m = 19 MiB, t = 2, p = 1; CONTRACTS §4). */
+/** argon2id cost parameters (OWASP: m = 19 MiB, t = 2, p = 1; docs/contracts.md §4). */
 export const PASSWORD_HASH_PARAMS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 /** Longest password accepted, in UTF-8 bytes after normalization. */
 export const MAX_PASSWORD_BYTES = 1024;

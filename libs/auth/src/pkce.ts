@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthError } from './errors.js';
 
-/** The only PKCE method Atrium accepts (CONTRACTS §1: `plain` is refused). */
+/** The only PKCE method Atrium accepts (docs/contracts.md §1: `plain` is refused). */
 export const PKCE_METHOD = 'S256';
 // RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~].
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;

@@ -13,7 +13,7 @@ import { fromJoseError } from './jose-errors.js';
 import { toJoseVerifyKey, type VerificationKeys } from './key-sources.js';
 import { importJwkCached, type ImportedKey } from './keys.js';
 
-/** Largest clock skew a verifier may tolerate, in seconds (CONTRACTS §1: 60 s). */
+/** Largest clock skew a verifier may tolerate, in seconds (docs/contracts.md §1: 60 s). */
 export const MAX_CLOCK_TOLERANCE = 60;
 /** Clock skew tolerated when none is configured, in seconds (openid-client's default too). */
 export const DEFAULT_CLOCK_TOLERANCE = 30;
@@ -160,7 +160,7 @@ function toJoseOptions(options: VerifyJwtOptions): JWTVerifyOptions {
 }
 
 // jose accepts an array that merely contains our audience; a token for several parties could be
-// replayed at another of them (DESIGN rule 3), so only a lone audience passes.
+// replayed at another of them (docs/architecture.md rule 3), so only a lone audience passes.
 function assertSingleAudience(aud: JWTPayload['aud']): void {
   if (Array.isArray(aud) && aud.length !== 1) {
     throw new AuthError('ERR_TOKEN_AUDIENCE', 'token names more than one audience', { claim: 'aud' });

@@ -5,7 +5,7 @@ import { AuthError } from './errors.js';
 /** RFC 6238 parameters every authenticator app understands: HMAC-SHA-1, 6 digits, 30 s steps. */
 export const TOTP_PERIOD = 30;
 export const TOTP_DIGITS = 6;
-/** Steps accepted on either side of the current one (CONTRACTS §4: ±1 step). */
+/** Steps accepted on either side of the current one (docs/contracts.md §4: ±1 step). */
 export const TOTP_WINDOW = 1;
 const SECRET_BYTES = 20;
 // RFC 4226 §4: at least 128 bits; otplib refuses shorter secrets too.

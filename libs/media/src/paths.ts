@@ -53,7 +53,7 @@ export async function resolveOriginal(root: string, relPath: string): Promise<Re
   return { path: real, size: info.size, fingerprint };
 }
 
-/** Derivative kinds of CONTRACTS.md §5. */
+/** Derivative kinds of docs/contracts.md §5. */
 export const DERIVATIVE_KINDS = ['thumb', 'preview', 'poster', 'video'] as const;
 /** One derivative kind: `thumb` (WebP tile), `preview` (large image), `poster` (video frame), `video` (MP4). */
 export type DerivativeKind = (typeof DERIVATIVE_KINDS)[number];

@@ -12,7 +12,7 @@ export interface AccountFacts {
   accountRole: InstanceRole;
   /** Group names from OIDC, LDAP (DNs) or kept on the portal. */
   groups: readonly string[];
-  /** Portal-only flag; deliberately ignored here: it opens no instance (DESIGN rule 4). */
+  /** Portal-only flag; deliberately ignored here: it opens no instance (docs/architecture.md rule 4). */
   clusterAdmin: boolean;
   disabled: boolean;
   /** Account-level base path, used when the winning grant or mapping sets none. May use `{username}`. */
@@ -192,7 +192,7 @@ function fromGrant(account: AccountFacts, grant: AccessCandidate<AccessGrant>): 
 }
 
 /**
- * Decides whether `account` may open the instance, and with which role (DESIGN rules 1, 2, 4).
+ * Decides whether `account` may open the instance, and with which role (docs/architecture.md rules 1, 2, 4).
  * A disabled account is denied. Otherwise the account's grant wins (an empty grant role means the
  * account role); otherwise the highest-role matching group mapping wins, ties broken by group name
  * then paths; otherwise access is denied. `cluster_admin` plays no part. Paths come from the winner

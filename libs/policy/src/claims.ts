@@ -4,7 +4,7 @@ import { normalizeFolder } from './paths.js';
 import { webdavAllowed, type WebdavSwitches } from './permissions.js';
 import { isInstanceRole, type InstanceRole } from './roles.js';
 
-/** The Atrium claims of an instance's ID token (CONTRACTS §1). Paths are `null` when there is none. */
+/** The Atrium claims of an instance's ID token (docs/contracts.md §1). Paths are `null` when there is none. */
 export interface AtriumClaims {
   atrium_role: InstanceRole;
   atrium_groups: string[];

@@ -121,7 +121,7 @@ const SETTINGS: Record<string, Expect> = {
     'settings.advanced': 'all',
     'settings.own_preferences': 'all',
   },
-  // DESIGN writes "no" for manager; a manager is "like user" and keeps its own preferences.
+  // docs/architecture.md writes "no" for manager; a manager is "like user" and keeps its own preferences.
   'no (own preferences kept)': OWN_PREFERENCES,
   'own preferences': OWN_PREFERENCES,
   none: { 'settings.library': 'none', 'settings.advanced': 'none', 'settings.own_preferences': 'none' },
@@ -145,7 +145,7 @@ function expected(phrases: Record<string, Expect>, phrase: string): Expect {
   return scopes;
 }
 
-describe('the role matrix (DESIGN rule 5)', () => {
+describe('the role matrix (docs/architecture.md rule 5)', () => {
   it('has one row per role, in order of privilege', () => {
     expect(MATRIX.map(([role]) => role)).toEqual([...ROLES]);
   });

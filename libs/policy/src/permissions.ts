@@ -82,7 +82,7 @@ const FULL_LIBRARY: Grants = {
 };
 
 /**
- * The role matrix of DESIGN.md rule 5 as data, one row per role. `webdav.access` additionally
+ * The role matrix of docs/architecture.md rule 5 as data, one row per role. `webdav.access` additionally
  * needs the account's WebDAV flag and the instance's feature switch ("if enabled", see {@link can}).
  *
  * The matrix writes "settings: no" for manager; that denies library and advanced settings only.

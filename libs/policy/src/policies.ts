@@ -1,5 +1,5 @@
 /**
- * Who may see an album or a photo beyond the roles that see the whole library (DESIGN rule 6, after
+ * Who may see an album or a photo beyond the roles that see the whole library (docs/architecture.md rule 6, after
  * myks-gallery). There is no anonymous "public" policy: anonymous access is a share link.
  */
 export interface AccessPolicy {

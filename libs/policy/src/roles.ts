@@ -1,6 +1,6 @@
 import { PolicyError } from './errors.js';
 
-/** Roles a person can hold on an instance, highest privilege first (DESIGN rule 5). */
+/** Roles a person can hold on an instance, highest privilege first (docs/architecture.md rule 5). */
 export const INSTANCE_ROLES = ['admin', 'manager', 'user', 'contributor', 'viewer', 'guest'] as const;
 
 /** A role a grant, a group mapping or an account can carry. */
@@ -19,7 +19,7 @@ export type Role = (typeof ROLES)[number];
 export const GRANTABLE_ROLES: readonly InstanceRole[] = INSTANCE_ROLES;
 
 // Names people type that look like roles but must never be granted: `visitor` is anonymous and
-// `cluster_admin` is a portal-only account flag that opens no instance (DESIGN rule 4).
+// `cluster_admin` is a portal-only account flag that opens no instance (docs/architecture.md rule 4).
 const NOT_GRANTABLE = new Set<string>([VISITOR, 'cluster_admin']);
 
 /** True for exactly the canonical names in {@link INSTANCE_ROLES} (no trimming, no case folding). */
@@ -78,7 +78,7 @@ export function highestRole<R extends Role>(roles: Iterable<R>): R | undefined {
   return best;
 }
 
-/** How a portal account came to exist; decides its default account role (DESIGN rule 2). */
+/** How a portal account came to exist; decides its default account role (docs/architecture.md rule 2). */
 export type AccountOrigin = 'admin' | 'federated' | 'self_registration';
 
 /** Account role of accounts an admin creates, unless the admin names another. */

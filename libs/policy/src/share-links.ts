@@ -4,7 +4,7 @@ import type { AssetFacts } from './policies.js';
 /** What a share link names: one album or one asset. */
 export type ShareLinkTarget = { kind: 'album'; albumId: string } | { kind: 'asset'; assetId: string };
 
-/** A share link as stored by an instance (DESIGN rule 7). */
+/** A share link as stored by an instance (docs/architecture.md rule 7). */
 export interface ShareLink {
   target: ShareLinkTarget;
   /** The link stops working at this instant; `null` for no expiry. */

@@ -111,7 +111,7 @@ export function filterShowsAlbum(filter: VisibilityFilter, album: AlbumFacts): b
 }
 
 /**
- * May `viewer` see `asset` (DESIGN rules 5–7)? admin, manager and user see everything; viewer all
+ * May `viewer` see `asset` (docs/architecture.md rules 5–7)? admin, manager and user see everything; viewer all
  * but private and archived; contributor and guest their base path, what policies share with them
  * and what their links name (contributors also their own uploads); a visitor only what its link names.
  * @throws PolicyError as {@link visibilityFilter}, or a path code when the asset's path is hostile.

@@ -144,7 +144,7 @@ export class EnvReader {
   }
 }
 
-/** Settings every Atrium service reads (CONTRACTS.md §7). */
+/** Settings every Atrium service reads (docs/contracts.md §7). */
 export interface CommonConfig {
   port: number;
   host: string;

@@ -1,7 +1,7 @@
 import { CommandError } from '../cli.js';
 import { databaseUrl, dataDirFrom, readSettings } from '../start/settings.js';
 
-/** Where an admin command finds the portal (CONTRACTS §6): DATABASE_URL, else what `atrium start` left. */
+/** Where an admin command finds the portal (docs/contracts.md §6): DATABASE_URL, else what `atrium start` left. */
 export interface PortalTarget {
   databaseUrl: string;
   secretKey: string;

@@ -33,7 +33,7 @@ function startedInstance(name: string, dataOption: string | undefined): IndexTar
   };
 }
 
-/** `atrium instance index [--instance NAME] [--rescan]` (CONTRACTS §6). */
+/** `atrium instance index [--instance NAME] [--rescan]` (docs/contracts.md §6). */
 export const instanceIndexCommand = defineCommand({
   path: ['instance', 'index'],
   summary:

@@ -19,7 +19,7 @@ export interface PortalPreparation {
 }
 
 /**
- * Registers the instances with the portal the way an operator would (CONTRACTS §3): a node and a
+ * Registers the instances with the portal the way an operator would (docs/contracts.md §3): a node and a
  * one-time join token for each new instance, redeemed by the instance at its first boot; its
  * credentials then live in its own database. An instance that moved (another --port or --host) is
  * moved at the portal; one whose stored credentials are gone or belong to a removed node gets a

@@ -15,7 +15,7 @@ function redirect(res: Response, to: AuthRedirect): void {
   res.redirect(303, to.location);
 }
 
-/** The relying-party paths of CONTRACTS §2, the same on every instance. */
+/** The relying-party paths of docs/contracts.md §2, the same on every instance. */
 @ApiExcludeController()
 @Controller('auth')
 export class AuthController {

@@ -49,7 +49,7 @@ describe('sign-in through the portal', () => {
     });
   });
 
-  it('sets the cookie with exactly the attributes of CONTRACTS §2 and a new id at every sign-in', async () => {
+  it('sets the cookie with exactly the attributes of docs/contracts.md §2 and a new id at every sign-in', async () => {
     const jar = await signedInAt(family, portal, 'ann');
     const first = jar.get(family.url, family.cookieName)!;
     const set: string[] = [];

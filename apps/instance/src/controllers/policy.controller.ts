@@ -18,7 +18,7 @@ const answer = (policy: AccessPolicy | null): PolicyAnswerDto => ({
 });
 
 /**
- * Album and photo policies (DESIGN rule 6): who beyond the whole-library roles sees an album, or a
+ * Album and photo policies (docs/architecture.md rule 6): who beyond the whole-library roles sees an album, or a
  * photo regardless of its albums; and the portal's directory to pick people and groups from.
  */
 @ApiTags('policies')

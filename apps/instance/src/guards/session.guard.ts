@@ -95,7 +95,7 @@ export class SessionGuard implements CanActivate {
     if (permission && !hasPermission(lookup.session.role, permission)) {
       throw new InstanceError('ERR_FORBIDDEN', 'your role does not allow this', 403);
     }
-    // Links a contributor or guest opened keep showing what they name (DESIGN rule 7).
+    // Links a contributor or guest opened keep showing what they name (docs/architecture.md rule 7).
     const links = await this.share.keptLinks(lookup.session);
     req.auth = { session: lookup.session, viewer: viewerOf(lookup.session, links) };
     return true;

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The library: assets found in the originals, folders, albums and their members, tags, the
- * policies of albums and assets (DESIGN rule 6), tombstones, files skipped by indexing, index runs.
+ * policies of albums and assets (docs/architecture.md rule 6), tombstones, files skipped by indexing, index runs.
  */
 export class Library1764100000000 implements MigrationInterface {
   name = 'Library1764100000000';

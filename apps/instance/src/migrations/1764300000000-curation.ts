@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Curation and sharing: captions, album covers and order, undo records of bulk edits, share links
- * (DESIGN rule 7) with their password throttle, links signed-in people opened, and comments.
+ * (docs/architecture.md rule 7) with their password throttle, links signed-in people opened, and comments.
  */
 export class Curation1764300000000 implements MigrationInterface {
   name = 'Curation1764300000000';

@@ -21,7 +21,7 @@ const ALBUM_COLUMNS: Record<keyof AlbumChanges, string> = {
 
 /**
  * Albums and policies as they are changed: creating, renaming, membership, covers, order, and the
- * policies of albums and photos (DESIGN rule 6). A policy row is never changed in place: a new one
+ * policies of albums and photos (docs/architecture.md rule 6). A policy row is never changed in place: a new one
  * replaces it and rows nothing points at any more are removed, so one bulk policy can be shared.
  */
 @Injectable()

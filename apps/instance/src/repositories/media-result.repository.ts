@@ -8,7 +8,7 @@ import {
   type MediaMetadata,
 } from '@atrium/media';
 
-// Only the paths CONTRACTS §5 names are kept: a result cannot point the instance at another file.
+// Only the paths docs/contracts.md §5 names are kept: a result cannot point the instance at another file.
 function checkedOutputs(
   contentHash: string,
   outputs: Readonly<Partial<Record<DerivativeKind, string>>>,

@@ -56,7 +56,7 @@ function toLink(r: Row): ShareLinkRow {
 }
 
 /**
- * Share links (DESIGN rule 7): only the SHA-256 digest of a link's token is kept, so the table
+ * Share links (docs/architecture.md rule 7): only the SHA-256 digest of a link's token is kept, so the table
  * alone opens nothing; plus the unlocks of password links and the links signed-in people opened.
  */
 @Injectable()

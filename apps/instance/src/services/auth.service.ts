@@ -33,7 +33,7 @@ export interface AuthRedirect {
 }
 
 /**
- * Sign-in and sign-out as CONTRACTS §2 says: the authorization request with state, nonce and
+ * Sign-in and sign-out as docs/contracts.md §2 says: the authorization request with state, nonce and
  * PKCE kept in Postgres and bound to the browser by a short cookie; the callback that verifies
  * the ID token, refreshes the person and makes a new session; RP-initiated and back-channel logout.
  */

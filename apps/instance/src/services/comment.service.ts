@@ -10,7 +10,7 @@ import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 type Target = { albumId?: string; assetId?: string };
 
 /**
- * Comments on albums and assets (DESIGN rule 5's table): whoever sees the album or asset reads
+ * Comments on albums and assets (docs/architecture.md rule 5's table): whoever sees the album or asset reads
  * them; admin, manager, user and contributor write on what they see (not through a link); authors
  * edit and delete their own, admin and manager delete any.
  */

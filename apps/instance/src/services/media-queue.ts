@@ -16,7 +16,7 @@ function withRequest(request: MediaWorkRequest): MediaWorkRequest {
   return requestId === undefined ? request : { ...request, requestId };
 }
 
-/** The derivatives an asset of each type asks for (CONTRACTS §5). */
+/** The derivatives an asset of each type asks for (docs/contracts.md §5). */
 export const KINDS: Readonly<Record<'image' | 'video', readonly DerivativeKind[]>> = {
   image: ['thumb', 'preview'],
   video: ['thumb', 'preview', 'poster', 'video'],

@@ -168,7 +168,7 @@ export class MediaService {
 
 /**
  * A results report names where a worker wrote a derivative, and workers parse hostile media: only
- * the layout's own path for this content (CONTRACTS §5) is served, never `../` out of CACHE_PATH
+ * the layout's own path for this content (docs/contracts.md §5) is served, never `../` out of CACHE_PATH
  * or another asset's files.
  */
 function isLayoutPath(contentHash: string, kind: DerivativeKind, rel: string): boolean {

@@ -26,7 +26,7 @@ class JoinRefused extends Error {}
 
 /**
  * Where the instance's node credentials come from: `NODE_CLIENT_ID`/`NODE_CLIENT_SECRET`, else
- * what an earlier boot stored, else a first-boot join with `NODE_JOIN_TOKEN` (CONTRACTS §3), whose
+ * what an earlier boot stored, else a first-boot join with `NODE_JOIN_TOKEN` (docs/contracts.md §3), whose
  * answer is stored in the settings table. The join retries in the background while the portal is
  * unreachable and stops for good when the portal refuses the token.
  */

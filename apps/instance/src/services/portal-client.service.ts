@@ -6,7 +6,7 @@ import { InstanceError } from '../common/errors.js';
 import { NodeIdentityService } from './node-identity.service.js';
 import { INSTANCE_CONFIG } from '../common/tokens.js';
 
-/** The scopes an instance asks for (CONTRACTS §1). */
+/** The scopes an instance asks for (docs/contracts.md §1). */
 export const SCOPES = 'openid profile email atrium';
 const PORTAL_TIMEOUT_S = 10;
 
@@ -19,7 +19,7 @@ export interface AuthorizationRequest {
   silent: boolean;
 }
 
-/** The portal's directory answer (CONTRACTS §3). */
+/** The portal's directory answer (docs/contracts.md §3). */
 export interface DirectoryAnswer {
   users: Array<{ sub: string; username: string; name: string | null }>;
   groups: Array<{ name: string }>;
@@ -32,7 +32,7 @@ export interface SignInResult {
 }
 
 /**
- * The instance as a standard relying party of its portal (CONTRACTS §2), over openid-client:
+ * The instance as a standard relying party of its portal (docs/contracts.md §2), over openid-client:
  * discovery from PORTAL_URL, code + PKCE + nonce + state, the ID token's signature checked with the
  * algorithm pinned to the node's registration, RP-initiated logout; and logout tokens checked with
  * the same cached JWKS.
@@ -118,7 +118,7 @@ export class PortalClient {
   }
 
   /**
-   * People and groups with access to this library, for sharing (CONTRACTS §3), asked of the portal
+   * People and groups with access to this library, for sharing (docs/contracts.md §3), asked of the portal
    * with the node's own credentials.
    */
   async directory(q: string, limit = 50): Promise<DirectoryAnswer> {
@@ -185,7 +185,7 @@ export class PortalClient {
     oidc.enableNonRepudiationChecks(config);
     const jwksUri = config.serverMetadata().jwks_uri;
     if (!jwksUri) throw new Error('the portal publishes no jwks_uri');
-    // CONTRACTS §2: JWKS cached, refetched on an unknown kid at most once a minute; §1: 5 min cache.
+    // docs/contracts.md §2: JWKS cached, refetched on an unknown kid at most once a minute; §1: 5 min cache.
     this.jwks = remoteJwks(jwksUri, { timeoutMs: PORTAL_TIMEOUT_S * 1000 });
     return config;
   }

@@ -17,7 +17,7 @@ const CONCURRENCY = 4;
 
 /**
  * Reads the workers' reports from the `results` queue and writes them to this instance's database
- * (workers never open it, CONTRACTS §5). A malformed report fails at once and stays in Redis for
+ * (workers never open it, docs/contracts.md §5). A malformed report fails at once and stays in Redis for
  * an admin to look at; any replica may take any report.
  */
 @Injectable()

@@ -24,7 +24,7 @@ export interface NewSession {
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**
- * The instance's own sessions (CONTRACTS §2): a random secret in the cookie `atrium_<node>`, its
+ * The instance's own sessions (docs/contracts.md §2): a random secret in the cookie `atrium_<node>`, its
  * digest as the row id, a new one at every sign-in, an absolute lifetime and an idle timeout.
  */
 @Injectable()

@@ -37,7 +37,7 @@ export function shareLinkDto(link: ShareLinkRow, now: Date): ShareLinkDto {
 }
 
 /**
- * Making, listing and revoking share links (DESIGN rule 7). A link names something its maker may
+ * Making, listing and revoking share links (docs/architecture.md rule 7). A link names something its maker may
  * see; its token carries 256 random bits and only its digest is stored.
  */
 @Injectable()

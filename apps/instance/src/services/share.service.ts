@@ -40,7 +40,7 @@ export function visitorOf(opened: OpenedLink): Viewer {
 }
 
 /**
- * Opening share links (DESIGN rule 7): the token's digest finds the link, libs/policy decides
+ * Opening share links (docs/architecture.md rule 7): the token's digest finds the link, libs/policy decides
  * whether it works, a password is checked with argon2id under a throttle per link and per address,
  * and a signed-in contributor or guest who opens it keeps what it names.
  */

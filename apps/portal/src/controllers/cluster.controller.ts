@@ -8,7 +8,7 @@ import { AppPasswordService } from '../services/app-password.service.js';
 import { DirectoryService, DIRECTORY_MAX } from '../services/directory.service.js';
 import { NodeService } from '../services/node.service.js';
 
-/** The node API (CONTRACTS §3). */
+/** The node API (docs/contracts.md §3). */
 @Controller('api/cluster')
 @MachineRoute()
 export class ClusterController {

@@ -29,7 +29,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
-/** Node API: HTTP Basic with the node's client id and secret (CONTRACTS §3); answers for that node only. */
+/** Node API: HTTP Basic with the node's client id and secret (docs/contracts.md §3); answers for that node only. */
 @Injectable()
 export class NodeAuthGuard implements CanActivate {
   constructor(private readonly nodes: NodeService) {}

@@ -40,7 +40,7 @@ async function claimsOf(username: string, node: NodeCreds, rp: client.Configurat
 }
 
 describe('discovery', () => {
-  it('states exactly what CONTRACTS §1 lists', async () => {
+  it('states exactly what docs/contracts.md §1 lists', async () => {
     const d = (await (await fetch(`${portal.url}/.well-known/openid-configuration`)).json()) as Record<
       string,
       unknown

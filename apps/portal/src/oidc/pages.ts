@@ -22,7 +22,7 @@ export function page(title: string, body: string): string {
 
 /**
  * RP-initiated logout. With an `id_token_hint` naming the signed-in account the page signs out at
- * once; without one the user confirms (CONTRACTS §1).
+ * once; without one the user confirms (docs/contracts.md §1).
  */
 export function logoutPage(ctx: KoaContextWithOIDC, form: string): void {
   const hint = ctx.oidc.entities.IdTokenHint as { payload?: { sub?: string } } | undefined;

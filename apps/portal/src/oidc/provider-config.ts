@@ -9,7 +9,7 @@ import {
 import type { SigningJwk } from '@atrium/auth';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 
-/** The scopes instances ask for (CONTRACTS §1); there is no `offline_access`: no refresh tokens. */
+/** The scopes instances ask for (docs/contracts.md §1); there is no `offline_access`: no refresh tokens. */
 export const SCOPES = ['openid', 'profile', 'email', 'atrium'];
 
 export const ATRIUM_CLAIMS = [
@@ -38,7 +38,7 @@ export const CLAIMS_SUPPORTED = [
   ...ATRIUM_CLAIMS,
 ];
 
-/** Lifetimes in seconds (CONTRACTS §1). */
+/** Lifetimes in seconds (docs/contracts.md §1). */
 export const LIFETIMES = { code: 60, idToken: 600, accessToken: 600, interaction: 600 };
 
 /** Issuer endpoints live under /oidc, beside the portal's pages and API on the same origin. */
@@ -84,7 +84,7 @@ function policy(hooks: IssuerHooks) {
 }
 
 /**
- * oidc-provider configured as CONTRACTS §1 says. Each setting that differs from the library's
+ * oidc-provider configured as docs/contracts.md §1 says. Each setting that differs from the library's
  * default carries the reason.
  */
 export function issuerConfiguration(options: IssuerConfigOptions): Configuration {
@@ -154,7 +154,7 @@ export function issuerConfiguration(options: IssuerConfigOptions): Configuration
   };
 }
 
-/** Discovery states exactly what CONTRACTS §1 lists, whatever the library would advertise. */
+/** Discovery states exactly what docs/contracts.md §1 lists, whatever the library would advertise. */
 export function pinDiscovery(body: Record<string, unknown>): void {
   Object.assign(body, {
     response_types_supported: ['code'],

@@ -68,7 +68,7 @@ function toPolicyMapping(
 
 /**
  * Admission (which account may enter which library) against the portal's data: loads accounts,
- * groups, grants and mappings in batches and hands them to `@atrium/policy` (DESIGN rules 1, 2 and 4).
+ * groups, grants and mappings in batches and hands them to `@atrium/policy` (docs/architecture.md rules 1, 2 and 4).
  */
 @Injectable()
 export class AdmissionService {
@@ -116,7 +116,7 @@ export class AdmissionService {
 
   /**
    * One account on one node, with what the ID token says about it: the decision and, when allowed,
-   * the Atrium claims (CONTRACTS §1). One query: the issuer runs this at every authorization and
+   * the Atrium claims (docs/contracts.md §1). One query: the issuer runs this at every authorization and
    * again at the token endpoint.
    */
   async forToken(

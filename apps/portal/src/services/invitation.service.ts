@@ -230,7 +230,7 @@ export class InvitationService {
 
   /**
    * Creates the account from an invitation or registration link (used once), and a session: one
-   * that must enrol TOTP first for a cluster admin (DESIGN rule 4), else a full one.
+   * that must enrol TOTP first for a cluster admin (docs/architecture.md rule 4), else a full one.
    */
   async accept(
     token: string,

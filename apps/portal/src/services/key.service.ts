@@ -58,7 +58,7 @@ function statusOf(key: SigningKeyEntity, all: SigningKeyEntity[], now: Date): Ke
 }
 
 /**
- * The issuer's Ed25519 and RSA keys, private parts sealed at rest (CONTRACTS §1): rotation publishes
+ * The issuer's Ed25519 and RSA keys, private parts sealed at rest (docs/contracts.md §1): rotation publishes
  * the next key a JWKS cache lifetime before it signs and keeps the old one until every token it
  * signed has expired; an emergency revoke removes a key at once.
  */

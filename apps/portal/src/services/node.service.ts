@@ -12,7 +12,7 @@ import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import { JOIN_POLICY, ThrottleService } from './throttle.service.js';
 
 export const NODE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-/** Join tokens expire after a day unless the admin says otherwise (CONTRACTS §3). */
+/** Join tokens expire after a day unless the admin says otherwise (docs/contracts.md §3). */
 export const JOIN_TOKEN_TTL_MS = 24 * 3_600_000;
 /** How long the secret before a rotation keeps working. */
 export const ROTATION_GRACE_MS = 24 * 3_600_000;
@@ -61,7 +61,7 @@ function parseUrl(value: string, what: string): URL {
   return url;
 }
 
-/** The URIs an instance's contract (CONTRACTS §2) derives from its URL; never taken from the node. */
+/** The URIs an instance's contract (docs/contracts.md §2) derives from its URL; never taken from the node. */
 export function instanceUris(origin: string) {
   return {
     redirectUris: [`${origin}/auth/callback`],
@@ -118,7 +118,7 @@ function registration(
 }
 
 /**
- * Nodes (CONTRACTS §3): registration with a one-time join token, redemption for credentials,
+ * Nodes (docs/contracts.md §3): registration with a one-time join token, redemption for credentials,
  * rotation with a grace period, removal, and the credentials check behind the node API and the
  * issuer's client authentication.
  */

@@ -32,7 +32,7 @@ interface IssuerAuthorization {
 }
 
 /**
- * Revocation that bites now (DESIGN rule 8): every change that narrows access or ends a portal
+ * Revocation that bites now (docs/architecture.md rule 8): every change that narrows access or ends a portal
  * session writes back-channel logouts to the outbox in the same transaction, and revokes what the
  * issuer had granted, so no new token comes out of an old authorization.
  */

@@ -14,7 +14,7 @@ import { PortalError } from '../common/errors.js';
 import { SessionService, type IssuedSession, type SessionMeta } from './session.service.js';
 import { parseEmail, parseInstanceRole, parseUsername } from '../common/validation.js';
 
-/** A first-admin link is valid for a day (CONTRACTS §7). */
+/** A first-admin link is valid for a day (docs/contracts.md §7). */
 export const SETUP_TTL_MS = 24 * 3_600_000;
 
 const invalidLink = () =>

@@ -43,7 +43,7 @@ export function totpAad(accountId: string): string {
 }
 
 /**
- * Local sign-in (CONTRACTS §4): argon2id off the event loop with a dummy hash for unknown users,
+ * Local sign-in (docs/contracts.md §4): argon2id off the event loop with a dummy hash for unknown users,
  * progressive delays per account and per address checked before any hashing, then TOTP (±1 step,
  * each step once) or a recovery code; a cluster admin without TOTP must enrol before going on.
  */
@@ -321,7 +321,7 @@ function localRefusal(account: AccountEntity): LoginReason | undefined {
   return undefined;
 }
 
-/** Half signed in while TOTP is pending; a cluster admin without TOTP must enrol first (DESIGN rule 4). */
+/** Half signed in while TOTP is pending; a cluster admin without TOTP must enrol first (docs/architecture.md rule 4). */
 export function firstStage(account: AccountEntity): SessionStage {
   if (account.totpSecret) return 'password';
   return account.clusterAdmin ? 'enrol_totp' : 'full';

@@ -63,7 +63,7 @@ export function cleanGroups(groups: string[]): string[] {
  * Accounts of people who sign in through an organization (OIDC, LDAP): linked by (issuer,
  * subject) only — never by email or username — created on first sign-in with the configured
  * account role (never cluster_admin), their groups replaced at each sign-in so a change at the
- * provider takes effect now (narrowed access ends instance sessions, DESIGN rule 8).
+ * provider takes effect now (narrowed access ends instance sessions, docs/architecture.md rule 8).
  */
 @Injectable()
 export class FederatedAccountService {

@@ -4,7 +4,7 @@ import { assertRelPath, DERIVATIVE_KINDS, type DerivativeKind } from '../paths.j
 import { SchemaCheck } from './check.js';
 import { checkParams, type DerivativeParams } from './params.js';
 
-/** The work queues of CONTRACTS.md §5; results come back on {@link RESULTS_QUEUE}. */
+/** The work queues of docs/contracts.md §5; results come back on {@link RESULTS_QUEUE}. */
 export const MEDIA_QUEUES = ['metadata', 'thumbnails', 'video'] as const;
 /** One work queue. */
 export type MediaQueueName = (typeof MEDIA_QUEUES)[number];

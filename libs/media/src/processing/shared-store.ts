@@ -24,7 +24,7 @@ export interface SharedHit {
 }
 
 /**
- * The cluster's shared derivative store (CONTRACTS.md §5): `<root>/<hash[0..2]>/<hash>/<variant>/`
+ * The cluster's shared derivative store (docs/contracts.md §5): `<root>/<hash[0..2]>/<hash>/<variant>/`
  * holding a job's files and a `manifest.json`, keyed by content hash and the parameters that shape
  * the output. Only workers read and write it, and only for a content hash they have just verified
  * against the original, so one instance can never plant a file another instance will show.
