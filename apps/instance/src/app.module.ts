@@ -10,6 +10,7 @@ import { PolicyController } from './controllers/policy.controller.js';
 import { AssetController } from './controllers/asset.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { BrowseController } from './controllers/browse.controller.js';
+import { DownloadController } from './controllers/download.controller.js';
 import { LibraryIndexController } from './controllers/library-index.controller.js';
 import { CommentController } from './controllers/comment.controller.js';
 import { EditController } from './controllers/edit.controller.js';
@@ -30,6 +31,7 @@ import { ShareLinkRepository } from './repositories/share-link.repository.js';
 import { TrashRepository } from './repositories/trash.repository.js';
 import { BrowseRepository } from './repositories/browse.repository.js';
 import { CommentRepository } from './repositories/comment.repository.js';
+import { DownloadRepository } from './repositories/download.repository.js';
 import { IndexRunRepository } from './repositories/index-run.repository.js';
 import { LibraryFilesRepository } from './repositories/library-files.repository.js';
 import { LibraryStatsRepository } from './repositories/library-stats.repository.js';
@@ -65,6 +67,7 @@ import { SessionService } from './services/session.service.js';
 import { MultipartUploadsService } from './services/multipart-uploads.service.js';
 import { TusUploadsService } from './services/tus-uploads.service.js';
 import { UploadService } from './services/upload.service.js';
+import { ZipDownloadService } from './services/zip-download.service.js';
 import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './common/tokens.js';
 
 export { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS };
@@ -82,6 +85,7 @@ const repositories = [
   AssetEditRepository,
   BrowseRepository,
   CommentRepository,
+  DownloadRepository,
   IndexRunRepository,
   LibraryFilesRepository,
   LibraryStatsRepository,
@@ -120,6 +124,7 @@ const services = [
   ShareLinkService,
   TrashBrowseService,
   TrashService,
+  ZipDownloadService,
 ];
 
 @Module({})
@@ -163,6 +168,7 @@ export class InstanceModule implements OnApplicationShutdown {
         ShareLinkController,
         ShareController,
         TrashController,
+        DownloadController,
       ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },

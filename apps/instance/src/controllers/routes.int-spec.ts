@@ -236,6 +236,33 @@ ROUTES.push(
     init: () => ({ headers: { 'content-type': 'text/plain' }, body: 'not a form' }),
     expect: (v) => ({ status: can(v.role, 'asset.upload', { inUploadPath: true }) ? 415 : 403 }),
   },
+  {
+    method: 'GET',
+    route: '/api/downloads/albums/{id}',
+    targets: 'album',
+    url: (l, t) => `/api/downloads/albums/${albumOf(l, t).id}`,
+    // A zip needs something in it: an album seen with none of its photos seen answers 404 too.
+    expect: (v, l, t) => {
+      const album = albumOf(l, t);
+      const some = live(l).some((a) => a.albums.some((x) => x.id === album.id) && canDownloadOriginal(v, a));
+      return status(canSeeAlbum(v, album) && some);
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/downloads/folder',
+    targets: 'none',
+    url: () => '/api/downloads/folder',
+    expect: (v, l) => status(live(l).some((a) => canDownloadOriginal(v, a))),
+  },
+  {
+    method: 'POST',
+    route: '/api/downloads',
+    targets: 'asset',
+    url: () => '/api/downloads',
+    body: (l, t) => ({ ids: [assetOf(l, t).id] }),
+    expect: (v, l, t) => status(!assetOf(l, t).trashed && canDownloadOriginal(v, assetOf(l, t))),
+  },
   uploadRoute('HEAD'),
   uploadRoute('PATCH'),
   uploadRoute('DELETE'),

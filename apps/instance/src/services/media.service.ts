@@ -39,7 +39,7 @@ function contentTypeOf(kind: DerivativeKind, path: string): string {
 
 // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded as RFC 8187 says: ' ( ) * too,
 // which encodeURIComponent keeps and a browser reads a ' as the end of the value.
-function attachment(fileName: string): string {
+export function attachment(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const utf8 = encodeURIComponent(fileName).replace(
     /['()*]/g,
