@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { CommandError } from '../cli.js';
 import type { ClusterSettings } from './settings.js';
 
@@ -45,16 +45,55 @@ export interface DemoIdentity {
   stop(): Promise<void>;
 }
 
+interface LdapClient {
+  add(dn: string, entry: Record<string, unknown> | unknown[]): Promise<void>;
+}
+
+interface LdapModule {
+  Attribute: new (options: { type: string; values: Array<string | Buffer> }) => unknown;
+}
+
+// An Active Directory-style tree, as most organizations have one: cn-based DNs with spaces,
+// sAMAccountName and userPrincipalName, objectGUID as the stable id, groupOfNames with memberOf.
+const SUFFIX = 'DC=corp,DC=example';
+const STAFF = `OU=Staff Members,${SUFFIX}`;
+const GROUPS = `OU=Groups,${SUFFIX}`;
+const GROUP_CN: Record<string, string> = { 'family-members': 'Family Members', photographers: 'Photographers' };
+
+/** The same objectGUID on every run, so the portal keeps linking the same account. */
+function stableGuid(username: string): Buffer {
+  return createHash('sha256').update(`atrium-demo:${username}`).digest().subarray(0, 16);
+}
+
+async function fillDirectory(client: LdapClient, { Attribute }: LdapModule): Promise<void> {
+  await client.add(STAFF, { objectClass: ['top', 'organizationalUnit'], ou: 'Staff Members' });
+  for (const person of DEMO_PEOPLE) {
+    const values: Record<string, string | string[]> = {
+      objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'atriumAdUser'],
+      sn: person.name.split(' ').at(-1)!,
+      displayName: person.name,
+      mail: `${person.username}@corp.example`,
+      sAMAccountName: person.username,
+      userPrincipalName: `${person.username}@corp.example`,
+      userPassword: person.password,
+    };
+    const attributes = Object.entries(values).map(([type, v]) => new Attribute({ type, values: [v].flat() }));
+    attributes.push(new Attribute({ type: 'objectGUID', values: [stableGuid(person.username)] }));
+    await client.add(`CN=${person.name},${STAFF}`, attributes);
+  }
+  for (const [group, cn] of Object.entries(GROUP_CN)) {
+    const members = DEMO_PEOPLE.filter((p) => p.groups.includes(group)).map((p) => `CN=${p.name},${STAFF}`);
+    await client.add(`CN=${cn},${GROUPS}`, { objectClass: ['top', 'groupOfNames'], member: members });
+  }
+}
+
 interface TestingModule {
   startOidcProvider(options: Record<string, unknown>): Promise<{ issuer: string; stop(): Promise<void> }>;
-  startSlapd(options: { suffix?: string; port?: number }): Promise<{
+  startSlapd(options: { suffix?: string; port?: number; activeDirectorySchema?: boolean }): Promise<{
     url: string;
     bindDn: string;
     bindPassword: string;
-    usersDn: string;
-    groupsDn: string;
-    addUser(user: { uid: string; password: string; cn?: string; mail?: string }): Promise<string>;
-    addGroup(group: { cn: string; members: string[] }): Promise<string>;
+    asAdmin<T>(work: (client: LdapClient) => Promise<T>): Promise<T>;
     stop(): Promise<void>;
   }>;
 }
@@ -81,7 +120,7 @@ export async function startDemoIdentity(settings: ClusterSettings, portalUrl: st
       username: p.username,
       password: p.password,
       name: p.name,
-      email: `${p.username}@demo.example`,
+      email: `${p.username}@corp.example`,
       groups: p.groups,
     })),
     clients: [
@@ -95,18 +134,17 @@ export async function startDemoIdentity(settings: ClusterSettings, portalUrl: st
   });
   let ldap: Awaited<ReturnType<TestingModule['startSlapd']>>;
   try {
-    ldap = await startSlapd({ suffix: 'dc=demo,dc=example', port: port + LDAP_OFFSET });
-    for (const person of DEMO_PEOPLE) await ldap.addUser({ uid: person.username, password: person.password, cn: person.name, mail: `${person.username}@demo.example` });
-    const groups = [...new Set(DEMO_PEOPLE.flatMap((p) => p.groups))];
-    for (const cn of groups) await ldap.addGroup({ cn, members: DEMO_PEOPLE.filter((p) => p.groups.includes(cn)).map((p) => p.username) });
+    ldap = await startSlapd({ suffix: SUFFIX.toLowerCase(), port: port + LDAP_OFFSET, activeDirectorySchema: true });
+    const ldapts = (await import('ldapts')) as unknown as LdapModule;
+    await ldap.asAdmin((client) => fillDirectory(client, ldapts));
   } catch (error) {
     await idp.stop();
     throw new CommandError(`the demo LDAP directory (slapd) did not start: ${(error as Error).message}`);
   }
   const mappings = DEMO_MAPPINGS.filter((m) => libraries.includes(m.node)).flatMap((m) => [
     m,
-    // The same group as LDAP names it: its DN.
-    { ...m, group: `cn=${m.group},${ldap.groupsDn}` },
+    // The same group as the directory names it: its DN.
+    { ...m, group: `CN=${GROUP_CN[m.group]},${GROUPS}` },
   ]);
   return {
     issuer: idp.issuer,
@@ -127,9 +165,13 @@ export async function startDemoIdentity(settings: ClusterSettings, portalUrl: st
       LDAP_URL: ldap.url,
       LDAP_BIND_DN: ldap.bindDn,
       LDAP_BIND_PASSWORD: ldap.bindPassword,
-      LDAP_USER_BASE: ldap.usersDn,
-      LDAP_USER_FILTER: '(uid={username})',
-      LDAP_GROUP_BASE: ldap.groupsDn,
+      LDAP_USER_BASE: STAFF,
+      LDAP_USER_FILTER: '(&(objectClass=atriumAdUser)(sAMAccountName={username}))',
+      LDAP_GROUP_BASE: GROUPS,
+      LDAP_ID_ATTRIBUTE: 'objectGUID',
+      LDAP_USERNAME_FORMS: 'plain,upn,netbios',
+      LDAP_DOMAIN: 'corp.example',
+      LDAP_NETBIOS_DOMAIN: 'CORP',
     },
     async stop() {
       await Promise.allSettled([idp.stop(), ldap.stop()]);
@@ -142,7 +184,7 @@ export function describeDemoIdentity(identity: DemoIdentity): string[] {
   return [
     '',
     `Demo organization (--with-idp): an OIDC provider at ${identity.issuer} ("Continue with Demo IdP")`,
-    `and an LDAP directory at ${identity.ldapUrl} (sign in with the same name and password):`,
+    `and an Active Directory-style LDAP directory at ${identity.ldapUrl} (the same names and passwords; ada, ada@corp.example and CORP\\ada all work):`,
     ...DEMO_PEOPLE.map((p) => `  ${p.username.padEnd(5)} ${p.password.padEnd(15)} groups: ${p.groups.join(', ') || 'none (opens nothing)'}`),
     ...DEMO_MAPPINGS.map((m) => `  group ${m.group} → ${m.node} as ${m.role}`),
   ];

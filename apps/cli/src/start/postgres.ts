@@ -80,12 +80,12 @@ function clearStalePid(dir: string): void {
   else throw new CommandError(`Postgres (pid ${pid}) is still running on ${dir}; stop it first`);
 }
 
-async function waitReady(url: string, child: { exitCode: number | null }, timeoutMs = 30_000): Promise<void> {
+async function waitReady(url: string, child: { exitCode: number | null }, logFile: string, timeoutMs = 30_000): Promise<void> {
   const { default: pg } = await import('pg');
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new CommandError('Postgres exited while starting; see .atrium/logs/postgres.log');
+    if (child.exitCode !== null) throw new CommandError(`Postgres exited while starting (its port ${new URL(url).port} in use?); see ${logFile}`);
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
@@ -124,7 +124,7 @@ export async function startPostgres(
     ['-D', dir, '-p', String(settings.postgres.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'logging_collector=off'],
     { ...as, stopSignal: 'SIGINT', marker: 'postgres' },
   );
-  await waitReady(databaseUrl(settings, 'postgres'), child.process);
+  await waitReady(databaseUrl(settings, 'postgres'), child.process, join(dataDir, 'logs', 'postgres.log'));
   const { ensureDatabase } = await import('@atrium/server');
   for (const db of [settings.portal.database, ...settings.instances.map((i) => i.database)]) {
     await ensureDatabase(databaseUrl(settings, db));
