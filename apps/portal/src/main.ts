@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { configureApp, httpPipeline, loadNextUi, migrateDatabase, nestLogger } from '@atrium/server';
 import { PortalModule, type PortalRuntimeOptions } from './app.module.js';
@@ -10,6 +11,7 @@ import { loadPortalConfig, type PortalConfig } from './config.js';
 import { portalEntities } from './entities/index.js';
 import { portalMigrations } from './migrations/index.js';
 import { IssuerService, isIssuerPath } from './oidc/issuer.service.js';
+import { SessionService } from './services/session.service.js';
 
 /** The portal's Next.js UI (built by `npm run build`). */
 export const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
@@ -52,6 +54,24 @@ function serveIssuerFirst(app: NestExpressApplication, server: Server, issuer: I
   });
 }
 
+/** The OpenAPI document of the portal's own API (the issuer's endpoints are described by discovery). */
+function mountApiDocs(app: NestExpressApplication): void {
+  const document = new DocumentBuilder()
+    .setTitle('Atrium portal')
+    .setDescription(
+      'The REST API of the Atrium portal: sign-in, the account page, the chooser and the node API. ' +
+        'State-changing requests need X-CSRF-Token; the node API takes HTTP Basic with node credentials. ' +
+        'The OIDC issuer lives under /oidc (see /.well-known/openid-configuration).',
+    )
+    .setVersion('1')
+    .addCookieAuth(app.get(SessionService).cookie().name)
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Node client id and secret' }, 'node')
+    .build();
+  SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+}
+
 /**
  * Builds the portal: the issuer (a Koa app) in front of everything, then the API, then the UI for
  * every other page. Initialized, not yet listening.
@@ -77,6 +97,8 @@ export async function createPortalApp(
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());
+  // Routes added after init would come after Nest's 404 handler, so the docs are mounted first.
+  mountApiDocs(app);
   app.enableShutdownHooks();
   await app.init();
   serveIssuerFirst(app, app.getHttpServer() as Server, app.get(IssuerService), config);

@@ -14,10 +14,13 @@ import { AppPasswordService } from '../services/app-password.service.js';
 import { SessionService } from '../services/session.service.js';
 import { SignInService } from '../services/sign-in.service.js';
 import { clearSessionCookie, meta } from './session-cookie.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccountSummaryDto, AppPasswordsDto, CreatedAppPasswordDto, OwnSessionsDto, PasswordChangedDto, RecoveryCodesDto, RevokedDto, SessionEndedDto } from '../dtos/answers.dto.js';
 
 const DAY_MS = 86_400_000;
 
 /** The account page: every signed-in person's own password, second factor, sessions and app passwords. */
+@ApiTags('account')
 @Controller('api/account')
 @UseGuards(PortalSessionGuard)
 export class AccountController {
@@ -29,12 +32,14 @@ export class AccountController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: AccountSummaryDto })
   summary(@CurrentSession() session: PortalSessionEntity) {
     return this.page.summary(session);
   }
 
   @Post('password')
   @HttpCode(200)
+  @ApiOkResponse({ type: PasswordChangedDto })
   changePassword(
     @CurrentSession() session: PortalSessionEntity,
     @Body() body: ChangePasswordDto,
@@ -45,6 +50,7 @@ export class AccountController {
 
   @Post('recovery-codes')
   @HttpCode(200)
+  @ApiOkResponse({ type: RecoveryCodesDto })
   async recoveryCodes(
     @CurrentSession() session: PortalSessionEntity,
     @Body() body: CodeDto,
@@ -54,12 +60,14 @@ export class AccountController {
   }
 
   @Get('sessions')
+  @ApiOkResponse({ type: OwnSessionsDto })
   async ownSessions(@CurrentSession() session: PortalSessionEntity) {
     return { sessions: await this.page.ownSessions(session) };
   }
 
   @Post('sessions/:ref/end')
   @HttpCode(200)
+  @ApiOkResponse({ type: SessionEndedDto })
   async endSession(
     @CurrentSession() session: PortalSessionEntity,
     @Param() params: SessionRefParams,
@@ -71,6 +79,7 @@ export class AccountController {
   }
 
   @Get('app-passwords')
+  @ApiOkResponse({ type: AppPasswordsDto })
   async listAppPasswords(@CurrentSession() session: PortalSessionEntity) {
     const rows = this.appPasswords.enabled ? await this.appPasswords.ofAccount(session.accountId) : [];
     return {
@@ -88,6 +97,7 @@ export class AccountController {
 
   @Post('app-passwords')
   @HttpCode(201)
+  @ApiCreatedResponse({ type: CreatedAppPasswordDto })
   async createAppPassword(
     @CurrentSession() session: PortalSessionEntity,
     @Body() body: CreateAppPasswordDto,
@@ -106,6 +116,7 @@ export class AccountController {
 
   @Post('app-passwords/:id/revoke')
   @HttpCode(200)
+  @ApiOkResponse({ type: RevokedDto })
   async revokeAppPassword(
     @CurrentSession() session: PortalSessionEntity,
     @Param() params: AppPasswordIdParams,

@@ -7,6 +7,8 @@ import { AllowStages, CurrentSession, PortalSessionGuard } from '../guards/porta
 import { SessionService } from '../services/session.service.js';
 import { SignInService } from '../services/sign-in.service.js';
 import { clearSessionCookie, meta, setSessionCookie } from './session-cookie.js';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EnrolmentConfirmedDto, EnrolmentDto, SessionViewDto, SignInStepDto, SignedOutDto } from '../dtos/answers.dto.js';
 
 /** The `otpauth://` URI as a QR code for authenticator apps: an SVG data URL (no script, no fetch). */
 export async function totpQr(uri: string): Promise<string> {
@@ -15,6 +17,7 @@ export async function totpQr(uri: string): Promise<string> {
 }
 
 /** Local sign-in: password, then TOTP or a recovery code, TOTP enrolment, sign-out. */
+@ApiTags('auth')
 @Controller('api')
 export class AuthController {
   constructor(
@@ -24,12 +27,14 @@ export class AuthController {
 
   /** Who is signed in, at which stage, and the CSRF token for state-changing requests. */
   @Get('session')
+  @ApiOkResponse({ type: SessionViewDto })
   session(@Req() req: Request) {
     return this.sessions.view(req.cookies?.[this.sessions.cookie().name]);
   }
 
   @Post('auth/password')
   @HttpCode(200)
+  @ApiOkResponse({ type: SignInStepDto, description: 'Sets the session cookie' })
   async password(
     @Body() body: PasswordStepDto,
     @Req() req: Request,
@@ -44,6 +49,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password')
+  @ApiOkResponse({ type: SignInStepDto })
   async totp(
     @Body() body: CodeDto,
     @CurrentSession() session: PortalSessionEntity,
@@ -59,6 +65,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password')
+  @ApiOkResponse({ type: SignInStepDto })
   async recovery(
     @Body() body: CodeDto,
     @CurrentSession() session: PortalSessionEntity,
@@ -74,6 +81,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('enrol_totp', 'full')
+  @ApiOkResponse({ type: EnrolmentDto })
   async enrol(@CurrentSession() session: PortalSessionEntity) {
     const enrolment = await this.signIn.startEnrolment(session);
     return { ...enrolment, qr: await totpQr(enrolment.uri) };
@@ -83,6 +91,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('enrol_totp', 'full')
+  @ApiOkResponse({ type: EnrolmentConfirmedDto })
   async confirm(
     @Body() body: ConfirmEnrolmentDto,
     @CurrentSession() session: PortalSessionEntity,
@@ -99,6 +108,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password', 'enrol_totp', 'full')
+  @ApiOkResponse({ type: SignedOutDto })
   async logout(@CurrentSession() session: PortalSessionEntity, @Res({ passthrough: true }) res: Response) {
     await this.sessions.end(session);
     clearSessionCookie(res, this.sessions);

@@ -7,8 +7,11 @@ import { MachineRoute } from '../guards/origin.guard.js';
 import { AppPasswordService } from '../services/app-password.service.js';
 import { DirectoryService, DIRECTORY_MAX } from '../services/directory.service.js';
 import { NodeService } from '../services/node.service.js';
+import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AppPasswordAnswerDto, DirectoryDto, NodeCredentialsDto } from '../dtos/answers.dto.js';
 
 /** The node API (docs/contracts.md §3). */
+@ApiTags('cluster (node API)')
 @Controller('api/cluster')
 @MachineRoute()
 export class ClusterController {
@@ -20,6 +23,7 @@ export class ClusterController {
 
   @Post('join')
   @HttpCode(200)
+  @ApiOkResponse({ type: NodeCredentialsDto })
   join(@Body() body: JoinDto, @Req() req: Request) {
     return this.nodes.join(body.token, req.ip);
   }
@@ -28,6 +32,8 @@ export class ClusterController {
   @Post('app-passwords/verify')
   @HttpCode(200)
   @UseGuards(NodeAuthGuard)
+  @ApiBasicAuth('node')
+  @ApiOkResponse({ type: AppPasswordAnswerDto })
   verifyAppPassword(@Body() body: AppPasswordDto, @CurrentNode() node: NodeEntity, @Req() req: Request) {
     return this.appPasswords.verify(node, body, {
       ip: req.ip ?? null,
@@ -37,6 +43,8 @@ export class ClusterController {
 
   @Get('directory')
   @UseGuards(NodeAuthGuard)
+  @ApiBasicAuth('node')
+  @ApiOkResponse({ type: DirectoryDto })
   list(@Query() query: DirectoryQuery, @CurrentNode() node: NodeEntity) {
     return this.directory.forNode(node, query.q ?? '', query.limit ?? DIRECTORY_MAX);
   }

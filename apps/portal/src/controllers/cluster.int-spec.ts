@@ -210,3 +210,46 @@ describe('ATRIUM_NODES', () => {
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('is served at /api/docs with every portal route, the answers typed and the issuer left to discovery', async () => {
+    const docs = await fetch(`${portal.url}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toMatch(/swagger/i);
+    const spec = (await (await fetch(`${portal.url}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> };
+    };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/session',
+        '/api/auth/password',
+        '/api/auth/totp',
+        '/api/auth/logout',
+        '/api/setup/{token}',
+        '/api/instances',
+        '/api/cluster/join',
+        '/api/cluster/app-passwords/verify',
+        '/api/cluster/directory',
+        '/api/account',
+        '/api/account/app-passwords',
+        '/api/password-reset/{token}',
+        '/api/auth/methods',
+      ]),
+    );
+    expect(Object.keys(spec.paths).filter((p) => p.startsWith('/oidc'))).toEqual([]);
+    // Every JSON route names its answer's schema, and every route carries a tag.
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.tags?.length, `${method} ${path} has a tag`).toBeGreaterThan(0);
+        if (path.startsWith('/api/')) {
+          const typed = Object.values(operation.responses).some((r) => r.content !== undefined);
+          expect(typed, `${method} ${path} documents its answer`).toBe(true);
+        }
+      }
+    }
+    expect(spec.components.schemas.PasswordStepDto?.properties).toHaveProperty('username');
+    expect(spec.components.schemas.DirectoryDto?.properties).toHaveProperty('users');
+    expect(Object.keys(spec.components.securitySchemes)).toEqual(expect.arrayContaining(['cookie', 'node']));
+  });
+});

@@ -7,6 +7,8 @@ import { MailService } from '../services/mail.service.js';
 import { PasswordResetService } from '../services/password-reset.service.js';
 import { SessionService } from '../services/session.service.js';
 import { meta, setSessionCookie } from './session-cookie.js';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EmailLinkDto, MailOptionsDto, MailSentDto, PasswordResetDoneDto, PasswordResetLinkDto, SignInStepDto } from '../dtos/answers.dto.js';
 
 const SENT = {
   sent: true,
@@ -14,6 +16,7 @@ const SENT = {
 };
 
 /** Links sent by mail: invitations, self-registration, password reset (no session needed). */
+@ApiTags('email links')
 @Controller('api')
 export class EmailLinksController {
   constructor(
@@ -26,6 +29,7 @@ export class EmailLinksController {
 
   /** What the sign-in page offers besides the password form. */
   @Get('mail-options')
+  @ApiOkResponse({ type: MailOptionsDto })
   options() {
     return {
       passwordReset: this.mail.enabled,
@@ -34,12 +38,14 @@ export class EmailLinksController {
   }
 
   @Get('invitations/:token')
+  @ApiOkResponse({ type: EmailLinkDto })
   describe(@Param() params: LinkTokenParams, @Req() req: Request) {
     return this.invitations.describe(params.token, meta(req));
   }
 
   @Post('invitations/:token')
   @HttpCode(200)
+  @ApiOkResponse({ type: SignInStepDto, description: 'Sets the session cookie' })
   async accept(
     @Param() params: LinkTokenParams,
     @Body() body: AcceptInvitationDto,
@@ -53,6 +59,7 @@ export class EmailLinksController {
 
   @Post('register')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: MailSentDto })
   async register(@Body() body: EmailDto, @Req() req: Request) {
     await this.invitations.register(body.email, meta(req));
     return SENT;
@@ -60,18 +67,21 @@ export class EmailLinksController {
 
   @Post('password-reset')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: MailSentDto })
   async requestReset(@Body() body: EmailDto, @Req() req: Request) {
     await this.resets.request(body.email, meta(req));
     return SENT;
   }
 
   @Get('password-reset/:token')
+  @ApiOkResponse({ type: PasswordResetLinkDto })
   describeReset(@Param() params: LinkTokenParams, @Req() req: Request) {
     return this.resets.describe(params.token, meta(req));
   }
 
   @Post('password-reset/:token')
   @HttpCode(200)
+  @ApiOkResponse({ type: PasswordResetDoneDto })
   async completeReset(@Param() params: LinkTokenParams, @Body() body: NewPasswordDto, @Req() req: Request) {
     const { username } = await this.resets.complete(params.token, body.password, meta(req));
     return { reset: true, username };

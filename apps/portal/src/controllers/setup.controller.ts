@@ -4,8 +4,11 @@ import { SetupDto, SetupTokenParams } from '../dtos/auth.dto.js';
 import { SessionService } from '../services/session.service.js';
 import { SetupService } from '../services/setup.service.js';
 import { meta, setSessionCookie } from './session-cookie.js';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SignInStepDto, ValidDto } from '../dtos/answers.dto.js';
 
 /** The first-admin link printed by `atrium start` (`/setup/<token>`). */
+@ApiTags('setup')
 @Controller('api/setup')
 export class SetupController {
   constructor(
@@ -14,12 +17,14 @@ export class SetupController {
   ) {}
 
   @Get(':token')
+  @ApiOkResponse({ type: ValidDto })
   async check(@Param() params: SetupTokenParams) {
     return { valid: await this.setup.isValid(params.token) };
   }
 
   @Post(':token')
   @HttpCode(200)
+  @ApiOkResponse({ type: SignInStepDto, description: 'Sets the session cookie' })
   async complete(
     @Param() params: SetupTokenParams,
     @Body() body: SetupDto,

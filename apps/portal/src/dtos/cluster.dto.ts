@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { NoNulBytes } from '@atrium/server';
@@ -5,6 +6,7 @@ import { NoNulBytes } from '@atrium/server';
 export class JoinDto {
   @IsString()
   @Length(1, 200)
+  @ApiProperty()
   token!: string;
 }
 
@@ -12,10 +14,12 @@ export class AppPasswordDto {
   @IsString()
   @Length(1, 64)
   @NoNulBytes()
+  @ApiProperty()
   username!: string;
 
   @IsString()
   @Length(1, 4096)
+  @ApiProperty()
   password!: string;
 }
 
@@ -24,6 +28,7 @@ export class DirectoryQuery {
   @IsString()
   @Length(0, 100)
   @NoNulBytes()
+  @ApiPropertyOptional()
   q?: string;
 
   @IsOptional()
@@ -31,5 +36,6 @@ export class DirectoryQuery {
   @IsInt()
   @Min(1)
   @Max(100)
+  @ApiPropertyOptional()
   limit?: number;
 }
