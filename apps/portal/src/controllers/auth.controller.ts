@@ -6,6 +6,7 @@ import type { PortalSessionEntity } from '../entities/session.entity.js';
 import { AllowStages, CurrentSession, PortalSessionGuard } from '../guards/portal-session.guard.js';
 import { SessionService } from '../services/session.service.js';
 import { SignInService } from '../services/sign-in.service.js';
+import { OidcSignInService } from '../upstream/oidc/oidc-sign-in.service.js';
 import { clearSessionCookie, meta, setSessionCookie } from './session-cookie.js';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EnrolmentConfirmedDto, EnrolmentDto, SessionViewDto, SignInStepDto, SignedOutDto } from '../dtos/answers.dto.js';
@@ -23,6 +24,7 @@ export class AuthController {
   constructor(
     private readonly signIn: SignInService,
     private readonly sessions: SessionService,
+    private readonly oidc: OidcSignInService,
   ) {}
 
   /** Who is signed in, at which stage, and the CSRF token for state-changing requests. */
@@ -103,15 +105,20 @@ export class AuthController {
     return { next: result.next, recoveryCodes: result.recoveryCodes, csrfToken: result.session.csrfToken };
   }
 
-  /** Signs out of the portal and, through back-channel logout, of every library opened from it. */
+  /**
+   * Signs out of the portal and, through back-channel logout, of every library opened from it.
+   * After an OIDC sign-in, `redirect` is the provider's end_session_endpoint, which the page
+   * follows to end the session there too.
+   */
   @Post('auth/logout')
   @HttpCode(200)
   @UseGuards(PortalSessionGuard)
   @AllowStages('password', 'enrol_totp', 'full')
   @ApiOkResponse({ type: SignedOutDto })
   async logout(@CurrentSession() session: PortalSessionEntity, @Res({ passthrough: true }) res: Response) {
+    const redirect = await this.oidc.endSessionUrl(session);
     await this.sessions.end(session);
     clearSessionCookie(res, this.sessions);
-    return { signedOut: true };
+    return redirect ? { signedOut: true, redirect } : { signedOut: true };
   }
 }

@@ -51,7 +51,7 @@ describe('discovery', () => {
       grant_types_supported: ['authorization_code'],
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: ['EdDSA', 'RS256'],
       request_uri_parameter_supported: false,
       backchannel_logout_supported: true,
@@ -244,6 +244,38 @@ describe('isolation between instances', () => {
       code_verifier: flow.verifier,
     });
     expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+
+  it('accepts the client secret in the body (client_secret_post) as well as in the header', async () => {
+    const { flow } = await authorizeAs('fay', family, familyRp);
+    const res = await fetch(`${portal.url}/oidc/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: flow.location.searchParams.get('code')!,
+        redirect_uri: callback(family),
+        code_verifier: flow.verifier,
+        client_id: family.clientId,
+        client_secret: family.clientSecret,
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id_token: expect.any(String) });
+    const wrong = await fetch(`${portal.url}/oidc/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: family.clientId,
+        client_secret: 'wrong',
+      }),
+    });
+    expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([
+      401,
+      'invalid_client',
+    ]);
   });
 
   it('refuses an ID token made for family at studio', async () => {

@@ -107,7 +107,8 @@ export function issuerConfiguration(options: IssuerConfigOptions): Configuration
     },
     scopes: SCOPES,
     responseTypes: ['code'],
-    clientAuthMethods: ['client_secret_basic'],
+    // Generic relying parties send the secret either way; both compare it against the stored digest.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     enabledJWA: { idTokenSigningAlgValues: ['EdDSA', 'RS256'] },
     // PKCE S256 for every client, confidential ones included.
     pkce: { required: () => true },
@@ -161,7 +162,7 @@ export function pinDiscovery(body: Record<string, unknown>): void {
     grant_types_supported: ['authorization_code'],
     response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     id_token_signing_alg_values_supported: ['EdDSA', 'RS256'],
     request_uri_parameter_supported: false,
     backchannel_logout_supported: true,

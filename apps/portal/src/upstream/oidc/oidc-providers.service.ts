@@ -107,6 +107,10 @@ export class OidcProviderRegistry {
     return this.providers.find((p) => p.id === id);
   }
 
+  get publicUrl(): string {
+    return this.settings.publicUrl;
+  }
+
   /** Where the provider sends people back: registered at the provider as the redirect URI. */
   callbackUrl(id: string): string {
     return `${this.settings.publicUrl}/auth/oidc/${id}/callback`;

@@ -224,6 +224,28 @@ describe('organization OIDC sign-in', () => {
     });
   });
 
+  it('signs out at the provider too, through its end_session_endpoint', async () => {
+    const { jar } = await signInWith(idp, 'corp', 'ann', 'ann-pass');
+    const { csrfToken } = (await session(jar)) as { csrfToken: string };
+    const res = await jar.fetch(`${portal.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: portal.url, 'x-csrf-token': csrfToken },
+      body: '{}',
+    });
+    const { redirect } = (await res.json()) as { redirect: string };
+    const url = new URL(redirect);
+    expect(`${url.origin}${url.pathname}`).toBe(`${idp.issuer}/session/end`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: 'atrium',
+      post_logout_redirect_uri: `${portal.url}/signin`,
+    });
+    expect(await session(jar)).toMatchObject({ signedIn: false });
+    // The provider knows the endpoint and the client: it asks its user to confirm the sign-out.
+    url.searchParams.delete('post_logout_redirect_uri');
+    const end = await jar.fetch(url, { redirect: 'manual' });
+    expect(end.status).toBe(200);
+  });
+
   it('refuses a replayed state', async () => {
     const { callback, status } = await signInWith(idp, 'corp', 'ann', 'ann-pass');
     expect(status).toBe(303);

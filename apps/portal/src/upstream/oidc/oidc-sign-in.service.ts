@@ -4,6 +4,8 @@ import { generateSecretToken, isAuthError, verifyUpstreamIdToken, type AuthError
 import { Clock } from '../../common/clock.js';
 import { PortalError } from '../../common/errors.js';
 import type { LoginReason } from '../../common/login-reasons.js';
+import type { PortalSessionEntity } from '../../entities/session.entity.js';
+import { AccountRepository } from '../../repositories/account.repository.js';
 import { LoginAuditService } from '../../services/login-audit.service.js';
 import { SessionService } from '../../services/session.service.js';
 import { SignInService, type NextStep } from '../../services/sign-in.service.js';
@@ -109,6 +111,7 @@ export class OidcSignInService {
     private readonly throttle: ThrottleService,
     private readonly logins: LoginAuditService,
     private readonly clock: Clock,
+    private readonly accounts: AccountRepository,
   ) {
     registry.onVerify(async (req, idToken) => {
       const flow = req.atriumOidc;
@@ -124,6 +127,23 @@ export class OidcSignInService {
       });
       return { claims };
     });
+  }
+
+  /**
+   * RP-initiated logout at the provider a session signed in through (`amr` fed), when it offers
+   * an end_session_endpoint; back to the portal's sign-in page afterwards.
+   */
+  async endSessionUrl(session: PortalSessionEntity): Promise<string | null> {
+    if (!session.amr.includes('fed')) return null;
+    const account = await this.accounts.findById(session.accountId);
+    const config = this.registry.list().find((p) => p.issuer === account?.authIssuer);
+    if (!config) return null;
+    const ready = await this.registry.ready(config).catch(() => undefined);
+    if (!ready?.metadata.endSessionEndpoint) return null;
+    const url = new URL(ready.metadata.endSessionEndpoint);
+    url.searchParams.set('client_id', config.clientId);
+    url.searchParams.set('post_logout_redirect_uri', `${this.registry.publicUrl}/signin`);
+    return url.href;
   }
 
   /** The providers as the sign-in page lists them. */

@@ -30,8 +30,9 @@ export default function ChooserPage() {
   }, []);
 
   async function signOut() {
-    await api('/api/auth/logout', {});
-    window.location.assign('/signin');
+    // After an organization sign-in, the provider's own session ends too.
+    const out = await api<{ redirect?: string }>('/api/auth/logout', {});
+    window.location.assign(out.redirect ?? '/signin');
   }
 
   return (

@@ -6,8 +6,9 @@ import { button, Card } from '../lib/ui';
 export default function NoAccessPage() {
   async function signOut() {
     await api('/api/session');
-    await api('/api/auth/logout', {});
-    window.location.assign('/signin');
+    // After an organization sign-in, the provider's own session ends too.
+    const out = await api<{ redirect?: string }>('/api/auth/logout', {});
+    window.location.assign(out.redirect ?? '/signin');
   }
   return (
     <Card title="No library yet">

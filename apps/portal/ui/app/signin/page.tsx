@@ -1,9 +1,27 @@
 'use client';
 
-import { Suspense, useEffect, useState, type FormEvent } from 'react';
+import { Suspense, useEffect, useState, type CSSProperties, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { api, describe, interactionFrom, nextPage } from '../lib/api';
 import { button, Card, ErrorText, input } from '../lib/ui';
+
+interface SignInMethods {
+  providers: { id: string; name: string; url: string }[];
+  directory: boolean;
+}
+
+const providerButton: CSSProperties = {
+  display: 'block',
+  padding: '10px 14px',
+  border: '1px solid #2f5d50',
+  borderRadius: 6,
+  color: '#2f5d50',
+  textAlign: 'center',
+  textDecoration: 'none',
+  fontWeight: 600,
+  overflowWrap: 'anywhere',
+};
+const divider: CSSProperties = { color: '#666', fontSize: 14, textAlign: 'center', margin: '18px 0 6px' };
 
 function SignInForm() {
   const params = useSearchParams();
@@ -11,6 +29,12 @@ function SignInForm() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [mail, setMail] = useState<{ passwordReset: boolean; selfRegistration: boolean }>();
+  const [methods, setMethods] = useState<SignInMethods>();
+  useEffect(() => {
+    api<SignInMethods>('/api/auth/methods').then(setMethods, () =>
+      setMethods({ providers: [], directory: false }),
+    );
+  }, []);
 
   useEffect(() => {
     api<{ passwordReset: boolean; selfRegistration: boolean }>('/api/mail-options').then(
@@ -39,8 +63,26 @@ function SignInForm() {
   return (
     <Card title="Sign in to Atrium">
       {params.get('reauth') && <p>Please confirm it is you.</p>}
+      {methods && methods.providers.length > 0 && (
+        <>
+          <div style={{ display: 'grid', gap: 10 }}>
+            {methods.providers.map((p) => (
+              <a
+                key={p.id}
+                href={uid ? `${p.url}?interaction=${encodeURIComponent(uid)}` : p.url}
+                style={providerButton}
+              >
+                Continue with {p.name}
+              </a>
+            ))}
+          </div>
+          <p style={divider}>or with a username and password</p>
+        </>
+      )}
       <form onSubmit={submit}>
-        <label htmlFor="username">Username</label>
+        <label htmlFor="username">
+          {methods?.directory ? 'Username (your organization’s sign-in name)' : 'Username'}
+        </label>
         <input id="username" name="username" autoComplete="username" required autoFocus style={input} />
         <label htmlFor="password">Password</label>
         <input
