@@ -113,6 +113,7 @@ export class AssetDetailDto extends AssetSummaryDto {
   @ApiProperty() folder!: string;
   @ApiProperty() size!: number;
   @ApiProperty({ type: String, nullable: true }) title!: string | null;
+  @ApiProperty({ type: String, nullable: true }) caption!: string | null;
   @ApiProperty({ type: String, nullable: true }) timeZone!: string | null;
   @ApiProperty({ type: String, nullable: true }) make!: string | null;
   @ApiProperty({ type: String, nullable: true }) model!: string | null;

@@ -64,6 +64,7 @@ export interface AssetRecord extends TimelineRow {
   private: boolean;
   archived: boolean;
   title: string | null;
+  caption: string | null;
 }
 
 const ROW_COLUMNS = `a.id, a.media_type, a.mime, a.file_name, a.taken_at, a.sort_at,
@@ -110,6 +111,7 @@ function toRecord(r: Row): AssetRecord {
     private: r.private as boolean,
     archived: r.archived as boolean,
     title: (r.title as string | null) ?? null,
+    caption: (r.caption as string | null) ?? null,
   };
 }
 
@@ -189,7 +191,7 @@ export class TimelineRepository {
   async find(id: string): Promise<AssetRecord | undefined> {
     const rows = (await this.db.query(
       `SELECT ${ROW_COLUMNS}, a.path, a.folder, a.size, a.mtime, a.time_zone, a.make, a.model, a.latitude,
-         a.longitude, a.metadata, a.derivatives, a.playback, a.failures, a.private, a.archived, a.title
+         a.longitude, a.metadata, a.derivatives, a.playback, a.failures, a.private, a.archived, a.title, a.caption
        FROM assets a WHERE a.id = $1`,
       [id],
     )) as Row[];

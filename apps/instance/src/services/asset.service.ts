@@ -157,6 +157,7 @@ export class AssetService {
       folder: asset.folder,
       size: asset.size,
       title: asset.title,
+      caption: asset.caption,
       timeZone: asset.timeZone,
       make: asset.make,
       model: asset.model,

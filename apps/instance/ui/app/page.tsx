@@ -1,10 +1,11 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api } from './lib/api';
+import { api, type Session } from './lib/api';
 import { IndexProgress } from './components/IndexProgress';
+import { LibraryTimeline } from './components/LibraryTimeline';
 import { Shell } from './components/Shell';
-import { Timeline, NO_FILTERS, type Filters } from './components/Timeline';
+import { NO_FILTERS, type Filters } from './components/Timeline';
 
 function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filters) => void }) {
   const [text, setText] = useState(filters.q);
@@ -62,12 +63,12 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
   );
 }
 
-function Library() {
+function Library({ session }: { session: Session }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   return (
     <>
       <FilterBar filters={filters} onChange={setFilters} />
-      <Timeline filters={filters} />
+      <LibraryTimeline session={session} filters={filters} />
     </>
   );
 }
@@ -79,7 +80,7 @@ export default function Home() {
       {(session) => (
         <>
           {session.permissions.includes('library.index') && <IndexProgress />}
-          <Library />
+          <Library session={session} />
         </>
       )}
     </Shell>

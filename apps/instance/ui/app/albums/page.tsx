@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api, ApiFailure, type Album } from '../lib/api';
+import { api, call, ApiFailure, type Album, type Session } from '../lib/api';
 import { Shell } from '../components/Shell';
 
 function Cover({ album }: { album: Album }) {
@@ -19,7 +19,7 @@ function Cover({ album }: { album: Album }) {
   );
 }
 
-function Albums() {
+function Albums({ session }: { session: Session }) {
   const [albums, setAlbums] = useState<Album[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -32,6 +32,20 @@ function Albums() {
     <>
       <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
         <h2 style={{ flex: 1 }}>Albums</h2>
+        {session.permissions.includes('album.create') && (
+          <button
+            type="button"
+            id="album-create"
+            onClick={async () => {
+              const title = window.prompt('Title of the new album');
+              if (!title?.trim()) return;
+              const album = await call<Album>('POST', '/api/albums', { title });
+              window.location.assign(`/albums/${album.id}`);
+            }}
+          >
+            New album
+          </button>
+        )}
       </div>
       {error && <p role="alert">{error}</p>}
       {albums && albums.length === 0 && <p id="albums-empty">No albums here yet.</p>}
@@ -78,5 +92,5 @@ function Albums() {
 
 /** Every album the viewer may see. */
 export default function AlbumsPage() {
-  return <Shell current="albums">{() => <Albums />}</Shell>;
+  return <Shell current="albums">{(session) => <Albums session={session} />}</Shell>;
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { api, mediaUrl, type AssetDetail, type AssetSummary } from '../lib/api';
+import { AssetPanel } from './AssetPanel';
 
 const overlay = {
   position: 'fixed' as const,
@@ -29,11 +30,17 @@ function when(iso: string | null): string {
 /** One asset at full size: the preview of a photo, the player of a video, and what is known of it. */
 export function Lightbox({
   asset,
+  base = '/api',
+  canEdit = false,
+  canComment = false,
   onClose,
   onPrevious,
   onNext,
 }: {
   asset: AssetSummary;
+  base?: string;
+  canEdit?: boolean;
+  canComment?: boolean;
   onClose: () => void;
   onPrevious?: () => void;
   onNext?: () => void;
@@ -42,11 +49,12 @@ export function Lightbox({
 
   useEffect(() => {
     setDetail(null);
-    api<AssetDetail>(`/api/assets/${asset.id}`).then(setDetail, () => setDetail(null));
-  }, [asset.id]);
+    api<AssetDetail>(`${base}/assets/${asset.id}`).then(setDetail, () => setDetail(null));
+  }, [asset.id, base]);
 
   useEffect(() => {
     const keys = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest?.('input, textarea, select')) return;
       if (e.key === 'Escape') onClose();
       if (e.key === 'ArrowLeft') onPrevious?.();
       if (e.key === 'ArrowRight') onNext?.();
@@ -73,33 +81,40 @@ export function Lightbox({
           {detail?.make ? ` · ${detail.make} ${detail.model ?? ''}` : ''}
         </span>
         {detail?.canDownload && (
-          <a style={{ ...control, textDecoration: 'none' }} href={`/api/assets/${asset.id}/original`}>
+          <a style={{ ...control, textDecoration: 'none' }} href={`${base}/assets/${asset.id}/original`}>
             Download
           </a>
         )}
       </div>
-      <div style={{ flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center', minHeight: 0 }}>
-        {asset.type === 'video' ? (
-          playable ? (
-            <video
-              key={asset.id}
-              controls
-              autoPlay
-              playsInline
-              poster={mediaUrl(asset, 'poster')}
-              src={mediaUrl(asset, 'video')}
-              style={{ maxWidth: '100%', maxHeight: '100%' }}
-            />
+      <div style={{ flex: 1, display: 'flex', minHeight: 0 }}>
+        <div
+          style={{ flex: 1, display: 'flex', alignItems: 'center', justifyContent: 'center', minWidth: 0 }}
+        >
+          {asset.type === 'video' ? (
+            playable ? (
+              <video
+                key={asset.id}
+                controls
+                autoPlay
+                playsInline
+                poster={mediaUrl(asset, 'poster', base)}
+                src={mediaUrl(asset, 'video', base)}
+                style={{ maxWidth: '100%', maxHeight: '100%' }}
+              />
+            ) : (
+              <p>{detail ? 'This video is still being prepared.' : 'Loading…'}</p>
+            )
           ) : (
-            <p>{detail ? 'This video is still being prepared.' : 'Loading…'}</p>
-          )
-        ) : (
-          <img
-            key={asset.id}
-            src={mediaUrl(asset, 'preview')}
-            alt={asset.fileName}
-            style={{ maxWidth: '100%', maxHeight: '100%', objectFit: 'contain' }}
-          />
+            <img
+              key={asset.id}
+              src={mediaUrl(asset, 'preview', base)}
+              alt={asset.fileName}
+              style={{ maxWidth: '100%', maxHeight: '100%', objectFit: 'contain' }}
+            />
+          )}
+        </div>
+        {detail && base === '/api' && (
+          <AssetPanel detail={detail} canEdit={canEdit} canComment={canComment} onSaved={setDetail} />
         )}
       </div>
       {detail && detail.albums.length > 0 && (

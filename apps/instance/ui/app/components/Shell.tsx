@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, ApiFailure, silentSignIn, type Session } from '../lib/api';
+import { api, ApiFailure, silentSignIn, rememberCsrfToken, type Session } from '../lib/api';
 import { navFor } from '../lib/nav';
 import { SignIn } from './SignIn';
 
@@ -79,7 +79,10 @@ export function Shell({ current, children }: { current: string; children: (sessi
     const params = new URLSearchParams(window.location.search);
     const reason = params.get('signin');
     api<Session>('/api/session')
-      .then((session) => setState({ kind: 'signed-in', session }))
+      .then((session) => {
+        rememberCsrfToken(session.csrfToken);
+        setState({ kind: 'signed-in', session });
+      })
       .catch((e) => {
         // A lapsed session signs in again silently, unless that was just tried.
         if (e instanceof ApiFailure && e.error.code === 'ERR_SESSION_EXPIRED' && !reason) silentSignIn();

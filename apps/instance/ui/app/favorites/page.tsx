@@ -1,7 +1,8 @@
 'use client';
 
 import { Shell } from '../components/Shell';
-import { Timeline, NO_FILTERS } from '../components/Timeline';
+import { LibraryTimeline } from '../components/LibraryTimeline';
+import { NO_FILTERS } from '../components/Timeline';
 
 const FAVORITES = { ...NO_FILTERS, favorite: true };
 
@@ -9,10 +10,14 @@ const FAVORITES = { ...NO_FILTERS, favorite: true };
 export default function Favorites() {
   return (
     <Shell current="favorites">
-      {() => (
+      {(session) => (
         <>
           <h2>Favorites</h2>
-          <Timeline filters={FAVORITES} empty="No favorites yet: open a photo and mark it with the star." />
+          <LibraryTimeline
+            session={session}
+            filters={FAVORITES}
+            empty="No favorites yet: select photos and mark them with ♥."
+          />
         </>
       )}
     </Shell>

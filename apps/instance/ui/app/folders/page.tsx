@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiFailure, type Session } from '../lib/api';
 import { Shell } from '../components/Shell';
-import { Timeline, NO_FILTERS } from '../components/Timeline';
+import { LibraryTimeline } from '../components/LibraryTimeline';
+import { NO_FILTERS } from '../components/Timeline';
 
 interface Folder {
   path: string;
@@ -117,7 +118,11 @@ function Folders({ session }: { session: Session }) {
       </ul>
       {folders && folders.length === 0 && <p style={{ color: '#666' }}>No folders below this one.</p>}
       <h3 style={{ fontSize: 16 }}>In this folder</h3>
-      <Timeline filters={filters} empty="No photos or videos directly in this folder." />
+      <LibraryTimeline
+        session={session}
+        filters={filters}
+        empty="No photos or videos directly in this folder."
+      />
     </>
   );
 }

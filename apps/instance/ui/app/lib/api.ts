@@ -2,6 +2,38 @@
 
 // The fetch/CSRF client is shared with the other UI: libs/web-client.
 export { ApiFailure, api, forgetCsrfToken, type ApiError } from '@atrium/web-client';
+import { ApiFailure, type ApiError } from '@atrium/web-client';
+
+let csrf: string | undefined;
+
+/** Remembers the session's CSRF token for {@link call}. */
+export function rememberCsrfToken(token: string): void {
+  csrf = token;
+}
+
+/** A JSON request with any method (PATCH, PUT, DELETE…); same-origin cookies and the CSRF token. */
+export async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok)
+    throw new ApiFailure(
+      res.status,
+      (data.error as ApiError) ?? { code: 'ERR_HTTP', message: `HTTP ${res.status}` },
+    );
+  return data as T;
+}
 
 export interface Session {
   userId: string;
@@ -32,6 +64,11 @@ export interface AssetSummary {
 
 export interface AssetDetail extends AssetSummary {
   path: string;
+  title: string | null;
+  caption?: string | null;
+  timeZone: string | null;
+  private: boolean;
+  archived: boolean;
   make: string | null;
   model: string | null;
   albums: Array<{ id: string; title: string }>;
@@ -47,6 +84,30 @@ export interface Album {
   createdAt: string;
   assetCount: number;
   coverId: string | null;
+  order: 'desc' | 'asc';
+}
+
+export interface Month {
+  month: string;
+  count: number;
+}
+
+export interface ShareLink {
+  id: string;
+  kind: 'album' | 'asset';
+  targetId: string;
+  targetName: string;
+  createdBy: string;
+  createdByName: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  hasPassword: boolean;
+  allowDownload: boolean;
+  openCount: number;
+  lastOpenedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+  url?: string;
 }
 
 export interface Page {
@@ -69,8 +130,8 @@ export interface IndexStatus {
 }
 
 /** A media URL, versioned by content so the browser may keep it. */
-export function mediaUrl(asset: Pick<AssetSummary, 'id' | 'version'>, kind: string): string {
-  return `/api/assets/${asset.id}/${kind}?v=${asset.version}`;
+export function mediaUrl(asset: Pick<AssetSummary, 'id' | 'version'>, kind: string, base = '/api'): string {
+  return `${base}/assets/${asset.id}/${kind}?v=${asset.version}`;
 }
 
 /** Where to go when the session lapsed: a silent sign-in back to this page. */

@@ -21,6 +21,8 @@ export const NAV: readonly NavEntry[] = [
   { key: 'folders', label: 'Folders', href: '/folders', shown: holds('asset.view') },
   { key: 'albums', label: 'Albums', href: '/albums', shown: holds('album.view') },
   { key: 'favorites', label: 'Favorites', href: '/favorites', shown: holds('asset.view') },
+  { key: 'shared-links', label: 'Shared links', href: '/shared-links', shown: holds('share_link.manage') },
+  { key: 'trash', label: 'Trash', href: '/trash', shown: holds('asset.delete') },
 ];
 
 /** The entries `session` may use. */

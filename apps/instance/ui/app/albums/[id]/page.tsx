@@ -2,14 +2,19 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'next/navigation';
-import { api, ApiFailure, type Album } from '../../lib/api';
+import { api, call, ApiFailure, type Album, type Session } from '../../lib/api';
 import { Shell } from '../../components/Shell';
-import { Timeline, NO_FILTERS } from '../../components/Timeline';
+import { LibraryTimeline } from '../../components/LibraryTimeline';
+import { NO_FILTERS } from '../../components/Timeline';
+import { PolicyEditor } from '../../components/PolicyEditor';
+import { ShareDialog } from '../../components/ShareDialog';
 
-function AlbumView({ id }: { id: string }) {
+function AlbumView({ id, session }: { id: string; session: Session }) {
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [panel, setPanel] = useState<'share' | 'policy' | null>(null);
   const filters = useMemo(() => ({ ...NO_FILTERS, album: id }), [id]);
+  const may = (p: string) => session.permissions.includes(p);
 
   useEffect(() => {
     api<Album>(`/api/albums/${encodeURIComponent(id)}`).then(setAlbum, (e) =>
@@ -27,19 +32,77 @@ function AlbumView({ id }: { id: string }) {
       </p>
     );
   if (!album) return <p>Loading…</p>;
+  const update = async (changes: Record<string, unknown>) =>
+    setAlbum(await call<Album>('PATCH', `/api/albums/${id}`, changes));
   return (
     <>
-      <h2 id="album-title" style={{ overflowWrap: 'anywhere' }}>
-        {album.title}
-      </h2>
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8 }}>
+        <h2 id="album-title" style={{ flex: 1, overflowWrap: 'anywhere' }}>
+          {album.title}
+        </h2>
+        {may('album.edit') && (
+          <>
+            <button
+              type="button"
+              id="album-rename"
+              onClick={() => {
+                const title = window.prompt('Album title', album.title);
+                if (title?.trim()) void update({ title });
+              }}
+            >
+              Rename
+            </button>
+            <select
+              aria-label="order"
+              value={album.order}
+              onChange={(e) => void update({ order: e.target.value })}
+            >
+              <option value="desc">Newest first</option>
+              <option value="asc">Oldest first</option>
+            </select>
+            <button
+              type="button"
+              id="album-policy"
+              onClick={() => setPanel(panel === 'policy' ? null : 'policy')}
+            >
+              Who sees it
+            </button>
+          </>
+        )}
+        {may('share_link.create') && (
+          <button type="button" id="album-share" onClick={() => setPanel(panel === 'share' ? null : 'share')}>
+            Share
+          </button>
+        )}
+        {may('album.delete') && (
+          <button
+            type="button"
+            onClick={async () => {
+              if (window.confirm(`Delete the album “${album.title}”? Its photos stay in the library.`)) {
+                await call('DELETE', `/api/albums/${id}`);
+                window.location.assign('/albums');
+              }
+            }}
+          >
+            Delete
+          </button>
+        )}
+      </div>
       {album.description && <p>{album.description}</p>}
-      <Timeline filters={filters} empty="This album is empty." />
+      {panel === 'share' && <ShareDialog target={{ albumId: id }} />}
+      {panel === 'policy' && <PolicyEditor path={`/api/albums/${id}/policy`} />}
+      <LibraryTimeline
+        session={session}
+        filters={filters}
+        albumId={id}
+        empty="This album is empty: select photos in the timeline and add them."
+      />
     </>
   );
 }
 
-/** One album's photos and videos. */
+/** One album's photos and videos, with what its editors may do. */
 export default function AlbumPage() {
   const { id } = useParams<{ id: string }>();
-  return <Shell current="albums">{() => <AlbumView id={id} />}</Shell>;
+  return <Shell current="albums">{(session) => <AlbumView id={id} session={session} />}</Shell>;
 }
