@@ -61,7 +61,12 @@ export async function createInstanceApp(
   if (options.uiDir && !ui)
     new Logger('instance').warn(`UI not built in ${options.uiDir}; run npm run build`);
   // First, so that requests refused by the body parsers are logged and carry the headers too.
-  configureApp(app, { trustedProxies: config.trustedProxies, publicUrl: config.publicUrl, fallback: ui ?? undefined });
+  configureApp(app, {
+    trustedProxies: config.trustedProxies,
+    publicUrl: config.publicUrl,
+    fallback: ui ?? undefined,
+    selfScriptPaths: ['/api/docs'],
+  });
   // Counted in the instance's Redis, so every replica shares them (docs/configuration.md).
   app.use(
     rateLimit({

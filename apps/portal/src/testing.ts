@@ -12,3 +12,4 @@ export {
   type NodeCreds,
 } from './test/harness.js';
 export { LogoutReceiver } from './test/logout-receiver.js';
+export { SetupService } from './services/setup.service.js';

@@ -53,6 +53,8 @@ export interface HttpPipelineOptions {
   publicUrl?: string;
   /** A fixed route label for requests that skip Express's router (the portal's issuer). */
   route?: string;
+  /** Path prefixes whose pages load same-origin scripts without a nonce (the instance's /api/docs). */
+  selfScriptPaths?: readonly string[];
 }
 
 /**
@@ -69,7 +71,7 @@ export function httpPipeline(app: INestApplication, opts: HttpPipelineOptions = 
   const steps: Middleware[] = [
     requestLogger(serviceLogger(observability, service)) as unknown as Middleware,
     httpMetrics(registry)(opts.route),
-    securityHeaders({ https: (opts.publicUrl ?? '').startsWith('https:') }),
+    securityHeaders({ https: (opts.publicUrl ?? '').startsWith('https:'), selfScriptPaths: opts.selfScriptPaths }),
   ];
   return (req, res, next) => {
     const requestId = requestIdFor(req, trusted);
@@ -88,13 +90,13 @@ export function httpPipeline(app: INestApplication, opts: HttpPipelineOptions = 
 /** The settings shared by production and tests that build the app without listening. */
 export function configureApp(
   app: INestApplication,
-  opts: { trustedProxies?: string[]; fallback?: FallbackHandler; publicUrl?: string } = {},
+  opts: { trustedProxies?: string[]; fallback?: FallbackHandler; publicUrl?: string; selfScriptPaths?: readonly string[] } = {},
 ): void {
   const express = app.getHttpAdapter().getInstance() as { set(k: string, v: unknown): void; disable(k: string): void };
   express.disable('x-powered-by');
   // Client addresses come from X-Forwarded-For only when the hop is a configured proxy.
   express.set('trust proxy', opts.trustedProxies?.length ? opts.trustedProxies : false);
-  app.use(httpPipeline(app, { trustedProxies: opts.trustedProxies, publicUrl: opts.publicUrl }));
+  app.use(httpPipeline(app, { trustedProxies: opts.trustedProxies, publicUrl: opts.publicUrl, selfScriptPaths: opts.selfScriptPaths }));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ErrorCodeFilter(opts.fallback));
 }

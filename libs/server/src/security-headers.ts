@@ -17,14 +17,21 @@ export function cspNonce(res: ServerResponse): string | undefined {
  * public URL is https. Inline `style` attributes stay allowed: React renders them, and styles run
  * no code.
  */
-export function securityHeaders(opts: { https: boolean }): Middleware {
+export function securityHeaders(opts: { https: boolean; selfScriptPaths?: readonly string[] }): Middleware {
   const nonceOf = (_req: IncomingMessage, res: ServerResponse) => `'nonce-${cspNonce(res)}'`;
+  // Pages not made by Next (Swagger UI) load their own scripts without a nonce: there, scripts
+  // from this origin are allowed instead of only nonced ones and those they load.
+  const selfPaths = opts.selfScriptPaths ?? [];
+  const strictDynamic = (req: IncomingMessage) => {
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    return selfPaths.some((p) => path === p || path.startsWith(`${p}/`)) ? '' : "'strict-dynamic'";
+  };
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", nonceOf, "'strict-dynamic'"],
+        scriptSrc: ["'self'", nonceOf, strictDynamic],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
