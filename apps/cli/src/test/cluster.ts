@@ -52,11 +52,11 @@ export class TestCluster {
   }
 
   /** Starts `atrium start`; without the demo photos unless `args` leave `--empty` out. */
-  start(args: string[] = ['--empty']): ChildProcess {
+  start(args: string[] = ['--empty'], env: Record<string, string> = {}): ChildProcess {
     this.output = '';
     const child = spawn(process.execPath, [ATRIUM, 'start', '--data', this.dataDir, '--port', String(this.port), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
