@@ -6,7 +6,8 @@
 //   type:lib              a lib (imports no app)
 //   type:pure             imports nothing but its own relative files (libs/policy: no I/O)
 //
-// Beyond the tags: `jose` only in JOSE_ALLOWED; controllers never see TypeORM or a repository;
+// Beyond the tags: `jose` only in JOSE_ALLOWED; controllers never see TypeORM or a repository,
+// services never the DataSource;
 // a `/testing` entry point and @atrium/testing only in test files.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,8 @@ export const JOSE_ALLOWED = ['libs/auth/**', 'apps/portal/src/oidc/**'];
 /** Test code: specs, test helpers, `testing.ts` entry points, fixtures. */
 export const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**', '**/testing.ts', '**/__fixtures__/**'];
 export const CONTROLLER_FILES = ['**/*.controller.ts'];
+/** Services reach the database through repositories (a transaction's EntityManager may pass through). */
+export const SERVICE_FILES = ['**/services/**/*.{ts,tsx}', '**/*.service.ts', '**/*.worker.ts'];
 const CODE = '**/*.{ts,tsx,js,mjs,cjs}';
 
 /** Every project: its folder, package name and tags. */
@@ -39,7 +42,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const anyOf = (names) => `(?:${names.map(escape).join('|')})`;
 
 /** The `no-restricted-imports` options for one kind of file of one project. */
-export function restrictionsFor(project, projects, { test, controller, jose }) {
+export function restrictionsFor(project, projects, { test, controller, service = false, jose }) {
   const has = (tag) => project.tags.includes(tag);
   const apps = projects.filter((p) => p.tags.includes('type:app') && p.name !== project.name).map((p) => p.name);
   const paths = [];
@@ -92,6 +95,13 @@ export function restrictionsFor(project, projects, { test, controller, jose }) {
     paths.push({ name: 'typeorm', message }, { name: '@nestjs/typeorm', message });
     patterns.push({ regex: '(?:^|/)repositories/|\\.repository(?:\\.js)?$', message });
   }
+  if (service) {
+    paths.push({
+      name: 'typeorm',
+      importNames: ['DataSource'],
+      message: 'Services never touch the DataSource: a repository runs the statement or the transaction (docs/architecture.md §5).',
+    });
+  }
   return { paths, patterns };
 }
 
@@ -114,14 +124,17 @@ export function boundaryConfigs(projects = readProjects()) {
     });
     configs.push(
       make('source', at([CODE]), { test: false, controller: false, jose: joseProject }),
+      make('services', at(SERVICE_FILES), { test: false, controller: false, service: true, jose: joseProject }),
       make('tests', at(TEST_FILES), { test: true, controller: false, jose: joseProject }),
       make('controllers', at(CONTROLLER_FILES), { test: false, controller: true, jose: joseProject }),
     );
     for (const dir of joseDirs.filter((g) => g !== `${project.dir}/**`)) {
       const base = dir.replace(/\/\*\*$/, '');
+      const under = (globs) => globs.map((g) => `${base}/${g}`);
       configs.push(
-        make(`${base}/source`, [`${base}/${CODE}`], { test: false, controller: false, jose: true }),
-        make(`${base}/tests`, TEST_FILES.map((g) => `${base}/${g}`), { test: true, controller: false, jose: true }),
+        make(`${base}/source`, under([CODE]), { test: false, controller: false, jose: true }),
+        make(`${base}/services`, under(SERVICE_FILES), { test: false, controller: false, service: true, jose: true }),
+        make(`${base}/tests`, under(TEST_FILES), { test: true, controller: false, jose: true }),
       );
     }
   }

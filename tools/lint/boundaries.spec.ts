@@ -88,6 +88,16 @@ describe('module boundaries in lint', () => {
     await expectAllowed('apps/portal/src/controllers/x.controller.ts', "import { AccountService } from '../services/account.service.js';");
   });
 
+  it('services never touch the DataSource', async () => {
+    await expectRefused('apps/portal/src/services/x.service.ts', "import { DataSource } from 'typeorm';", /never touch the DataSource/);
+    await expectRefused('apps/instance/src/services/indexing/x.ts', "import { DataSource } from 'typeorm';", /never touch the DataSource/);
+    await expectRefused('apps/portal/src/oidc/x.service.ts', "import { DataSource } from 'typeorm';", /never touch the DataSource/);
+    await expectRefused('apps/portal/src/services/outbox.worker.ts', "import { DataSource } from 'typeorm';", /never touch the DataSource/);
+    await expectAllowed('apps/portal/src/services/x.service.ts', "import type { EntityManager } from 'typeorm';");
+    await expectAllowed('apps/portal/src/repositories/x.repository.ts', "import { DataSource } from 'typeorm';");
+    await expectAllowed('apps/portal/src/services/x.int-spec.ts', "import { DataSource } from 'typeorm';");
+  });
+
   it('the tree as it is keeps every boundary', async () => {
     // Only the boundary rules (the rest is `npm run lint`'s): a third of the time of the full config.
     const boundariesOnly = new ESLint({
