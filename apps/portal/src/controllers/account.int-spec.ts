@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotpCode } from '@atrium/auth';
 import { CookieJar } from '@atrium/testing';
+import { LoginAuditService } from '../services/login-audit.service.js';
 import { call, callSignedIn } from '../test/api.js';
 import { PASSWORD, PortalHarness, signedIn, type NodeCreds } from '../test/harness.js';
 
@@ -137,6 +138,20 @@ describe('app passwords', () => {
     const again = (await create(await signedIn(portal, 'cleo'), { name: 'nas', node: 'family' })).body;
     await portal.accounts.remove('cleo', 'cli:test');
     expect((await verify(family, 'cleo', again.password)).body).toEqual({ active: false });
+  });
+
+  it('leave a reason for every refusal in the sign-in audit, with the node as provider', async () => {
+    const { entries } = await portal.app.get(LoginAuditService).list({ method: 'app_password' });
+    const seen = entries.map((e) => `${e.provider}:${e.result}:${e.reason ?? ''}`);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'family:success:',
+        'studio:failure:app_password_wrong_node',
+        'family:failure:app_password_invalid',
+        'family:failure:app_password_expired',
+        'studio:failure:app_password_no_access',
+      ]),
+    );
   });
 
   it('throttles guesses per node and username', async () => {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, startSmtp, type ReceivedMessage, type TestSmtp } from '@atrium/testing';
+import { verifyLogoutToken } from '@atrium/auth';
+import { CookieJar, freePort, startSmtp, type ReceivedMessage, type TestSmtp } from '@atrium/testing';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { InvitationService } from '../services/invitation.service.js';
+import { LoginAuditService } from '../services/login-audit.service.js';
+import { LogoutReceiver } from '../test/logout-receiver.js';
 import { call, callSignedIn } from '../test/api.js';
-import { PASSWORD, PortalHarness, signedIn } from '../test/harness.js';
+import { authorize, PASSWORD, PortalHarness, redeem, signedIn } from '../test/harness.js';
 
 let smtp: TestSmtp;
 let portal: PortalHarness;
@@ -317,6 +320,63 @@ describe('password reset', () => {
     expect((await api(new CookieJar(), 'POST', `/api/password-reset/${token}`, { password: 7 })).status).toBe(
       400,
     );
+  });
+});
+
+describe('the sign-in audit', () => {
+  it('records why a link was refused, and each use', async () => {
+    const { entries } = await portal.app.get(LoginAuditService).list({ method: 'invitation' });
+    const reasons = entries.map((e) => `${e.result}:${e.reason ?? ''}`);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'success:',
+        'partial:totp_enrolment_required',
+        'failure:link_used',
+        'failure:link_expired',
+        'failure:link_invalid',
+      ]),
+    );
+    const resets = (await portal.app.get(LoginAuditService).list({ method: 'password_reset' })).entries;
+    expect(resets.map((e) => `${e.result}:${e.reason ?? ''}`)).toEqual(
+      expect.arrayContaining(['success:', 'failure:link_used']),
+    );
+  });
+});
+
+describe('a password reset and the libraries', () => {
+  it('signs the account out of every library its sessions opened, through the logout outbox', async () => {
+    const receiver = new LogoutReceiver(await freePort());
+    await receiver.start();
+    try {
+      const node = await portal.addNode('family', { url: receiver.url });
+      const hal = await portal.addUser('hal', { email: 'hal@example.org' });
+      await portal.grants.grant({ username: 'hal', node: 'family' }, 'cli:test');
+      const rp = await portal.relyingParty(node);
+      const jar = await signedIn(portal, 'hal');
+      const idClaims = (
+        await redeem(rp, await authorize(portal.url, jar, rp, `${node.url}/auth/callback`))
+      ).claims()!;
+      await api(new CookieJar(), 'POST', '/api/password-reset', { email: 'hal@example.org' });
+      const token = linkIn(await mailTo('hal@example.org', /Reset/), 'reset');
+      expect(
+        (
+          await api(new CookieJar(), 'POST', `/api/password-reset/${token}`, {
+            password: 'hal has a new one',
+          })
+        ).status,
+      ).toBe(200);
+      for (let i = 0; i < 100 && receiver.tokens.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const jwks = (await (await fetch(`${portal.url}/oidc/jwks`)).json()) as never;
+      const claims = await verifyLogoutToken(receiver.tokens[0]!, jwks, {
+        issuer: portal.url,
+        audience: node.clientId,
+        algorithms: ['EdDSA'],
+      });
+      expect(claims).toMatchObject({ sub: hal.id, sid: idClaims.sid });
+    } finally {
+      await receiver.stop();
+    }
   });
 });
 
