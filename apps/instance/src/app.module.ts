@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { HealthModule, createRedis, dataSourceOptions, databaseCheck, redisCheck } from '@atrium/server';
 import type { InstanceConfig } from './config.js';
+import { INSTANCE_VERSION } from './version.js';
 import { AlbumController } from './controllers/album.controller.js';
 import { AlbumEditController } from './controllers/album-edit.controller.js';
 import { PolicyController } from './controllers/policy.controller.js';
@@ -147,6 +148,7 @@ export class InstanceModule implements OnApplicationShutdown {
         HealthModule.register({
           service: 'instance',
           observability: config.observability,
+          version: INSTANCE_VERSION,
           checks: {
             inject: [DataSource, REDIS],
             useFactory: (ds: DataSource, redis: Redis) => [databaseCheck(ds), redisCheck(redis)],

@@ -6,6 +6,10 @@ import { parseSecretKey } from '@atrium/auth';
 import { HealthModule, dataSourceOptions, databaseCheck } from '@atrium/server';
 import { deriveKey, type PortalConfig } from './config.js';
 import { AccountController } from './controllers/account.controller.js';
+import { AdminAccessController } from './controllers/admin-access.controller.js';
+import { AdminNodesController } from './controllers/admin-nodes.controller.js';
+import { AdminSessionsController } from './controllers/admin-sessions.controller.js';
+import { AdminUsersController } from './controllers/admin-users.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { ClusterController } from './controllers/cluster.controller.js';
 import { EmailLinksController } from './controllers/email-links.controller.js';
@@ -14,6 +18,7 @@ import { InteractionController } from './controllers/interaction.controller.js';
 import { SetupController } from './controllers/setup.controller.js';
 import { UpstreamController } from './controllers/upstream.controller.js';
 import { portalEntities } from './entities/index.js';
+import { AdminGuard } from './guards/admin.guard.js';
 import { NodeAuthGuard } from './guards/node-auth.guard.js';
 import { OriginGuard } from './guards/origin.guard.js';
 import { PortalSessionGuard } from './guards/portal-session.guard.js';
@@ -89,6 +94,10 @@ export class PortalModule {
         ClusterController,
         InteractionController,
         UpstreamController,
+        AdminUsersController,
+        AdminNodesController,
+        AdminAccessController,
+        AdminSessionsController,
       ],
       providers: [
         { provide: PORTAL_CONFIG, useValue: config },
@@ -107,6 +116,7 @@ export class PortalModule {
         Mailer,
         PortalSessionGuard,
         NodeAuthGuard,
+        AdminGuard,
       ],
       exports: [PORTAL_CONFIG],
     };

@@ -9,6 +9,8 @@ import { configureApp, httpPipeline, loadNextUi, migrateDatabase, nestLogger } f
 import { PortalModule, type PortalRuntimeOptions } from './app.module.js';
 import { loadPortalConfig, type PortalConfig } from './config.js';
 import { portalEntities } from './entities/index.js';
+import { adminPages } from './guards/admin-pages.js';
+import { AdminGuard } from './guards/admin.guard.js';
 import { portalMigrations } from './migrations/index.js';
 import { IssuerService, isIssuerPath } from './oidc/issuer.service.js';
 import { SessionService } from './services/session.service.js';
@@ -97,6 +99,7 @@ export async function createPortalApp(
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(cookieParser());
+  app.use(adminPages(app.get(AdminGuard)));
   // Routes added after init would come after Nest's 404 handler, so the docs are mounted first.
   mountApiDocs(app);
   app.enableShutdownHooks();

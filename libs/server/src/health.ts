@@ -28,6 +28,7 @@ export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const OBSERVABILITY = Symbol('OBSERVABILITY');
 /** The service's name (portal, instance, worker), as metrics and log lines label it. */
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
+const SERVICE_INFO = Symbol('SERVICE_INFO');
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -58,18 +59,21 @@ class HealthController {
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(OBSERVABILITY) private readonly observability: ObservabilityConfig,
+    @Inject(SERVICE_INFO) private readonly info: { version?: string },
   ) {}
 
   @Get('healthz')
   @HttpCode(200)
   healthz() {
-    return { status: 'ok' };
+    return { status: 'ok', ...this.info };
   }
 
   @Get('readyz')
   async readyz(@Res() res: Response) {
     const result = await runChecks(this.checks);
-    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+    res
+      .status(result.ready ? 200 : 503)
+      .json({ status: result.ready ? 'ready' : 'not ready', ...this.info, checks: result.checks });
   }
 
   /** Here only while no METRICS_PORT moves it to its own listener; METRICS_TOKEN guards it either way. */
@@ -119,6 +123,8 @@ export { MetricsListener };
 export interface HealthOptions {
   /** Labels every metric with the service (portal, instance, worker). */
   service: string;
+  /** The release the process runs, reported by `/healthz` and `/readyz` (the portal shows it to admins). */
+  version?: string;
   /** Factories for the readiness checks, resolved from the module's providers. */
   checks?: { inject?: InjectionToken[]; useFactory: (...deps: never[]) => ReadinessCheck[] };
   /** LOG_*, METRICS_PORT and METRICS_TOKEN; defaults: JSON logs, `/metrics` open on the main port. */
@@ -148,6 +154,7 @@ export class HealthModule {
           inject: [METRICS_REGISTRY, READINESS_CHECKS, OBSERVABILITY],
           useFactory: (r: Registry, c: ReadinessCheck[], o: ObservabilityConfig) => new MetricsListener(r, c, o),
         },
+        { provide: SERVICE_INFO, useValue: options.version ? { version: options.version } : {} },
         options.checks
           ? { provide: READINESS_CHECKS, inject: options.checks.inject ?? [], useFactory: options.checks.useFactory as (...a: unknown[]) => ReadinessCheck[] }
           : { provide: READINESS_CHECKS, useValue: [] },

@@ -41,7 +41,11 @@ export type PortalErrorCode =
   | 'ERR_APP_PASSWORD_NOT_FOUND'
   | 'ERR_APP_PASSWORD_INVALID'
   | 'ERR_EXPIRY_INVALID'
-  | 'ERR_NAME_INVALID';
+  | 'ERR_NAME_INVALID'
+  | 'ERR_ADMIN_REQUIRED'
+  | 'ERR_ADMIN_TOTP_REQUIRED'
+  | 'ERR_SELF_LOCKOUT'
+  | 'ERR_BAD_REQUEST';
 
 /** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
 export class PortalError extends ServerError {

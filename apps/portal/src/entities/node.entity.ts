@@ -55,6 +55,21 @@ export class NodeEntity {
   @Column({ type: 'text' })
   alg!: string;
 
+  /** When the node's `/readyz` last answered (ready or not); null if it never did. */
+  @Column({ type: 'timestamptz', name: 'last_seen_at', nullable: true })
+  lastSeenAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'last_checked_at', nullable: true })
+  lastCheckedAt!: Date | null;
+
+  /** `ready`, `not_ready` or `unreachable`, as of `lastCheckedAt`. */
+  @Column({ type: 'text', nullable: true })
+  health!: string | null;
+
+  /** The version the node reported at its last answer. */
+  @Column({ type: 'text', nullable: true })
+  version!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 

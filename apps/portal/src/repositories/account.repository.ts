@@ -3,6 +3,12 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { AccountEntity, AccountGroupEntity } from '../entities/account.entity.js';
 import { affectedCount } from './sql.js';
 
+/** Which accounts an admin listing shows: a text search and a group the account is in. */
+export interface AccountFilter {
+  search?: string;
+  group?: string;
+}
+
 /** Accounts and the groups kept for them. */
 @Injectable()
 export class AccountRepository {
@@ -55,6 +61,48 @@ export class AccountRepository {
         s: `%${escapeLike(search)}%`,
       });
     return qb.getMany();
+  }
+
+  private filtered(filter: AccountFilter) {
+    const qb = this.repo().createQueryBuilder('a');
+    if (filter.search)
+      qb.andWhere('(a.username ILIKE :s OR a.name ILIKE :s OR a.email ILIKE :s)', {
+        s: `%${escapeLike(filter.search)}%`,
+      });
+    if (filter.group)
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM account_groups g WHERE g.account_id = a.id AND g.group_name = :g)',
+        { g: filter.group },
+      );
+    return qb;
+  }
+
+  /**
+   * One page of accounts by username: after the username `after` (keyset, for walking every row)
+   * or from `offset` (for numbered pages).
+   */
+  page(
+    filter: AccountFilter,
+    opts: { after?: string; offset?: number; limit: number },
+  ): Promise<AccountEntity[]> {
+    const qb = this.filtered(filter).orderBy('a.username').take(opts.limit);
+    if (opts.after !== undefined) qb.andWhere('a.username > :after', { after: opts.after });
+    if (opts.offset) qb.skip(opts.offset);
+    return qb.getMany();
+  }
+
+  count(filter: AccountFilter): Promise<number> {
+    return this.filtered(filter).getCount();
+  }
+
+  /** Group names accounts are in or nodes admit, containing `search`, for the admin's picker. */
+  async knownGroups(search: string, limit: number): Promise<string[]> {
+    const rows: { name: string }[] = await this.ds.query(
+      `SELECT name FROM (SELECT group_name AS name FROM account_groups UNION SELECT group_name FROM group_mappings) g
+       WHERE name ILIKE $1 ORDER BY name LIMIT $2`,
+      [`%${escapeLike(search)}%`, limit],
+    );
+    return rows.map((r) => r.name);
   }
 
   allIds(em?: EntityManager): Promise<string[]> {

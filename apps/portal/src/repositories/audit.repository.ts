@@ -21,14 +21,16 @@ export class AuditRepository {
     await this.ds.getRepository(LoginAuditEntity).insert(entry);
   }
 
-  adminEntries(search?: string, limit = 1000): Promise<AdminAuditEntity[]> {
+  /** Newest first; `before` (an entry id) pages back through older entries. */
+  adminEntries(search?: string, limit = 1000, before?: string): Promise<AdminAuditEntity[]> {
     const qb = this.ds
       .getRepository(AdminAuditEntity)
       .createQueryBuilder('e')
       .orderBy('e.id', 'DESC')
       .limit(limit);
+    if (before) qb.andWhere('e.id < :before', { before });
     if (search)
-      qb.where('(e.actor ILIKE :s OR e.action ILIKE :s OR e.target ILIKE :s)', {
+      qb.andWhere('(e.actor ILIKE :s OR e.action ILIKE :s OR e.target ILIKE :s)', {
         s: `%${escapeLike(search)}%`,
       });
     return qb.getMany();

@@ -39,6 +39,20 @@ export class NodeRepository {
     await this.repo(em).update({ id }, patch);
   }
 
+  /** Records a health check without touching `updated_at` (it is no change to the registration). */
+  async updateHealth(
+    id: string,
+    check: { health: string; checkedAt: Date; seen: boolean; version: string | null },
+  ): Promise<void> {
+    await this.ds.query(
+      `UPDATE nodes SET health = $2, last_checked_at = $3,
+         last_seen_at = CASE WHEN $4 THEN $3 ELSE last_seen_at END,
+         version = CASE WHEN $4 THEN $5 ELSE version END
+       WHERE id = $1`,
+      [id, check.health, check.checkedAt, check.seen, check.version],
+    );
+  }
+
   async delete(id: string, em?: EntityManager): Promise<void> {
     await this.repo(em).delete({ id });
   }

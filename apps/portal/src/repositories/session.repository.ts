@@ -103,17 +103,20 @@ export class SessionRepository {
     );
   }
 
-  list(search?: string): Promise<SessionListRow[]> {
+  /** Newest first; `offset`/`limit` page through them (every session when no limit is given). */
+  list(search?: string, page: { offset?: number; limit?: number } = {}): Promise<SessionListRow[]> {
     const params: unknown[] = [];
     let where = '';
     if (search) {
       params.push(`%${escapeLike(search)}%`);
       where = 'WHERE a.username ILIKE $1 OR s.ip ILIKE $1 OR s.ref ILIKE $1';
     }
+    const limit = page.limit === undefined ? '' : `LIMIT $${params.push(page.limit)}`;
+    const offset = page.offset ? `OFFSET $${params.push(page.offset)}` : '';
     return this.ds
       .query(
         `SELECT s.ref, s.account_id, s.stage, s.amr, s.auth_time, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent, a.username
-         FROM portal_sessions s JOIN accounts a ON a.id = s.account_id ${where} ORDER BY s.created_at DESC`,
+         FROM portal_sessions s JOIN accounts a ON a.id = s.account_id ${where} ORDER BY s.created_at DESC, s.ref ${limit} ${offset}`,
         params,
       )
       .then(

@@ -5,7 +5,7 @@ import { hashPassword, isAuthError } from '@atrium/auth';
 import type { EntityManager } from 'typeorm';
 import { AUTH_PROVIDERS, type AccountEntity, type AuthProvider } from '../entities/account.entity.js';
 import { AdmissionRepository, type GrantRow } from '../repositories/admission.repository.js';
-import { AccountRepository } from '../repositories/account.repository.js';
+import { AccountRepository, type AccountFilter } from '../repositories/account.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { PortalError } from '../common/errors.js';
@@ -138,8 +138,19 @@ export class AccountService {
     return (await this.accounts.findById(id))!;
   }
 
-  async modify(username: string, changes: AccountChanges, actor: string): Promise<AccountEntity> {
+  /**
+   * `self`, when given, is the account making the change (an admin in the portal): it may not
+   * disable itself or drop its own cluster_admin flag, so the cluster never loses its last way in.
+   */
+  async modify(
+    username: string,
+    changes: AccountChanges,
+    actor: string,
+    self?: string,
+  ): Promise<AccountEntity> {
     const account = await this.require(username);
+    if (account.id === self && (changes.disabled === true || changes.clusterAdmin === false))
+      throw new PortalError('ERR_SELF_LOCKOUT', 'you cannot disable your own account or drop your own admin role', 409);
     const values = columns(changes);
     if (changes.disabled !== undefined) values.disabled = changes.disabled;
     if (changes.resetTotp) Object.assign(values, { totpSecret: null, totpLastStep: null, recoveryCodes: [] });
@@ -164,8 +175,10 @@ export class AccountService {
     return (await this.accounts.findById(account.id))!;
   }
 
-  async remove(username: string, actor: string): Promise<void> {
+  async remove(username: string, actor: string, self?: string): Promise<void> {
     const account = await this.require(username);
+    if (account.id === self)
+      throw new PortalError('ERR_SELF_LOCKOUT', 'you cannot delete your own account', 409);
     await this.db.transaction(async (em) => {
       await this.revocation.endAccount(account.id, 'account_deleted', em);
       await this.accounts.delete(account.id, em);
@@ -191,6 +204,32 @@ export class AccountService {
 
   list(search?: string): Promise<AccountEntity[]> {
     return this.accounts.search(search);
+  }
+
+  /** One numbered page of accounts with their groups, and how many match (the admin's user list). */
+  async page(
+    filter: AccountFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: { account: AccountEntity; groups: string[] }[]; total: number }> {
+    const [accounts, total] = await Promise.all([
+      this.accounts.page(filter, page),
+      this.accounts.count(filter),
+    ]);
+    const groups = await this.accounts.groupsOf(accounts.map((a) => a.id));
+    return { items: accounts.map((account) => ({ account, groups: groups.get(account.id) ?? [] })), total };
+  }
+
+  /** Accounts and group names containing `search`, for the admin's pickers. */
+  async directory(
+    search: string,
+    limit: number,
+  ): Promise<{ users: { username: string; name: string }[]; groups: string[] }> {
+    const q = search.trim();
+    const [accounts, groups] = await Promise.all([
+      this.accounts.page({ search: q || undefined }, { limit }),
+      this.accounts.knownGroups(q, limit),
+    ]);
+    return { users: accounts.map((a) => ({ username: a.username, name: a.name })), groups };
   }
 
   async show(username: string): Promise<AccountView> {

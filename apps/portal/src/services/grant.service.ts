@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { expandFolder, isPolicyError } from '@atrium/policy';
 import type { GroupMappingEntity } from '../entities/admission.entity.js';
 import { AdmissionRepository, type GrantRow } from '../repositories/admission.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
@@ -6,7 +7,7 @@ import { AccountService } from './account.service.js';
 import { PortalError } from '../common/errors.js';
 import { NodeService } from './node.service.js';
 import { RevocationService } from './revocation.service.js';
-import { groupKind, parseGroup, parseInstanceRole, parsePathTemplate } from '../common/validation.js';
+import { groupKind, parseGroup, parseInstanceRole, parsePathTemplate, parseUsername } from '../common/validation.js';
 
 export interface GrantInput {
   username: string;
@@ -20,6 +21,8 @@ export interface GrantInput {
 export interface MappingInput {
   node: string;
   group: string;
+  /** `dn` for an LDAP group (compared as a normalized DN), `name` for an OIDC or portal group; guessed when missing. */
+  kind?: 'name' | 'dn';
   role: string;
   basePath?: string | null;
   uploadPath?: string | null;
@@ -84,7 +87,7 @@ export class GrantService {
 
   async allowGroup(input: MappingInput, actor: string): Promise<void> {
     const node = await this.nodes.require(input.node);
-    const kind = groupKind(input.group);
+    const kind = input.kind ?? groupKind(input.group);
     const group = parseGroup(input.group, kind);
     const role = parseInstanceRole(input.role);
     const basePath = parsePathTemplate(input.basePath, 'base path');
@@ -117,6 +120,20 @@ export class GrantService {
         em,
       );
     });
+  }
+
+  /**
+   * What a base or upload path template becomes for one account, as the ID token would carry it
+   * (`{username}` expanded); refused with ERR_PATH_INVALID like a grant with it would be.
+   */
+  previewPath(template: string, username: string): string | null {
+    const stored = parsePathTemplate(template, 'path');
+    try {
+      return expandFolder(stored, parseUsername(username));
+    } catch (error) {
+      if (isPolicyError(error)) throw new PortalError('ERR_PATH_INVALID', `path: ${error.message}`);
+      throw error;
+    }
   }
 
   async mappings(nodeName: string): Promise<GroupMappingEntity[]> {

@@ -9,6 +9,7 @@ import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.j
 import { Clock } from '../common/clock.js';
 import { PortalError } from '../common/errors.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
+import { isAtriumInstance, probeReadyz } from './node-health.js';
 import { JOIN_POLICY, ThrottleService } from './throttle.service.js';
 
 export const NODE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -160,6 +161,35 @@ export class NodeService {
       );
     });
     return { node: (await this.nodes.findById(id))!, joinToken, expiresAt };
+  }
+
+  /**
+   * Records a node with its credentials at once, for a client that cannot redeem a join token (a
+   * generic relying party): the secret is returned here only, stored as a digest.
+   */
+  async addWithCredentials(input: NodeInput, actor: string): Promise<{ node: NodeEntity; credentials: NodeCredentials }> {
+    const values = registration(input);
+    const clientSecret = generateSecretToken();
+    const id = randomUUID();
+    const clientId = randomUUID();
+    await this.db.transaction(async (em) => {
+      if (await this.nodes.findByName(values.name, em))
+        throw new PortalError('ERR_NODE_EXISTS', `a node named ${values.name} exists`, 409);
+      await this.nodes.insert({ id, clientId, ...values, secretDigest: digestSecret(clientSecret) }, em);
+      await this.audit.admin(
+        {
+          actor,
+          action: 'nodes.add',
+          target: values.name,
+          details: { url: values.url, role: values.role, alg: values.alg, redirectUris: values.redirectUris, credentials: 'issued' },
+        },
+        em,
+      );
+    });
+    return {
+      node: (await this.nodes.findById(id))!,
+      credentials: { clientId, clientSecret, issuer: this.settings.publicUrl },
+    };
   }
 
   /** `POST /api/cluster/join`: redeems a token once; used, unknown and expired tokens answer alike. */
@@ -320,6 +350,24 @@ export class NodeService {
 
   list(): Promise<NodeEntity[]> {
     return this.nodes.list();
+  }
+
+  /**
+   * Asks every Atrium instance's `/readyz` now, in parallel, and records what it said: when it
+   * last answered, its health and its version (the admin's Libraries screen). Returns every node.
+   */
+  async checkHealth(): Promise<NodeEntity[]> {
+    const nodes = await this.nodes.list();
+    await Promise.all(
+      nodes.filter(isAtriumInstance).map(async (node) => {
+        const { health, version } = await probeReadyz(node.url);
+        const now = this.clock.now();
+        const seen = health !== 'unreachable';
+        Object.assign(node, { health, lastCheckedAt: now }, seen ? { lastSeenAt: now, version } : {});
+        await this.nodes.updateHealth(node.id, { health, checkedAt: now, seen, version });
+      }),
+    );
+    return nodes;
   }
 
   async show(name: string): Promise<{ node: NodeEntity; pendingJoinTokens: number }> {

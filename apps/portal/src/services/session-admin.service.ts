@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { Database } from '../repositories/database.js';
 import { SessionRepository, type SessionListRow } from '../repositories/session.repository.js';
+import { AccountService } from './account.service.js';
 import { PortalError } from '../common/errors.js';
 import { RevocationService } from './revocation.service.js';
 
@@ -13,10 +14,11 @@ export class SessionAdminService {
     private readonly sessions: SessionRepository,
     private readonly revocation: RevocationService,
     private readonly audit: AuditRepository,
+    private readonly accounts: AccountService,
   ) {}
 
-  list(search?: string): Promise<SessionListRow[]> {
-    return this.sessions.list(search);
+  list(search?: string, page?: { offset?: number; limit?: number }): Promise<SessionListRow[]> {
+    return this.sessions.list(search, page);
   }
 
   async show(ref: string): Promise<SessionListRow> {
@@ -35,6 +37,24 @@ export class SessionAdminService {
         em,
       );
     });
+  }
+
+  /**
+   * Ends every session of one account: its portal sessions, what the issuer granted, and (by a
+   * `sub` back-channel logout through the outbox) its sessions on every library. Returns how many
+   * portal sessions there were.
+   */
+  async removeAllOf(username: string, actor: string): Promise<number> {
+    const account = await this.accounts.require(username);
+    const ids = (await this.sessions.forAccount(account.id)).map((s) => s.id);
+    await this.db.transaction(async (em) => {
+      await this.revocation.endAccount(account.id, 'sessions_ended', em);
+      await this.audit.admin(
+        { actor, action: 'auth.rm-user', target: account.username, details: { sessions: ids.length } },
+        em,
+      );
+    });
+    return ids.length;
   }
 
   /** Ends every portal session; returns how many there were. */
