@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, freePort, launchBrowser } from '@atrium/testing';
 import { session as instanceSession } from '../apps/instance/src/test/auth.js';
-import { InstanceHarness, signedInAt } from '../apps/instance/src/test/instance.js';
+import { InstanceHarness } from '../apps/instance/src/test/instance.js';
 import { enrolledAdmin, passwordOnly, type AdminClient } from '../apps/portal/src/test/admin.js';
 import { PortalHarness, signedIn } from '../apps/portal/src/test/harness.js';
 
@@ -52,6 +52,26 @@ async function instancesOf(username: string): Promise<{ name: string; role: stri
   return ((await res.json()) as { instances: { name: string; role: string }[] }).instances;
 }
 
+/** A browser signed in at the portal, then at the library (every hop bounded, so a stall names itself). */
+async function signedInAtFamily(username: string): Promise<CookieJar> {
+  const jar = await signedIn(portal, username);
+  let next = new URL('/auth/login', family!.url);
+  for (let hop = 0; hop < 12; hop++) {
+    const res = await jar
+      .fetch(next, { redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+      .catch((e: unknown) => {
+        throw new Error(`sign-in of ${username} stalled at ${next.href}: ${String(e)}`);
+      });
+    await res.body?.cancel();
+    const location = res.headers.get('location');
+    if (!location) break;
+    next = new URL(location, next);
+    if (next.origin === family!.url && !next.pathname.startsWith('/auth/')) break;
+  }
+  if (next.searchParams.has('signin')) throw new Error(`sign-in of ${username} ended at ${next.href}`);
+  return jar;
+}
+
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -66,7 +86,9 @@ beforeAll(async () => {
   admin = await enrolledAdmin(portal, 'root', 'Rosa Admin');
   browser = await launchBrowser();
   context = await browser.newContext();
-  await context.addCookies([{ name: 'atrium-portal', value: admin.jar.get(portal.url, 'atrium-portal')!, url: portal.url }]);
+  await context.addCookies([
+    { name: 'atrium-portal', value: admin.jar.get(portal.url, 'atrium-portal')!, url: portal.url },
+  ]);
   page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 860 });
 }, 180_000);
@@ -97,7 +119,9 @@ describe('the admin screens', () => {
     await page.fill('input[name=url]', url);
     await page.getByRole('button', { name: 'Add and show join token' }).click();
     // Stable codes become sentences beside the field they concern.
-    await expect.poll(() => page.locator('.adm-err').first().textContent()).toMatch(/lowercase letters, digits and dashes/i);
+    await expect
+      .poll(() => page.locator('.adm-err').first().textContent())
+      .toMatch(/lowercase letters, digits and dashes/i);
     await page.fill('input[name=name]', 'family');
     await page.getByRole('button', { name: 'Add and show join token' }).click();
     const env = (await page.getByTestId('join-env').textContent())!;
@@ -109,7 +133,12 @@ describe('the admin screens', () => {
       name: 'family',
       portal,
       identity: 'none',
-      env: { PORT: String(port), PUBLIC_URL: url, NODE_JOIN_TOKEN: token, ATRIUM_SECRET_KEY: randomBytes(32).toString('base64') },
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: url,
+        NODE_JOIN_TOKEN: token,
+        ATRIUM_SECRET_KEY: randomBytes(32).toString('base64'),
+      },
     });
     await page.getByRole('button', { name: 'I have copied it' }).click();
     await expect.poll(() => page.getByTestId('issued').count()).toBe(0);
@@ -138,7 +167,9 @@ describe('the admin screens', () => {
     await page.getByText('New user').click();
     await page.fill('input[name=username]', 'Ann Example!');
     await page.getByRole('button', { name: 'Create user' }).click();
-    await expect.poll(() => page.locator('.adm-err').first().textContent()).toMatch(/lowercase letters, digits/);
+    await expect
+      .poll(() => page.locator('.adm-err').first().textContent())
+      .toMatch(/lowercase letters, digits/);
     await shot('users-invalid');
     await page.fill('input[name=username]', 'ann');
     await page.fill('input[name=name]', 'Ann Example');
@@ -156,7 +187,9 @@ describe('the admin screens', () => {
     await shot('users');
     await atPhoneWidth('/admin/users', 'users');
     expect((await admin.request('GET', '/api/admin/audit/admin?q=users.add')).body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: 'root', action: 'users.add', target: 'ann' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'root', action: 'users.add', target: 'ann' }),
+      ]),
     );
   });
 
@@ -169,7 +202,9 @@ describe('the admin screens', () => {
     await expect.poll(() => page.getByText('For ann: people/ann').count()).toBe(1);
     await page.locator('input[name=uploadPath]').fill('../escape');
     await page.getByRole('button', { name: 'Grant access' }).click();
-    await expect.poll(() => page.locator('.adm-err').first().textContent()).toMatch(/folder inside the library/);
+    await expect
+      .poll(() => page.locator('.adm-err').first().textContent())
+      .toMatch(/folder inside the library/);
     await page.locator('input[name=uploadPath]').fill('uploads/{username}');
     await page.getByRole('button', { name: 'Grant access' }).click();
     await page.getByText('ann may open family as contributor from their next sign-in.').waitFor();
@@ -181,7 +216,9 @@ describe('the admin screens', () => {
     const cell = page.getByTestId('cell-ann-family');
     await expect.poll(() => cell.textContent()).toBe('contributorby a grant');
     expect(await cell.getAttribute('title')).toBe('base path: people/ann; upload path: uploads/ann');
-    expect(await instancesOf('ann')).toEqual([expect.objectContaining({ name: 'family', role: 'contributor' })]);
+    expect(await instancesOf('ann')).toEqual([
+      expect.objectContaining({ name: 'family', role: 'contributor' }),
+    ]);
     const audit = await admin.request('GET', '/api/admin/audit/admin?q=access.grant');
     expect(audit.body.items).toEqual([
       expect.objectContaining({ actor: 'root', action: 'access.grant', target: 'ann@family' }),
@@ -217,7 +254,7 @@ describe('the admin screens', () => {
   });
 
   it('revoke a grant in the UI: the user’s open session in the library ends within seconds', async () => {
-    const jar = await signedInAt(family!, portal, 'ann');
+    const jar = await signedInAtFamily('ann');
     expect((await instanceSession(family!, jar)).status).toBe(200);
     await open('/admin/access');
     await confirm('revoke-ann');
@@ -227,12 +264,16 @@ describe('the admin screens', () => {
   });
 
   it('end all of a user’s sessions from the Sessions screen: the library signs them out too', async () => {
-    const jar = await signedInAt(family!, portal, 'bob');
+    const jar = await signedInAtFamily('bob');
     await open('/admin/sessions');
     await page.getByTestId('session-bob').first().waitFor();
     await shot('sessions');
     await atPhoneWidth('/admin/sessions', 'sessions');
-    const ref = (await page.getByTestId('session-bob').first().locator('[data-testid^=end-all-]').getAttribute('data-testid'))!;
+    const ref = (await page
+      .getByTestId('session-bob')
+      .first()
+      .locator('[data-testid^=end-all-]')
+      .getAttribute('data-testid'))!;
     await confirm(ref);
     await page.getByText('Signed bob out everywhere.').waitFor();
     expect(await until(async () => (await instanceSession(family!, jar)).status === 401)).toBe(true);
@@ -252,7 +293,7 @@ describe('the admin screens', () => {
     await page.getByRole('table', { name: 'Sign-ins' }).waitFor();
     await page.fill('input[name=q]', 'ann');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.locator('tbody').textContent()).toMatch(/bad_password|wrong|invalid/i);
+    await expect.poll(() => page.locator('tbody').textContent()).toContain('bad_password');
     await shot('audit-sign-ins');
     await atPhoneWidth('/admin/audit', 'audit');
   });
@@ -261,11 +302,17 @@ describe('the admin screens', () => {
     await open('/admin/libraries');
     await confirm('rotate-keys');
     await page.getByText('Next keys published').waitFor();
-    const before = (await admin.request('GET', '/api/admin/keys')).body.items as { kid: string; status: string }[];
+    const before = (await admin.request('GET', '/api/admin/keys')).body.items as {
+      kid: string;
+      status: string;
+    }[];
     const active = before.find((k) => k.status === 'active')!;
     await confirm(`revoke-${active.kid}`);
     await page.getByText(`Revoked ${active.kid}.`).waitFor();
-    const after = (await admin.request('GET', '/api/admin/keys')).body.items as { kid: string; status: string }[];
+    const after = (await admin.request('GET', '/api/admin/keys')).body.items as {
+      kid: string;
+      status: string;
+    }[];
     expect(after.find((k) => k.kid === active.kid)!.status).toBe('revoked');
     await shot('keys');
   });
@@ -279,7 +326,9 @@ describe('the admin screens', () => {
     for (const [who, client] of refused) {
       const caller = await client();
       const other = await browser.newContext();
-      await other.addCookies([{ name: 'atrium-portal', value: caller.jar.get(portal.url, 'atrium-portal')!, url: portal.url }]);
+      await other.addCookies([
+        { name: 'atrium-portal', value: caller.jar.get(portal.url, 'atrium-portal')!, url: portal.url },
+      ]);
       const p = await other.newPage();
       for (const path of ['/admin', '/admin/users', '/admin/matrix']) {
         const res = await p.goto(`${portal.url}${path}`);

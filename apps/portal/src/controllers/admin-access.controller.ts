@@ -34,7 +34,12 @@ import { GrantService } from '../services/grant.service.js';
 
 const PICKER_MAX = 20;
 
-const filterOf = (q: MatrixQuery): MatrixFilter => ({ search: q.q, group: q.group, node: q.node, role: q.role });
+const filterOf = (q: MatrixQuery): MatrixFilter => ({
+  search: q.q,
+  group: q.group,
+  node: q.node,
+  role: q.role,
+});
 
 /**
  * The admin's Access and Matrix screens: grants and group mappings through the same GrantService as
@@ -98,7 +103,9 @@ export class AdminAccessController {
   @Get('matrix')
   @ApiOkResponse({ type: MatrixPageDto })
   async matrix(@Query() query: MatrixQuery): Promise<MatrixPageDto> {
-    return matrixView(await this.access.matrix(filterOf(query), { after: query.after, limit: query.limit ?? 50 }));
+    return matrixView(
+      await this.access.matrix(filterOf(query), { after: query.after, limit: query.limit ?? 50 }),
+    );
   }
 
   /** The whole matrix as CSV (one line per user and library), streamed a page at a time. */

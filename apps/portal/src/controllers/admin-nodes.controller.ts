@@ -49,7 +49,10 @@ export class AdminNodesController {
    */
   @Post('nodes')
   @ApiCreatedResponse({ type: JoinTokenDto, description: 'Or CredentialsDto for a relying party' })
-  async add(@Body() body: AddNodeDto, @CurrentAdmin() admin: AdminActor): Promise<JoinTokenDto | CredentialsDto> {
+  async add(
+    @Body() body: AddNodeDto,
+    @CurrentAdmin() admin: AdminActor,
+  ): Promise<JoinTokenDto | CredentialsDto> {
     const actor = admin.account.username;
     if (body.redirectUris?.length) {
       const { node, credentials } = await this.nodes.addWithCredentials(body, actor);
@@ -63,7 +66,10 @@ export class AdminNodesController {
   @Post('nodes/:name/join-token')
   @HttpCode(200)
   @ApiOkResponse({ type: JoinTokenDto })
-  async joinToken(@Param('name', TextParam) name: string, @CurrentAdmin() admin: AdminActor): Promise<JoinTokenDto> {
+  async joinToken(
+    @Param('name', TextParam) name: string,
+    @CurrentAdmin() admin: AdminActor,
+  ): Promise<JoinTokenDto> {
     const { joinToken, expiresAt } = await this.nodes.newJoinToken(name, admin.account.username);
     return this.joinView(await this.nodes.require(name), joinToken, expiresAt);
   }
@@ -71,7 +77,10 @@ export class AdminNodesController {
   @Post('nodes/:name/rotate')
   @HttpCode(200)
   @ApiOkResponse({ type: CredentialsDto })
-  async rotate(@Param('name', TextParam) name: string, @CurrentAdmin() admin: AdminActor): Promise<CredentialsDto> {
+  async rotate(
+    @Param('name', TextParam) name: string,
+    @CurrentAdmin() admin: AdminActor,
+  ): Promise<CredentialsDto> {
     const credentials = await this.nodes.rotate(name, admin.account.username);
     const node = await this.nodes.require(name);
     return {

@@ -17,13 +17,32 @@ interface RouteCase {
 const ROUTES: RouteCase[] = [
   { method: 'GET', route: '/api/admin/me', url: '/api/admin/me' },
   { method: 'GET', route: '/api/admin/users', url: '/api/admin/users?q=a' },
-  { method: 'POST', route: '/api/admin/users', url: '/api/admin/users', body: { username: 'made-by-route-test' } },
+  {
+    method: 'POST',
+    route: '/api/admin/users',
+    url: '/api/admin/users',
+    body: { username: 'made-by-route-test' },
+  },
   { method: 'GET', route: '/api/admin/users/{username}', url: '/api/admin/users/target' },
-  { method: 'PATCH', route: '/api/admin/users/{username}', url: '/api/admin/users/target', body: { name: 'T' } },
+  {
+    method: 'PATCH',
+    route: '/api/admin/users/{username}',
+    url: '/api/admin/users/target',
+    body: { name: 'T' },
+  },
   { method: 'DELETE', route: '/api/admin/users/{username}', url: '/api/admin/users/doomed' },
-  { method: 'DELETE', route: '/api/admin/users/{username}/sessions', url: '/api/admin/users/target/sessions' },
+  {
+    method: 'DELETE',
+    route: '/api/admin/users/{username}/sessions',
+    url: '/api/admin/users/target/sessions',
+  },
   { method: 'GET', route: '/api/admin/nodes', url: '/api/admin/nodes' },
-  { method: 'POST', route: '/api/admin/nodes', url: '/api/admin/nodes', body: { name: 'route-node', url: 'http://127.0.0.1:9' } },
+  {
+    method: 'POST',
+    route: '/api/admin/nodes',
+    url: '/api/admin/nodes',
+    body: { name: 'route-node', url: 'http://127.0.0.1:9' },
+  },
   { method: 'POST', route: '/api/admin/nodes/{name}/join-token', url: '/api/admin/nodes/family/join-token' },
   { method: 'POST', route: '/api/admin/nodes/{name}/rotate', url: '/api/admin/nodes/family/rotate' },
   { method: 'DELETE', route: '/api/admin/nodes/{name}', url: '/api/admin/nodes/spare' },
@@ -31,15 +50,29 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/api/admin/keys/rotate', url: '/api/admin/keys/rotate' },
   { method: 'POST', route: '/api/admin/keys/{kid}/revoke', url: '/api/admin/keys/no-such-kid/revoke' },
   { method: 'GET', route: '/api/admin/grants', url: '/api/admin/grants?node=family' },
-  { method: 'PUT', route: '/api/admin/grants', url: '/api/admin/grants', body: { username: 'target', node: 'family', role: 'viewer' } },
+  {
+    method: 'PUT',
+    route: '/api/admin/grants',
+    url: '/api/admin/grants',
+    body: { username: 'target', node: 'family', role: 'viewer' },
+  },
   { method: 'DELETE', route: '/api/admin/grants', url: '/api/admin/grants?user=target&node=family' },
   { method: 'GET', route: '/api/admin/mappings', url: '/api/admin/mappings?node=family' },
-  { method: 'PUT', route: '/api/admin/mappings', url: '/api/admin/mappings', body: { node: 'family', group: 'club', role: 'guest' } },
+  {
+    method: 'PUT',
+    route: '/api/admin/mappings',
+    url: '/api/admin/mappings',
+    body: { node: 'family', group: 'club', role: 'guest' },
+  },
   { method: 'DELETE', route: '/api/admin/mappings', url: '/api/admin/mappings?node=family&group=club' },
   { method: 'GET', route: '/api/admin/matrix', url: '/api/admin/matrix?limit=5' },
   { method: 'GET', route: '/api/admin/matrix/export', url: '/api/admin/matrix/export' },
   { method: 'GET', route: '/api/admin/explain', url: '/api/admin/explain?user=target&node=family' },
-  { method: 'GET', route: '/api/admin/path-preview', url: '/api/admin/path-preview?template=people/%7Busername%7D&username=target' },
+  {
+    method: 'GET',
+    route: '/api/admin/path-preview',
+    url: '/api/admin/path-preview?template=people/%7Busername%7D&username=target',
+  },
   { method: 'GET', route: '/api/admin/directory', url: '/api/admin/directory?q=t' },
   { method: 'GET', route: '/api/admin/sessions', url: '/api/admin/sessions' },
   { method: 'DELETE', route: '/api/admin/sessions/{ref}', url: '/api/admin/sessions/no-such-ref' },
@@ -100,14 +133,24 @@ describe('the admin API × every caller', () => {
   ];
   for (const [who, status, code] of refusals) {
     it(`refuses ${who} on every route with ${status} ${code}, changing nothing`, async () => {
-      const before = (await portal.app.get((await import('typeorm')).DataSource).query('SELECT count(*)::int AS n FROM admin_audit'))[0].n;
+      const before = (
+        await portal.app
+          .get((await import('typeorm')).DataSource)
+          .query('SELECT count(*)::int AS n FROM admin_audit')
+      )[0].n;
       const answers: string[] = [];
       for (const route of ROUTES) {
         const { status: got, body } = await callers[who]!.request(route.method, route.url, route.body);
         answers.push(`${route.method} ${route.url} → ${got} ${body.error?.code}`);
-        expect.soft(`${route.method} ${route.url} → ${got} ${body.error?.code}`).toBe(`${route.method} ${route.url} → ${status} ${code}`);
+        expect
+          .soft(`${route.method} ${route.url} → ${got} ${body.error?.code}`)
+          .toBe(`${route.method} ${route.url} → ${status} ${code}`);
       }
-      const after = (await portal.app.get((await import('typeorm')).DataSource).query('SELECT count(*)::int AS n FROM admin_audit'))[0].n;
+      const after = (
+        await portal.app
+          .get((await import('typeorm')).DataSource)
+          .query('SELECT count(*)::int AS n FROM admin_audit')
+      )[0].n;
       expect(after).toBe(before);
       expect(answers).toHaveLength(ROUTES.length);
     });
@@ -116,11 +159,19 @@ describe('the admin API × every caller', () => {
   it('refuses a change without the CSRF token, or from another origin, and reads without one', async () => {
     for (const route of ROUTES) {
       const bare = await admin.request(route.method, route.url, route.body, { csrf: false });
-      if (changes(route)) expect.soft(`${route.method} ${route.url} ${bare.status} ${bare.body.error?.code}`).toBe(`${route.method} ${route.url} 403 ERR_CSRF`);
-      else expect.soft(`${route.method} ${route.url} ${bare.status}`).toBe(`${route.method} ${route.url} 200`);
+      if (changes(route))
+        expect
+          .soft(`${route.method} ${route.url} ${bare.status} ${bare.body.error?.code}`)
+          .toBe(`${route.method} ${route.url} 403 ERR_CSRF`);
+      else
+        expect.soft(`${route.method} ${route.url} ${bare.status}`).toBe(`${route.method} ${route.url} 200`);
       if (!changes(route)) continue;
-      const foreign = await admin.request(route.method, route.url, route.body, { origin: 'http://evil.example' });
-      expect.soft(`${route.url} ${foreign.status} ${foreign.body.error?.code}`).toBe(`${route.url} 403 ERR_CSRF`);
+      const foreign = await admin.request(route.method, route.url, route.body, {
+        origin: 'http://evil.example',
+      });
+      expect
+        .soft(`${route.url} ${foreign.status} ${foreign.body.error?.code}`)
+        .toBe(`${route.url} 403 ERR_CSRF`);
     }
   });
 
@@ -128,9 +179,13 @@ describe('the admin API × every caller', () => {
     for (const route of ROUTES) {
       const { status, body } = await admin.request(route.method, route.url, route.body);
       const missing = route.url.includes('no-such');
-      expect.soft(`${route.method} ${route.url} ${status} ${body.error?.code ?? ''}`.trim()).toBe(
-        missing ? `${route.method} ${route.url} 404 ${route.url.includes('kid') ? 'ERR_KEY_NOT_FOUND' : 'ERR_SESSION_NOT_FOUND'}` : `${route.method} ${route.url} ${status < 300 ? status : 'ok'}`,
-      );
+      expect
+        .soft(`${route.method} ${route.url} ${status} ${body.error?.code ?? ''}`.trim())
+        .toBe(
+          missing
+            ? `${route.method} ${route.url} 404 ${route.url.includes('kid') ? 'ERR_KEY_NOT_FOUND' : 'ERR_SESSION_NOT_FOUND'}`
+            : `${route.method} ${route.url} ${status < 300 ? status : 'ok'}`,
+        );
     }
   });
 });

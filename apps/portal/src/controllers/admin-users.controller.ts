@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateUserDto,
@@ -62,7 +73,10 @@ export class AdminUsersController {
 
   @Delete(':username')
   @ApiOkResponse({ type: DoneDto })
-  async remove(@Param('username', TextParam) username: string, @CurrentAdmin() admin: AdminActor): Promise<DoneDto> {
+  async remove(
+    @Param('username', TextParam) username: string,
+    @CurrentAdmin() admin: AdminActor,
+  ): Promise<DoneDto> {
     await this.accounts.remove(username, admin.account.username, admin.account.id);
     return { ok: true };
   }
@@ -71,7 +85,10 @@ export class AdminUsersController {
   @Delete(':username/sessions')
   @HttpCode(200)
   @ApiOkResponse({ type: EndedDto })
-  async endSessions(@Param('username', TextParam) username: string, @CurrentAdmin() admin: AdminActor): Promise<EndedDto> {
+  async endSessions(
+    @Param('username', TextParam) username: string,
+    @CurrentAdmin() admin: AdminActor,
+  ): Promise<EndedDto> {
     return { ended: await this.sessions.removeAllOf(username, admin.account.username) };
   }
 }

@@ -123,7 +123,8 @@ export class MatrixCellDto {
   @ApiProperty() allowed!: boolean;
   @ApiProperty({ type: String, nullable: true }) role!: string | null;
   @ApiProperty({
-    description: 'grant, grant_account_role, group; or account_disabled, no_grant_or_group, grant_role_invalid, account_role_invalid, path_invalid',
+    description:
+      'grant, grant_account_role, group; or account_disabled, no_grant_or_group, grant_role_invalid, account_role_invalid, path_invalid',
   })
   reason!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The deciding group, when a group decided' })
@@ -165,7 +166,15 @@ export class DirectoryDto {
 
 export function cellView(node: string, decision: AccessDecision): MatrixCellDto {
   if (!decision.allowed)
-    return { node, allowed: false, role: null, reason: decision.reason, group: null, basePath: null, uploadPath: null };
+    return {
+      node,
+      allowed: false,
+      role: null,
+      reason: decision.reason,
+      group: null,
+      basePath: null,
+      uploadPath: null,
+    };
   return {
     node,
     allowed: true,
@@ -225,5 +234,12 @@ export function grantView(g: GrantRow): GrantRowDto {
 }
 
 export function mappingView(node: string, m: GroupMappingEntity): MappingRowDto {
-  return { node, group: m.groupName, kind: m.kind, role: m.role, basePath: m.basePath, uploadPath: m.uploadPath };
+  return {
+    node,
+    group: m.groupName,
+    kind: m.kind,
+    role: m.role,
+    basePath: m.basePath,
+    uploadPath: m.uploadPath,
+  };
 }

@@ -67,7 +67,10 @@ export class AddNodeDto {
 
 export class NodeDto {
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: [...NODE_ROLES, 'relying_party'], description: 'instance, relying_party (generic OIDC client) or service' })
+  @ApiProperty({
+    enum: [...NODE_ROLES, 'relying_party'],
+    description: 'instance, relying_party (generic OIDC client) or service',
+  })
   kind!: string;
   @ApiProperty() url!: string;
   @ApiProperty() clientId!: string;
@@ -76,12 +79,22 @@ export class NodeDto {
   @ApiProperty() alg!: string;
   @ApiProperty({ type: String, nullable: true, enum: ['ready', 'not_ready', 'unreachable'] })
   health!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When /readyz last answered' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'When /readyz last answered',
+  })
   lastSeenAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastCheckedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The version the node last reported' })
   version!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Until when the secret before the last rotation works' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Until when the secret before the last rotation works',
+  })
   previousSecretExpiresAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

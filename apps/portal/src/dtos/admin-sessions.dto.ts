@@ -93,16 +93,22 @@ export class LoginAuditDto {
   @ApiProperty() username!: string;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty() method!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'OIDC provider id, ldap, or a node' }) provider!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'OIDC provider id, ldap, or a node' }) provider!:
+    string | null;
   @ApiProperty({ enum: ['success', 'partial', 'failure'] }) result!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The stable reason code (always set on a failure)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The stable reason code (always set on a failure)',
+  })
   reason!: string | null;
   @ApiProperty({ type: String, nullable: true }) userAgent!: string | null;
 }
 
 export class AdminAuditPageDto {
   @ApiProperty({ type: [AdminAuditDto] }) items!: AdminAuditDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `before` for older entries' }) next!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `before` for older entries' }) next!:
+    string | null;
 }
 
 export class LoginAuditPageDto {
@@ -126,7 +132,14 @@ export function sessionView(s: SessionListRow, currentRef: string): SessionDto {
 }
 
 export function adminAuditView(e: AdminAuditEntity): AdminAuditDto {
-  return { id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details };
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    target: e.target,
+    details: e.details,
+  };
 }
 
 export function loginAuditView(e: LoginAuditEntity): LoginAuditDto {

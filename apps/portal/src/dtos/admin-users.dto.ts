@@ -75,7 +75,11 @@ class AccountFieldsDto {
   @IsOptional()
   @IsIn(AUTH_PROVIDERS)
   authProvider?: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The subject at the provider or the LDAP entry UUID' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The subject at the provider or the LDAP entry UUID',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)

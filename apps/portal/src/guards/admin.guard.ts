@@ -63,7 +63,10 @@ export class AdminGuard implements CanActivate {
     const actor = await this.actor(req);
     if (actor instanceof PortalError) throw actor;
     const token = req.headers['x-csrf-token'];
-    if (!SAFE_METHODS.has(req.method) && !(typeof token === 'string' && safeEqual(token, actor.session.csrfToken)))
+    if (
+      !SAFE_METHODS.has(req.method) &&
+      !(typeof token === 'string' && safeEqual(token, actor.session.csrfToken))
+    )
       throw new PortalError('ERR_CSRF', 'missing or wrong CSRF token', 403);
     req.admin = actor;
     return true;

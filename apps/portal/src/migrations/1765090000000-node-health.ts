@@ -19,6 +19,8 @@ export class NodeHealth1765090000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX account_groups_group`);
-    await q.query(`ALTER TABLE nodes DROP COLUMN last_seen_at, DROP COLUMN last_checked_at, DROP COLUMN health, DROP COLUMN version`);
+    await q.query(
+      `ALTER TABLE nodes DROP COLUMN last_seen_at, DROP COLUMN last_checked_at, DROP COLUMN health, DROP COLUMN version`,
+    );
   }
 }

@@ -16,7 +16,11 @@ export class AdminClient {
     path: string,
     body?: unknown,
     options: { csrf?: boolean; origin?: string | null } = {},
-  ): Promise<{ status: number; body: Record<string, unknown> & { error?: { code: string } }; res: Response }> {
+  ): Promise<{
+    status: number;
+    body: Record<string, unknown> & { error?: { code: string } };
+    res: Response;
+  }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const origin = options.origin === undefined ? this.portal.url : options.origin;
@@ -55,11 +59,16 @@ async function post(portal: PortalHarness, jar: CookieJar, path: string, csrf: s
  * A cluster admin as `atrium users add --cluster-admin` makes one, signed in with a password and a
  * freshly enrolled TOTP (the sign-in flow asks an admin to enrol): a full session with `mfa`.
  */
-export async function enrolledAdmin(portal: PortalHarness, username: string, name = ''): Promise<AdminClient> {
+export async function enrolledAdmin(
+  portal: PortalHarness,
+  username: string,
+  name = '',
+): Promise<AdminClient> {
   await portal.addUser(username, { clusterAdmin: true, name });
   const jar = new CookieJar();
   const first = await portal.signIn(jar, username);
-  if (first.body.next !== 'enrol_totp') throw new Error(`expected enrolment, got ${JSON.stringify(first.body)}`);
+  if (first.body.next !== 'enrol_totp')
+    throw new Error(`expected enrolment, got ${JSON.stringify(first.body)}`);
   const enrolment = await post(portal, jar, '/api/auth/totp/enrol', first.body.csrfToken as string);
   const secret = enrolment.secret as string;
   const code = await generateTotpCode(secret, portal.clock.now());
@@ -68,7 +77,11 @@ export async function enrolledAdmin(portal: PortalHarness, username: string, nam
 }
 
 /** A client signed in with a password only (a plain user, or an admin stopped before TOTP). */
-export async function passwordOnly(portal: PortalHarness, username: string, password = PASSWORD): Promise<AdminClient> {
+export async function passwordOnly(
+  portal: PortalHarness,
+  username: string,
+  password = PASSWORD,
+): Promise<AdminClient> {
   const jar = new CookieJar();
   const result = await portal.signIn(jar, username, password);
   if (result.status !== 200) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(result.body)}`);

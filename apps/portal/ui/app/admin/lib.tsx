@@ -36,7 +36,11 @@ export async function adminApi<T = Record<string, unknown>>(
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!res.ok) {
     if (res.status === 401) window.location.assign('/signin');
-    throw new AdminApiError(res.status, data.error?.code ?? 'ERR_HTTP', data.error?.message ?? `HTTP ${res.status}`);
+    throw new AdminApiError(
+      res.status,
+      data.error?.code ?? 'ERR_HTTP',
+      data.error?.message ?? `HTTP ${res.status}`,
+    );
   }
   return data as T;
 }
@@ -44,7 +48,8 @@ export async function adminApi<T = Record<string, unknown>>(
 /** `?a=b&c=d` from the set values only. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -64,7 +69,8 @@ const SENTENCES: Record<string, string> = {
   ERR_NODE_EXISTS: 'A library or client with that name exists already.',
   ERR_GRANT_NOT_FOUND: 'That user has no grant on this library (any more).',
   ERR_MAPPING_NOT_FOUND: 'This library does not admit that group (any more).',
-  ERR_GROUP_INVALID: 'That group is not valid here: an LDAP group is a DN such as cn=staff,ou=groups,dc=example,dc=org.',
+  ERR_GROUP_INVALID:
+    'That group is not valid here: an LDAP group is a DN such as cn=staff,ou=groups,dc=example,dc=org.',
   ERR_KEY_NOT_FOUND: 'That key is gone or was revoked already.',
   ERR_SESSION_NOT_FOUND: 'That session has ended already.',
   ERR_SELF_LOCKOUT: 'You cannot lock yourself out: another admin must do that.',
@@ -93,7 +99,8 @@ export function sentence(error: unknown): string {
 export function fieldOf(error: unknown, fields: Record<string, string[]>): string | undefined {
   if (!(error instanceof AdminApiError)) return undefined;
   const text = `${error.code} ${error.message}`.toLowerCase();
-  for (const [field, hints] of Object.entries(fields)) if (hints.some((h) => text.includes(h.toLowerCase()))) return field;
+  for (const [field, hints] of Object.entries(fields))
+    if (hints.some((h) => text.includes(h.toLowerCase()))) return field;
   return undefined;
 }
 
@@ -154,7 +161,12 @@ export function ConfirmButton(props: {
         </h2>
         <div>{props.children}</div>
         <div className="adm-actions">
-          <button ref={cancel} type="button" className="adm-btn secondary" onClick={() => ref.current?.close()}>
+          <button
+            ref={cancel}
+            type="button"
+            className="adm-btn secondary"
+            onClick={() => ref.current?.close()}
+          >
             Cancel
           </button>
           <button
@@ -184,7 +196,7 @@ export function ConfirmButton(props: {
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The caller names what the load depends on, as with useEffect.
   const run = useCallback(load, deps);
   const reload = useCallback(() => {
     setError(undefined);
@@ -219,7 +231,10 @@ export function Picker(props: {
         .then((d) =>
           setOptions(
             props.kind === 'users'
-              ? d.users.map((u) => ({ value: u.username, label: u.name ? `${u.username} — ${u.name}` : u.username }))
+              ? d.users.map((u) => ({
+                  value: u.username,
+                  label: u.name ? `${u.username} — ${u.name}` : u.username,
+                }))
               : d.groups.map((g) => ({ value: g, label: g })),
           ),
         )

@@ -16,7 +16,12 @@ interface Explanation {
   lines: string[];
 }
 
-const FIELDS = { username: ['ERR_ACCOUNT', 'username'], role: ['ERR_ROLE'], basePath: ['base path'], uploadPath: ['upload path'] };
+const FIELDS = {
+  username: ['ERR_ACCOUNT', 'username'],
+  role: ['ERR_ROLE'],
+  basePath: ['base path'],
+  uploadPath: ['upload path'],
+};
 
 /** `{username}` expanded for the chosen user by the server, as the library will see it. */
 export function usePreview(template: string, username: string): string | undefined {
@@ -40,14 +45,18 @@ const EMPTY = { username: '', role: '', basePath: '', uploadPath: '' };
 
 /** Per-user grants on one library (`atrium cluster users access grant|revoke|ls`). */
 export function Grants({ node }: { node: string }) {
-  const grants = useLoad(() => adminApi<{ items: Grant[] }>('GET', `/api/admin/grants${query({ node })}`), [node]);
+  const grants = useLoad(
+    () => adminApi<{ items: Grant[] }>('GET', `/api/admin/grants${query({ node })}`),
+    [node],
+  );
   const [values, setValues] = useState(EMPTY);
   const [error, setError] = useState<{ field?: string; text: string }>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
   const basePreview = usePreview(values.basePath, values.username);
   const uploadPreview = usePreview(values.uploadPath, values.username);
-  const set = (k: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
+  const set = (k: keyof typeof values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [k]: e.target.value }));
   const err = (f: string) => (error?.field === f ? error.text : undefined);
 
   async function submit(e: React.FormEvent) {
@@ -93,9 +102,17 @@ export function Grants({ node }: { node: string }) {
   return (
     <section aria-label="Per-user grants">
       <h2>People with a grant on {node}</h2>
-      {notice && <p className="adm-notice" role="status">{notice}</p>}
+      {notice && (
+        <p className="adm-notice" role="status">
+          {notice}
+        </p>
+      )}
       <form className="adm-panel" onSubmit={submit} noValidate aria-label="Grant access">
-        {error && !error.field && <p className="adm-alert" role="alert">{error.text}</p>}
+        {error && !error.field && (
+          <p className="adm-alert" role="alert">
+            {error.text}
+          </p>
+        )}
         <div className="adm-grid">
           <Field label="User" error={err('username')} hint="Type to search the directory.">
             {(a) => (
@@ -119,10 +136,18 @@ export function Grants({ node }: { node: string }) {
               </select>
             )}
           </Field>
-          <Field label="Base path" error={err('basePath')} hint={basePreview ?? 'What a contributor or guest sees, e.g. people/{username}'}>
+          <Field
+            label="Base path"
+            error={err('basePath')}
+            hint={basePreview ?? 'What a contributor or guest sees, e.g. people/{username}'}
+          >
             {(a) => <input {...a} name="basePath" value={values.basePath} onChange={set('basePath')} />}
           </Field>
-          <Field label="Upload path" error={err('uploadPath')} hint={uploadPreview ?? 'Where uploads go, e.g. uploads/{username}'}>
+          <Field
+            label="Upload path"
+            error={err('uploadPath')}
+            hint={uploadPreview ?? 'Where uploads go, e.g. uploads/{username}'}
+          >
             {(a) => <input {...a} name="uploadPath" value={values.uploadPath} onChange={set('uploadPath')} />}
           </Field>
         </div>
@@ -130,23 +155,48 @@ export function Grants({ node }: { node: string }) {
           Grant access
         </button>
       </form>
-      {grants.error && <p className="adm-alert" role="alert">{grants.error}</p>}
+      {grants.error && (
+        <p className="adm-alert" role="alert">
+          {grants.error}
+        </p>
+      )}
       {grants.data && (
         <div className="adm-table-wrap">
           <table className="adm-table stack" aria-label={`Grants on ${node}`}>
             <thead>
-              <tr><th>User</th><th>Role</th><th>Base path</th><th>Upload path</th><th></th></tr>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th>Base path</th>
+                <th>Upload path</th>
+                <th></th>
+              </tr>
             </thead>
             <tbody>
               {grants.data.items.map((g) => (
                 <tr key={g.username} data-testid={`grant-${g.username}`}>
-                  <td data-label="User" className="adm-wrap">{g.username}</td>
+                  <td data-label="User" className="adm-wrap">
+                    {g.username}
+                  </td>
                   <td data-label="Role">{g.role ?? <em>account role</em>}</td>
-                  <td data-label="Base path" className="adm-wrap">{g.basePath ?? '—'}</td>
-                  <td data-label="Upload path" className="adm-wrap">{g.uploadPath ?? '—'}</td>
+                  <td data-label="Base path" className="adm-wrap">
+                    {g.basePath ?? '—'}
+                  </td>
+                  <td data-label="Upload path" className="adm-wrap">
+                    {g.uploadPath ?? '—'}
+                  </td>
                   <td data-label="">
-                    <ConfirmButton label="Revoke" title={`Revoke ${g.username}’s access to ${node}?`} confirm="Revoke" testId={`revoke-${g.username}`} onConfirm={() => revoke(g)}>
-                      <p>They are signed out of {node} within seconds, unless one of their groups still admits them.</p>
+                    <ConfirmButton
+                      label="Revoke"
+                      title={`Revoke ${g.username}’s access to ${node}?`}
+                      confirm="Revoke"
+                      testId={`revoke-${g.username}`}
+                      onConfirm={() => revoke(g)}
+                    >
+                      <p>
+                        They are signed out of {node} within seconds, unless one of their groups still admits
+                        them.
+                      </p>
                     </ConfirmButton>
                   </td>
                 </tr>

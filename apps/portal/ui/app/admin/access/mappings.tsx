@@ -12,17 +12,26 @@ interface Mapping {
   uploadPath: string | null;
 }
 
-const FIELDS = { group: ['ERR_GROUP', 'group'], role: ['ERR_ROLE'], basePath: ['base path'], uploadPath: ['upload path'] };
+const FIELDS = {
+  group: ['ERR_GROUP', 'group'],
+  role: ['ERR_ROLE'],
+  basePath: ['base path'],
+  uploadPath: ['upload path'],
+};
 const EMPTY = { group: '', kind: 'name' as 'name' | 'dn', role: 'viewer', basePath: '', uploadPath: '' };
 
 /** The groups one library admits (`atrium cluster nodes allow-group|deny-group`). */
 export function Mappings({ node }: { node: string }) {
-  const mappings = useLoad(() => adminApi<{ items: Mapping[] }>('GET', `/api/admin/mappings${query({ node })}`), [node]);
+  const mappings = useLoad(
+    () => adminApi<{ items: Mapping[] }>('GET', `/api/admin/mappings${query({ node })}`),
+    [node],
+  );
   const [values, setValues] = useState(EMPTY);
   const [error, setError] = useState<{ field?: string; text: string }>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
+  const set = (k: keyof typeof values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [k]: e.target.value }));
   const err = (f: string) => (error?.field === f ? error.text : undefined);
 
   async function submit(e: React.FormEvent) {
@@ -42,7 +51,9 @@ export function Mappings({ node }: { node: string }) {
         basePath: values.basePath || null,
         uploadPath: values.uploadPath || null,
       });
-      setNotice(`Members of ${values.group.trim()} may open ${node} as ${values.role} from their next sign-in.`);
+      setNotice(
+        `Members of ${values.group.trim()} may open ${node} as ${values.role} from their next sign-in.`,
+      );
       setValues(EMPTY);
       mappings.reload();
     } catch (caught) {
@@ -65,22 +76,47 @@ export function Mappings({ node }: { node: string }) {
   return (
     <section aria-label="Group mappings">
       <h2>Groups {node} admits</h2>
-      {notice && <p className="adm-notice" role="status">{notice}</p>}
+      {notice && (
+        <p className="adm-notice" role="status">
+          {notice}
+        </p>
+      )}
       <form className="adm-panel" onSubmit={submit} noValidate aria-label="Admit a group">
-        {error && !error.field && <p className="adm-alert" role="alert">{error.text}</p>}
+        {error && !error.field && (
+          <p className="adm-alert" role="alert">
+            {error.text}
+          </p>
+        )}
         <fieldset style={{ border: 0, padding: 0, margin: '0 0 10px' }}>
           <legend className="adm-label">The group comes from</legend>
           <label className="adm-check">
-            <input type="radio" name="kind" value="name" checked={values.kind === 'name'} onChange={() => setValues((v) => ({ ...v, kind: 'name' }))} />
-            the organization’s sign-in (OIDC) or the portal: the group name exactly as the provider sends it, e.g. <code>family</code>
+            <input
+              type="radio"
+              name="kind"
+              value="name"
+              checked={values.kind === 'name'}
+              onChange={() => setValues((v) => ({ ...v, kind: 'name' }))}
+            />
+            the organization’s sign-in (OIDC) or the portal: the group name exactly as the provider sends it,
+            e.g. <code>family</code>
           </label>
           <label className="adm-check">
-            <input type="radio" name="kind" value="dn" checked={values.kind === 'dn'} onChange={() => setValues((v) => ({ ...v, kind: 'dn' }))} />
+            <input
+              type="radio"
+              name="kind"
+              value="dn"
+              checked={values.kind === 'dn'}
+              onChange={() => setValues((v) => ({ ...v, kind: 'dn' }))}
+            />
             LDAP / Active Directory: the group’s DN, e.g. <code>cn=staff,ou=groups,dc=example,dc=org</code>
           </label>
         </fieldset>
         <div className="adm-grid">
-          <Field label={values.kind === 'dn' ? 'Group DN' : 'Group name'} error={err('group')} hint="Type to pick a group users already have.">
+          <Field
+            label={values.kind === 'dn' ? 'Group DN' : 'Group name'}
+            error={err('group')}
+            hint="Type to pick a group users already have."
+          >
             {(a) => (
               <Picker
                 id={a.id}
@@ -102,33 +138,60 @@ export function Mappings({ node }: { node: string }) {
             )}
           </Field>
           <Field label="Base path" error={err('basePath')} hint="Optional; may use {username}">
-            {(a) => <input {...a} name="mappingBasePath" value={values.basePath} onChange={set('basePath')} />}
+            {(a) => (
+              <input {...a} name="mappingBasePath" value={values.basePath} onChange={set('basePath')} />
+            )}
           </Field>
           <Field label="Upload path" error={err('uploadPath')} hint="Optional; may use {username}">
-            {(a) => <input {...a} name="mappingUploadPath" value={values.uploadPath} onChange={set('uploadPath')} />}
+            {(a) => (
+              <input {...a} name="mappingUploadPath" value={values.uploadPath} onChange={set('uploadPath')} />
+            )}
           </Field>
         </div>
         <button type="submit" className="adm-btn" disabled={busy}>
           Admit group
         </button>
       </form>
-      {mappings.error && <p className="adm-alert" role="alert">{mappings.error}</p>}
+      {mappings.error && (
+        <p className="adm-alert" role="alert">
+          {mappings.error}
+        </p>
+      )}
       {mappings.data && (
         <div className="adm-table-wrap">
           <table className="adm-table stack" aria-label={`Groups ${node} admits`}>
             <thead>
-              <tr><th>Group</th><th>From</th><th>Role</th><th>Base path</th><th>Upload path</th><th></th></tr>
+              <tr>
+                <th>Group</th>
+                <th>From</th>
+                <th>Role</th>
+                <th>Base path</th>
+                <th>Upload path</th>
+                <th></th>
+              </tr>
             </thead>
             <tbody>
               {mappings.data.items.map((m) => (
                 <tr key={m.group} data-testid={`mapping-${m.group}`}>
-                  <td data-label="Group" className="adm-wrap">{m.group}</td>
+                  <td data-label="Group" className="adm-wrap">
+                    {m.group}
+                  </td>
                   <td data-label="From">{m.kind === 'dn' ? 'LDAP (DN)' : 'OIDC / portal'}</td>
                   <td data-label="Role">{m.role}</td>
-                  <td data-label="Base path" className="adm-wrap">{m.basePath ?? '—'}</td>
-                  <td data-label="Upload path" className="adm-wrap">{m.uploadPath ?? '—'}</td>
+                  <td data-label="Base path" className="adm-wrap">
+                    {m.basePath ?? '—'}
+                  </td>
+                  <td data-label="Upload path" className="adm-wrap">
+                    {m.uploadPath ?? '—'}
+                  </td>
                   <td data-label="">
-                    <ConfirmButton label="Remove" title={`Stop admitting ${m.group}?`} confirm="Remove" testId={`deny-${m.group}`} onConfirm={() => deny(m)}>
+                    <ConfirmButton
+                      label="Remove"
+                      title={`Stop admitting ${m.group}?`}
+                      confirm="Remove"
+                      testId={`deny-${m.group}`}
+                      onConfirm={() => deny(m)}
+                    >
                       <p>Members without a grant or another group are signed out of {node} within seconds.</p>
                     </ConfirmButton>
                   </td>

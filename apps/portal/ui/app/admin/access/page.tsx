@@ -13,18 +13,26 @@ export default function AccessPage() {
   const [node, setNode] = useState('');
   useEffect(() => {
     const wanted = new URLSearchParams(window.location.search).get('library');
-    if (!node && libraries.length) setNode(libraries.find((l) => l.name === wanted)?.name ?? libraries[0]!.name);
+    if (!node && libraries.length)
+      setNode(libraries.find((l) => l.name === wanted)?.name ?? libraries[0]!.name);
   }, [libraries, node]);
 
   return (
     <>
       <h1>Access</h1>
       <p className="adm-lead">
-        Nobody opens a library until you say so. A per-user grant decides first; otherwise the user’s groups are matched against the groups the library
-        admits, and the highest role wins. Changes take effect at the user’s next sign-in, and a narrower access signs them out of the library now.
+        Nobody opens a library until you say so. A per-user grant decides first; otherwise the user’s groups
+        are matched against the groups the library admits, and the highest role wins. Changes take effect at
+        the user’s next sign-in, and a narrower access signs them out of the library now.
       </p>
-      {nodes.error && <p className="adm-alert" role="alert">{nodes.error}</p>}
-      {nodes.data && libraries.length === 0 && <p className="adm-empty">No library yet. Add one on the Libraries screen first.</p>}
+      {nodes.error && (
+        <p className="adm-alert" role="alert">
+          {nodes.error}
+        </p>
+      )}
+      {nodes.data && libraries.length === 0 && (
+        <p className="adm-empty">No library yet. Add one on the Libraries screen first.</p>
+      )}
       {libraries.length > 0 && (
         <div className="adm-toolbar">
           <div className="adm-field">

@@ -20,7 +20,13 @@ export interface Node {
 
 export type Issued =
   | { node: Node; joinToken: string; expiresAt: string; env: string; command: string }
-  | { node: Node; clientId: string; clientSecret: string; issuer: string; previousSecretExpiresAt?: string | null };
+  | {
+      node: Node;
+      clientId: string;
+      clientSecret: string;
+      issuer: string;
+      previousSecretExpiresAt?: string | null;
+    };
 
 /** Shown once after a join token or credentials are issued; gone when dismissed. */
 export function Once({ issued, onDone }: { issued: Issued; onDone: () => void }) {
@@ -38,19 +44,31 @@ export function Once({ issued, onDone }: { issued: Issued; onDone: () => void })
       {'joinToken' in issued ? (
         <>
           <span className="adm-label">Environment</span>
-          <pre className="adm-secret" data-testid="join-env">{issued.env}</pre>
+          <pre className="adm-secret" data-testid="join-env">
+            {issued.env}
+          </pre>
           <span className="adm-label">Command</span>
-          <pre className="adm-secret" data-testid="join-command">{issued.command}</pre>
+          <pre className="adm-secret" data-testid="join-command">
+            {issued.command}
+          </pre>
         </>
       ) : (
         <>
           <span className="adm-label">Client ID</span>
-          <pre className="adm-secret" data-testid="client-id">{issued.clientId}</pre>
+          <pre className="adm-secret" data-testid="client-id">
+            {issued.clientId}
+          </pre>
           <span className="adm-label">Client secret</span>
-          <pre className="adm-secret" data-testid="client-secret">{issued.clientSecret}</pre>
+          <pre className="adm-secret" data-testid="client-secret">
+            {issued.clientSecret}
+          </pre>
           <span className="adm-label">Issuer</span>
           <pre className="adm-secret">{issued.issuer}</pre>
-          {issued.previousSecretExpiresAt && <p className="adm-hint">The previous secret keeps working until {when(issued.previousSecretExpiresAt)}.</p>}
+          {issued.previousSecretExpiresAt && (
+            <p className="adm-hint">
+              The previous secret keeps working until {when(issued.previousSecretExpiresAt)}.
+            </p>
+          )}
         </>
       )}
       <button type="button" className="adm-btn" onClick={onDone}>
@@ -59,4 +77,3 @@ export function Once({ issued, onDone }: { issued: Issued; onDone: () => void })
     </section>
   );
 }
-

@@ -44,32 +44,81 @@ export function Keys() {
     <section aria-label="Signing keys">
       <h2>Signing keys</h2>
       <p className="adm-lead">
-        The keys that sign ID tokens for every library. A rotation publishes the next key 5 minutes before it signs; revoking removes a key at once
-        (for a leaked key: people stay signed in, new sign-ins use the next key).
+        The keys that sign ID tokens for every library. A rotation publishes the next key 5 minutes before it
+        signs; revoking removes a key at once (for a leaked key: people stay signed in, new sign-ins use the
+        next key).
       </p>
-      {notice && <p className="adm-notice" role="status">{notice}</p>}
-      {error && <p className="adm-alert" role="alert">{error}</p>}
+      {notice && (
+        <p className="adm-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="adm-alert" role="alert">
+          {error}
+        </p>
+      )}
       <div className="adm-toolbar">
-        <ConfirmButton label="Rotate keys" className="adm-btn secondary" title="Rotate the signing keys?" confirm="Rotate" testId="rotate-keys" onConfirm={() => act('Next keys published; they sign in 5 minutes.', () => adminApi('POST', '/api/admin/keys/rotate'))}>
-          <p>A new key per algorithm is published now and signs after 5 minutes; the current keys stay published until their tokens expire.</p>
+        <ConfirmButton
+          label="Rotate keys"
+          className="adm-btn secondary"
+          title="Rotate the signing keys?"
+          confirm="Rotate"
+          testId="rotate-keys"
+          onConfirm={() =>
+            act('Next keys published; they sign in 5 minutes.', () =>
+              adminApi('POST', '/api/admin/keys/rotate'),
+            )
+          }
+        >
+          <p>
+            A new key per algorithm is published now and signs after 5 minutes; the current keys stay
+            published until their tokens expire.
+          </p>
         </ConfirmButton>
       </div>
       {keys.data && (
         <div className="adm-table-wrap">
           <table className="adm-table stack" aria-label="Signing keys">
             <thead>
-              <tr><th>Key ID</th><th>Algorithm</th><th>Status</th><th>Signs from</th><th></th></tr>
+              <tr>
+                <th>Key ID</th>
+                <th>Algorithm</th>
+                <th>Status</th>
+                <th>Signs from</th>
+                <th></th>
+              </tr>
             </thead>
             <tbody>
               {live.map((k) => (
                 <tr key={k.kid}>
-                  <td data-label="Key ID" className="adm-wrap"><code>{k.kid}</code></td>
+                  <td data-label="Key ID" className="adm-wrap">
+                    <code>{k.kid}</code>
+                  </td>
                   <td data-label="Algorithm">{k.alg}</td>
-                  <td data-label="Status"><span className={`adm-badge ${k.status === 'active' ? 'ok' : 'warn'}`}>{STATUS[k.status]}</span>{k.removesAt && <span className="adm-cell-why">removed {when(k.removesAt)}</span>}</td>
+                  <td data-label="Status">
+                    <span className={`adm-badge ${k.status === 'active' ? 'ok' : 'warn'}`}>
+                      {STATUS[k.status]}
+                    </span>
+                    {k.removesAt && <span className="adm-cell-why">removed {when(k.removesAt)}</span>}
+                  </td>
                   <td data-label="Signs from">{when(k.activatesAt)}</td>
                   <td data-label="">
-                    <ConfirmButton label="Revoke now" title={`Revoke ${k.kid}?`} confirm="Revoke now" testId={`revoke-${k.kid}`} onConfirm={() => act(`Revoked ${k.kid}.`, () => adminApi('POST', `/api/admin/keys/${encodeURIComponent(k.kid)}/revoke`))}>
-                      <p>Tokens it signed stop verifying at once, and libraries refetch the keys. Use this for a key that leaked.</p>
+                    <ConfirmButton
+                      label="Revoke now"
+                      title={`Revoke ${k.kid}?`}
+                      confirm="Revoke now"
+                      testId={`revoke-${k.kid}`}
+                      onConfirm={() =>
+                        act(`Revoked ${k.kid}.`, () =>
+                          adminApi('POST', `/api/admin/keys/${encodeURIComponent(k.kid)}/revoke`),
+                        )
+                      }
+                    >
+                      <p>
+                        Tokens it signed stop verifying at once, and libraries refetch the keys. Use this for
+                        a key that leaked.
+                      </p>
                     </ConfirmButton>
                   </td>
                 </tr>

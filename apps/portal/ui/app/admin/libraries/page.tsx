@@ -16,9 +16,13 @@ function Health({ node }: { node: Node }) {
   if (node.kind !== 'instance') return <span className="adm-hint">not checked</span>;
   if (!node.joined) return <span className="adm-badge warn">waiting to join</span>;
   const badge =
-    node.health === 'ready' ? <span className="adm-badge ok">ready</span> :
-    node.health === 'not_ready' ? <span className="adm-badge warn">not ready</span> :
-    <span className="adm-badge bad">not answering</span>;
+    node.health === 'ready' ? (
+      <span className="adm-badge ok">ready</span>
+    ) : node.health === 'not_ready' ? (
+      <span className="adm-badge warn">not ready</span>
+    ) : (
+      <span className="adm-badge bad">not answering</span>
+    );
   return (
     <>
       {badge}
@@ -51,15 +55,30 @@ export default function LibrariesPage() {
     <>
       <h1>Libraries</h1>
       <p className="adm-lead">
-        The instances (libraries) and OIDC clients that sign people in through this portal. Health is asked from each library when this page opens.
+        The instances (libraries) and OIDC clients that sign people in through this portal. Health is asked
+        from each library when this page opens.
       </p>
-      {notice && <p className="adm-notice" role="status">{notice}</p>}
-      {error && <p className="adm-alert" role="alert">{error}</p>}
+      {notice && (
+        <p className="adm-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="adm-alert" role="alert">
+          {error}
+        </p>
+      )}
       {issued && <Once issued={issued} onDone={() => setIssued(undefined)} />}
       <div className="adm-toolbar">
-        <button type="button" className="adm-btn" onClick={() => setAdding('instance')}>Add a library</button>
-        <button type="button" className="adm-btn secondary" onClick={() => setAdding('relying_party')}>Add an OIDC client</button>
-        <button type="button" className="adm-btn secondary" onClick={nodes.reload}>Check health now</button>
+        <button type="button" className="adm-btn" onClick={() => setAdding('instance')}>
+          Add a library
+        </button>
+        <button type="button" className="adm-btn secondary" onClick={() => setAdding('relying_party')}>
+          Add an OIDC client
+        </button>
+        <button type="button" className="adm-btn secondary" onClick={nodes.reload}>
+          Check health now
+        </button>
       </div>
       {adding && (
         <AddNodeForm
@@ -72,7 +91,11 @@ export default function LibrariesPage() {
           }}
         />
       )}
-      {nodes.error && <p className="adm-alert" role="alert">{nodes.error}</p>}
+      {nodes.error && (
+        <p className="adm-alert" role="alert">
+          {nodes.error}
+        </p>
+      )}
       {!nodes.data && !nodes.error && <p>Asking each library how it is…</p>}
       {nodes.data && (
         <div className="adm-table-wrap">
@@ -90,18 +113,37 @@ export default function LibrariesPage() {
             <tbody>
               {nodes.data.items.map((n) => (
                 <tr key={n.name} data-testid={`node-${n.name}`}>
-                  <td data-label="Name" className="adm-wrap"><strong>{n.name}</strong></td>
-                  <td data-label="Kind">{KIND[n.kind]} <span className="adm-cell-why">{n.alg}</span></td>
+                  <td data-label="Name" className="adm-wrap">
+                    <strong>{n.name}</strong>
+                  </td>
+                  <td data-label="Kind">
+                    {KIND[n.kind]} <span className="adm-cell-why">{n.alg}</span>
+                  </td>
                   <td data-label="Address" className="adm-wrap">
                     <a href={n.url}>{n.url}</a>
-                    {n.kind === 'relying_party' && n.redirectUris.map((u) => <span key={u} className="adm-cell-why">↩ {u}</span>)}
+                    {n.kind === 'relying_party' &&
+                      n.redirectUris.map((u) => (
+                        <span key={u} className="adm-cell-why">
+                          ↩ {u}
+                        </span>
+                      ))}
                   </td>
-                  <td data-label="Health"><Health node={n} /></td>
+                  <td data-label="Health">
+                    <Health node={n} />
+                  </td>
                   <td data-label="Version">{n.version ?? '—'}</td>
                   <td data-label="Actions">
                     <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap' }}>
                       {n.kind !== 'relying_party' && (
-                        <button type="button" className="adm-btn secondary small" onClick={() => act(`New join token for ${n.name}.`, async () => setIssued(await adminApi<Issued>('POST', `${path(n)}/join-token`)))}>
+                        <button
+                          type="button"
+                          className="adm-btn secondary small"
+                          onClick={() =>
+                            act(`New join token for ${n.name}.`, async () =>
+                              setIssued(await adminApi<Issued>('POST', `${path(n)}/join-token`)),
+                            )
+                          }
+                        >
                           New join token
                         </button>
                       )}
@@ -111,9 +153,16 @@ export default function LibrariesPage() {
                         title={`New credentials for ${n.name}?`}
                         confirm="Rotate"
                         testId={`rotate-${n.name}`}
-                        onConfirm={() => act(`Rotated the secret of ${n.name}.`, async () => setIssued(await adminApi<Issued>('POST', `${path(n)}/rotate`)))}
+                        onConfirm={() =>
+                          act(`Rotated the secret of ${n.name}.`, async () =>
+                            setIssued(await adminApi<Issued>('POST', `${path(n)}/rotate`)),
+                          )
+                        }
                       >
-                        <p>A new client secret is shown once. The old one keeps working for 24 hours, so you can update {n.name} without downtime.</p>
+                        <p>
+                          A new client secret is shown once. The old one keeps working for 24 hours, so you
+                          can update {n.name} without downtime.
+                        </p>
                       </ConfirmButton>
                       <ConfirmButton
                         label="Remove"
@@ -122,7 +171,10 @@ export default function LibrariesPage() {
                         testId={`remove-${n.name}`}
                         onConfirm={() => act(`Removed ${n.name}.`, () => adminApi('DELETE', path(n)))}
                       >
-                        <p>Its grants and group mappings are deleted and every token issued to it is revoked. Its own data stays where it is.</p>
+                        <p>
+                          Its grants and group mappings are deleted and every token issued to it is revoked.
+                          Its own data stays where it is.
+                        </p>
                       </ConfirmButton>
                     </div>
                   </td>
@@ -130,7 +182,11 @@ export default function LibrariesPage() {
               ))}
             </tbody>
           </table>
-          {nodes.data.items.length === 0 && <p className="adm-empty">No library yet. “Add a library” gives you a join token to start one with.</p>}
+          {nodes.data.items.length === 0 && (
+            <p className="adm-empty">
+              No library yet. “Add a library” gives you a join token to start one with.
+            </p>
+          )}
         </div>
       )}
       <Keys />

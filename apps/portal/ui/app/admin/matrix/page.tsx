@@ -60,15 +60,23 @@ export default function MatrixScreen() {
   // The cursors of the pages seen so far, for "Previous".
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const after = cursors.at(-1);
-  const matrix = useLoad(() => adminApi<MatrixPage>('GET', `/api/admin/matrix${query({ ...applied, after, limit: PAGE })}`), [applied, after]);
-  const nodes = useLoad(() => adminApi<{ items: { name: string; kind: string }[] }>('GET', '/api/admin/nodes'), []);
-  const set = (k: keyof typeof filter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value }));
+  const matrix = useLoad(
+    () => adminApi<MatrixPage>('GET', `/api/admin/matrix${query({ ...applied, after, limit: PAGE })}`),
+    [applied, after],
+  );
+  const nodes = useLoad(
+    () => adminApi<{ items: { name: string; kind: string }[] }>('GET', '/api/admin/nodes'),
+    [],
+  );
+  const set = (k: keyof typeof filter) => (e: { target: { value: string } }) =>
+    setFilter((f) => ({ ...f, [k]: e.target.value }));
 
   return (
     <>
       <h1>Effective access</h1>
       <p className="adm-lead">
-        What each user gets on each library at their next sign-in, and why — resolved by the same rules as a sign-in. A change on any screen shows here at once.
+        What each user gets on each library at their next sign-in, and why — resolved by the same rules as a
+        sign-in. A change on any screen shows here at once.
       </p>
       <form
         className="adm-toolbar"
@@ -79,13 +87,29 @@ export default function MatrixScreen() {
           setApplied(filter);
         }}
       >
-        <Field label="User">{(a) => <input {...a} name="q" value={filter.q} onChange={set('q')} placeholder="username, name or email" />}</Field>
-        <Field label="Group">{(a) => <input {...a} name="group" value={filter.group} onChange={set('group')} />}</Field>
+        <Field label="User">
+          {(a) => (
+            <input
+              {...a}
+              name="q"
+              value={filter.q}
+              onChange={set('q')}
+              placeholder="username, name or email"
+            />
+          )}
+        </Field>
+        <Field label="Group">
+          {(a) => <input {...a} name="group" value={filter.group} onChange={set('group')} />}
+        </Field>
         <Field label="Library">
           {(a) => (
             <select {...a} name="node" value={filter.node} onChange={set('node')}>
               <option value="">all</option>
-              {nodes.data?.items.filter((n) => n.kind === 'instance').map((n) => <option key={n.name}>{n.name}</option>)}
+              {nodes.data?.items
+                .filter((n) => n.kind === 'instance')
+                .map((n) => (
+                  <option key={n.name}>{n.name}</option>
+                ))}
             </select>
           )}
         </Field>
@@ -93,17 +117,31 @@ export default function MatrixScreen() {
           {(a) => (
             <select {...a} name="role" value={filter.role} onChange={set('role')}>
               <option value="">any</option>
-              {ROLES.map((r) => <option key={r}>{r}</option>)}
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
               <option value="none">no access</option>
             </select>
           )}
         </Field>
-        <button type="submit" className="adm-btn secondary">Filter</button>
-        <a className="adm-btn secondary" style={{ textDecoration: 'none' }} href={`/api/admin/matrix/export${query(applied)}`} download data-testid="export">
+        <button type="submit" className="adm-btn secondary">
+          Filter
+        </button>
+        <a
+          className="adm-btn secondary"
+          style={{ textDecoration: 'none' }}
+          href={`/api/admin/matrix/export${query(applied)}`}
+          download
+          data-testid="export"
+        >
           Export CSV
         </a>
       </form>
-      {matrix.error && <p className="adm-alert" role="alert">{matrix.error}</p>}
+      {matrix.error && (
+        <p className="adm-alert" role="alert">
+          {matrix.error}
+        </p>
+      )}
       {matrix.data && (
         <>
           <div className="adm-table-wrap">
@@ -111,20 +149,43 @@ export default function MatrixScreen() {
               <thead>
                 <tr>
                   <th scope="col">User</th>
-                  {matrix.data.nodes.map((n) => <th scope="col" key={n}>{n}</th>)}
+                  {matrix.data.nodes.map((n) => (
+                    <th scope="col" key={n}>
+                      {n}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
                 {matrix.data.rows.map((r) => (
                   <tr key={r.username} data-testid={`row-${r.username}`}>
-                    <th scope="row" style={{ textTransform: 'none', letterSpacing: 0, fontSize: 14, background: '#fff' }} className="adm-wrap">
+                    <th
+                      scope="row"
+                      style={{ textTransform: 'none', letterSpacing: 0, fontSize: 14, background: '#fff' }}
+                      className="adm-wrap"
+                    >
                       {r.username}
                       {r.disabled && <span className="adm-badge bad">disabled</span>}
                       {r.name && <span className="adm-cell-why">{r.name}</span>}
                     </th>
                     {r.cells.map((c) => (
-                      <td key={c.node} data-testid={`cell-${r.username}-${c.node}`} title={[c.basePath && `base path: ${c.basePath}`, c.uploadPath && `upload path: ${c.uploadPath}`].filter(Boolean).join('; ') || undefined}>
-                        {c.allowed ? <span className="adm-cell-role">{c.role}</span> : <span style={{ color: '#999' }}>—</span>}
+                      <td
+                        key={c.node}
+                        data-testid={`cell-${r.username}-${c.node}`}
+                        title={
+                          [
+                            c.basePath && `base path: ${c.basePath}`,
+                            c.uploadPath && `upload path: ${c.uploadPath}`,
+                          ]
+                            .filter(Boolean)
+                            .join('; ') || undefined
+                        }
+                      >
+                        {c.allowed ? (
+                          <span className="adm-cell-role">{c.role}</span>
+                        ) : (
+                          <span style={{ color: '#999' }}>—</span>
+                        )}
                         <span className="adm-cell-why">{why(c)}</span>
                       </td>
                     ))}
@@ -132,13 +193,31 @@ export default function MatrixScreen() {
                 ))}
               </tbody>
             </table>
-            {matrix.data.nodes.length === 0 && <p className="adm-empty">No library yet: add one on the Libraries screen.</p>}
-            {matrix.data.nodes.length > 0 && matrix.data.rows.length === 0 && <p className="adm-empty">No user matches these filters.</p>}
+            {matrix.data.nodes.length === 0 && (
+              <p className="adm-empty">No library yet: add one on the Libraries screen.</p>
+            )}
+            {matrix.data.nodes.length > 0 && matrix.data.rows.length === 0 && (
+              <p className="adm-empty">No user matches these filters.</p>
+            )}
           </div>
           <div className="adm-pager">
-            <button type="button" className="adm-btn secondary small" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous</button>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={cursors.length < 2}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Previous
+            </button>
             <span>Page {cursors.length}</span>
-            <button type="button" className="adm-btn secondary small" disabled={!matrix.data.next} onClick={() => setCursors((c) => [...c, matrix.data!.next!])}>Next</button>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={!matrix.data.next}
+              onClick={() => setCursors((c) => [...c, matrix.data!.next!])}
+            >
+              Next
+            </button>
           </div>
         </>
       )}

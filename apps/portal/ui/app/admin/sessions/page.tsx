@@ -31,7 +31,11 @@ export default function SessionsPage() {
   const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState<string>();
   const list = useLoad(
-    () => adminApi<{ items: Session[]; more: boolean }>('GET', `/api/admin/sessions${query({ q: applied, offset, limit: PAGE })}`),
+    () =>
+      adminApi<{ items: Session[]; more: boolean }>(
+        'GET',
+        `/api/admin/sessions${query({ q: applied, offset, limit: PAGE })}`,
+      ),
     [applied, offset],
   );
 
@@ -48,19 +52,57 @@ export default function SessionsPage() {
   return (
     <>
       <h1>Sessions</h1>
-      <p className="adm-lead">Who is signed in at the portal. Ending a session also signs it out of every library it opened, within seconds.</p>
-      {notice && <p className="adm-notice" role="status">{notice}</p>}
-      <form className="adm-toolbar" role="search" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied(q); }}>
-        <Field label="Search">{(a) => <input {...a} name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder="username or address" />}</Field>
-        <button type="submit" className="adm-btn secondary">Search</button>
+      <p className="adm-lead">
+        Who is signed in at the portal. Ending a session also signs it out of every library it opened, within
+        seconds.
+      </p>
+      {notice && (
+        <p className="adm-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form
+        className="adm-toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setOffset(0);
+          setApplied(q);
+        }}
+      >
+        <Field label="Search">
+          {(a) => (
+            <input
+              {...a}
+              name="q"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              placeholder="username or address"
+            />
+          )}
+        </Field>
+        <button type="submit" className="adm-btn secondary">
+          Search
+        </button>
       </form>
-      {list.error && <p className="adm-alert" role="alert">{list.error}</p>}
+      {list.error && (
+        <p className="adm-alert" role="alert">
+          {list.error}
+        </p>
+      )}
       {list.data && (
         <>
           <div className="adm-table-wrap">
             <table className="adm-table stack" aria-label="Sessions">
               <thead>
-                <tr><th>User</th><th>Signed in</th><th>Last active</th><th>From</th><th>Ends</th><th></th></tr>
+                <tr>
+                  <th>User</th>
+                  <th>Signed in</th>
+                  <th>Last active</th>
+                  <th>From</th>
+                  <th>Ends</th>
+                  <th></th>
+                </tr>
               </thead>
               <tbody>
                 {list.data.items.map((s) => (
@@ -71,14 +113,45 @@ export default function SessionsPage() {
                     </td>
                     <td data-label="Signed in">{when(s.createdAt)}</td>
                     <td data-label="Last active">{ago(s.lastSeenAt)}</td>
-                    <td data-label="From" className="adm-wrap">{s.ip ?? '—'}<span className="adm-cell-why">{s.userAgent?.slice(0, 80)}</span></td>
+                    <td data-label="From" className="adm-wrap">
+                      {s.ip ?? '—'}
+                      <span className="adm-cell-why">{s.userAgent?.slice(0, 80)}</span>
+                    </td>
                     <td data-label="Ends">{when(s.expiresAt)}</td>
                     <td data-label="">
                       <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap' }}>
-                        <ConfirmButton label="End" title={`End this session of ${s.username}?`} confirm="End session" testId={`end-${s.ref}`} onConfirm={() => act(`Ended a session of ${s.username}.`, () => adminApi('DELETE', `/api/admin/sessions/${encodeURIComponent(s.ref)}`))}>
-                          <p>{s.current ? 'This is your own session: you will be signed out.' : 'They are signed out of the portal and the libraries opened from it.'}</p>
+                        <ConfirmButton
+                          label="End"
+                          title={`End this session of ${s.username}?`}
+                          confirm="End session"
+                          testId={`end-${s.ref}`}
+                          onConfirm={() =>
+                            act(`Ended a session of ${s.username}.`, () =>
+                              adminApi('DELETE', `/api/admin/sessions/${encodeURIComponent(s.ref)}`),
+                            )
+                          }
+                        >
+                          <p>
+                            {s.current
+                              ? 'This is your own session: you will be signed out.'
+                              : 'They are signed out of the portal and the libraries opened from it.'}
+                          </p>
                         </ConfirmButton>
-                        <ConfirmButton label="End all of user" className="adm-btn secondary small" title={`Sign ${s.username} out everywhere?`} confirm="End all" testId={`end-all-${s.ref}`} onConfirm={() => act(`Signed ${s.username} out everywhere.`, () => adminApi('DELETE', `/api/admin/users/${encodeURIComponent(s.username)}/sessions`))}>
+                        <ConfirmButton
+                          label="End all of user"
+                          className="adm-btn secondary small"
+                          title={`Sign ${s.username} out everywhere?`}
+                          confirm="End all"
+                          testId={`end-all-${s.ref}`}
+                          onConfirm={() =>
+                            act(`Signed ${s.username} out everywhere.`, () =>
+                              adminApi(
+                                'DELETE',
+                                `/api/admin/users/${encodeURIComponent(s.username)}/sessions`,
+                              ),
+                            )
+                          }
+                        >
                           <p>Every portal session of {s.username} ends, and every library signs them out.</p>
                         </ConfirmButton>
                       </div>
@@ -87,11 +160,27 @@ export default function SessionsPage() {
                 ))}
               </tbody>
             </table>
-            {list.data.items.length === 0 && <p className="adm-empty">{applied ? 'No session matches.' : 'Nobody is signed in.'}</p>}
+            {list.data.items.length === 0 && (
+              <p className="adm-empty">{applied ? 'No session matches.' : 'Nobody is signed in.'}</p>
+            )}
           </div>
           <div className="adm-pager">
-            <button type="button" className="adm-btn secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Previous</button>
-            <button type="button" className="adm-btn secondary small" disabled={!list.data.more} onClick={() => setOffset(offset + PAGE)}>Next</button>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={!list.data.more}
+              onClick={() => setOffset(offset + PAGE)}
+            >
+              Next
+            </button>
           </div>
         </>
       )}

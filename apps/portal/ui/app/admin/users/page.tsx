@@ -19,7 +19,11 @@ function Status({ user }: { user: User }) {
     <>
       {user.disabled && <span className="adm-badge bad">disabled</span>}
       {user.clusterAdmin && <span className="adm-badge warn">cluster admin</span>}
-      {user.totp ? <span className="adm-badge ok">TOTP</span> : user.clusterAdmin ? <span className="adm-badge bad">no TOTP</span> : null}
+      {user.totp ? (
+        <span className="adm-badge ok">TOTP</span>
+      ) : user.clusterAdmin ? (
+        <span className="adm-badge bad">no TOTP</span>
+      ) : null}
       {!user.disabled && !user.clusterAdmin && !user.totp && <span className="adm-badge">active</span>}
     </>
   );
@@ -55,7 +59,9 @@ export default function UsersPage() {
   return (
     <>
       <h1>Users</h1>
-      <p className="adm-lead">Everyone who can sign in at this portal. Access to a library is given on the Access screen.</p>
+      <p className="adm-lead">
+        Everyone who can sign in at this portal. Access to a library is given on the Access screen.
+      </p>
       {notice && (
         <p className="adm-notice" role="status">
           {notice}
@@ -71,15 +77,38 @@ export default function UsersPage() {
         }}
       >
         <Field label="Search">
-          {(a) => <input {...a} name="q" placeholder="username, name or email" value={search.q} onChange={(e) => setSearch({ ...search, q: e.target.value })} />}
+          {(a) => (
+            <input
+              {...a}
+              name="q"
+              placeholder="username, name or email"
+              value={search.q}
+              onChange={(e) => setSearch({ ...search, q: e.target.value })}
+            />
+          )}
         </Field>
         <Field label="In group">
-          {(a) => <input {...a} name="group" value={search.group} onChange={(e) => setSearch({ ...search, group: e.target.value })} />}
+          {(a) => (
+            <input
+              {...a}
+              name="group"
+              value={search.group}
+              onChange={(e) => setSearch({ ...search, group: e.target.value })}
+            />
+          )}
         </Field>
         <button type="submit" className="adm-btn secondary">
           Search
         </button>
-        <button type="button" className="adm-btn" onClick={() => { setCreating(true); setSelected(undefined); }} style={{ marginLeft: 'auto' }}>
+        <button
+          type="button"
+          className="adm-btn"
+          onClick={() => {
+            setCreating(true);
+            setSelected(undefined);
+          }}
+          style={{ marginLeft: 'auto' }}
+        >
           New user
         </button>
       </form>
@@ -104,7 +133,8 @@ export default function UsersPage() {
             {selected.username} {selected.name && <span style={{ fontWeight: 400 }}>· {selected.name}</span>}
           </h2>
           <p className="adm-hint">
-            {SIGN_IN[selected.authProvider]} · created {when(selected.createdAt)} · {selected.totp ? 'TOTP enrolled' : 'no TOTP'}
+            {SIGN_IN[selected.authProvider]} · created {when(selected.createdAt)} ·{' '}
+            {selected.totp ? 'TOTP enrolled' : 'no TOTP'}
           </p>
           {actionError && (
             <p className="adm-alert" role="alert">
@@ -121,7 +151,10 @@ export default function UsersPage() {
               list.reload();
             }}
           />
-          <div className="adm-actions" style={{ justifyContent: 'flex-start', borderTop: '1px solid #eee', paddingTop: 12 }}>
+          <div
+            className="adm-actions"
+            style={{ justifyContent: 'flex-start', borderTop: '1px solid #eee', paddingTop: 12 }}
+          >
             <ConfirmButton
               label={selected.disabled ? 'Enable' : 'Disable'}
               className={selected.disabled ? 'adm-btn secondary small' : 'adm-btn danger small'}
@@ -129,12 +162,24 @@ export default function UsersPage() {
               confirm={selected.disabled ? 'Enable' : 'Disable'}
               testId="toggle-disabled"
               onConfirm={() =>
-                act(selected.disabled ? `Enabled ${selected.username}.` : `Disabled ${selected.username}; their sessions ended.`, async () =>
-                  setSelected(await adminApi<User>('PATCH', path(selected), { disabled: !selected.disabled })),
+                act(
+                  selected.disabled
+                    ? `Enabled ${selected.username}.`
+                    : `Disabled ${selected.username}; their sessions ended.`,
+                  async () =>
+                    setSelected(
+                      await adminApi<User>('PATCH', path(selected), { disabled: !selected.disabled }),
+                    ),
                 )
               }
             >
-              {selected.disabled ? <p>They can sign in again.</p> : <p>They are signed out of the portal and every library now, and cannot sign in until enabled.</p>}
+              {selected.disabled ? (
+                <p>They can sign in again.</p>
+              ) : (
+                <p>
+                  They are signed out of the portal and every library now, and cannot sign in until enabled.
+                </p>
+              )}
             </ConfirmButton>
             {selected.totp && (
               <ConfirmButton
@@ -148,7 +193,10 @@ export default function UsersPage() {
                   )
                 }
               >
-                <p>Their authenticator and recovery codes stop working; they set up a new one at next sign-in (required for admins).</p>
+                <p>
+                  Their authenticator and recovery codes stop working; they set up a new one at next sign-in
+                  (required for admins).
+                </p>
               </ConfirmButton>
             )}
             <ConfirmButton
@@ -157,7 +205,9 @@ export default function UsersPage() {
               confirm="End sessions"
               testId="end-sessions"
               onConfirm={() =>
-                act(`Signed ${selected.username} out everywhere.`, () => adminApi('DELETE', `${path(selected)}/sessions`))
+                act(`Signed ${selected.username} out everywhere.`, () =>
+                  adminApi('DELETE', `${path(selected)}/sessions`),
+                )
               }
             >
               <p>Their portal sessions end now, and every library signs them out within seconds.</p>
@@ -175,7 +225,8 @@ export default function UsersPage() {
               }
             >
               <p>
-                The account, its groups and grants are removed and it is signed out everywhere. Libraries keep the photos it uploaded. This cannot be undone.
+                The account, its groups and grants are removed and it is signed out everywhere. Libraries keep
+                the photos it uploaded. This cannot be undone.
               </p>
             </ConfirmButton>
           </div>
@@ -205,34 +256,67 @@ export default function UsersPage() {
                 {list.data.items.map((u) => (
                   <tr key={u.id}>
                     <td data-label="User" className="adm-wrap">
-                      <button type="button" className="adm-link" onClick={() => { setSelected(u); setCreating(false); setActionError(undefined); }}>
+                      <button
+                        type="button"
+                        className="adm-link"
+                        onClick={() => {
+                          setSelected(u);
+                          setCreating(false);
+                          setActionError(undefined);
+                        }}
+                      >
                         {u.username}
                       </button>
                       {u.name && <span className="adm-cell-why">{u.name}</span>}
                     </td>
-                    <td data-label="Email" className="adm-wrap">{u.email ?? '—'}</td>
+                    <td data-label="Email" className="adm-wrap">
+                      {u.email ?? '—'}
+                    </td>
                     <td data-label="Role">{u.role}</td>
                     <td data-label="Signs in with">{SIGN_IN[u.authProvider]}</td>
                     <td data-label="Groups" className="adm-wrap">
-                      {u.groups.length ? u.groups.map((g) => <span key={g} className="adm-badge">{g}</span>) : '—'}
+                      {u.groups.length
+                        ? u.groups.map((g) => (
+                            <span key={g} className="adm-badge">
+                              {g}
+                            </span>
+                          ))
+                        : '—'}
                     </td>
-                    <td data-label="Status"><Status user={u} /></td>
+                    <td data-label="Status">
+                      <Status user={u} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             {list.data.items.length === 0 && (
-              <p className="adm-empty">{applied.q || applied.group ? 'No user matches this search.' : 'No users yet. Create the first one with “New user”.'}</p>
+              <p className="adm-empty">
+                {applied.q || applied.group
+                  ? 'No user matches this search.'
+                  : 'No users yet. Create the first one with “New user”.'}
+              </p>
             )}
           </div>
           <div className="adm-pager">
-            <button type="button" className="adm-btn secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
               Previous
             </button>
             <span>
-              {list.data.total === 0 ? '0' : `${offset + 1}–${offset + list.data.items.length}`} of {list.data.total}
+              {list.data.total === 0 ? '0' : `${offset + 1}–${offset + list.data.items.length}`} of{' '}
+              {list.data.total}
             </span>
-            <button type="button" className="adm-btn secondary small" disabled={offset + PAGE >= list.data.total} onClick={() => setOffset(offset + PAGE)}>
+            <button
+              type="button"
+              className="adm-btn secondary small"
+              disabled={offset + PAGE >= list.data.total}
+              onClick={() => setOffset(offset + PAGE)}
+            >
               Next
             </button>
           </div>

@@ -41,7 +41,10 @@ export function UserForm(props: { user?: User; onSaved: (user: User) => void; on
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    const groups = values.groups.split('\n').map((g) => g.trim()).filter(Boolean);
+    const groups = values.groups
+      .split('\n')
+      .map((g) => g.trim())
+      .filter(Boolean);
     const common = {
       name: values.name,
       email: values.email || null,
@@ -84,10 +87,14 @@ export function UserForm(props: { user?: User; onSaved: (user: User) => void; on
       <div className="adm-grid">
         {!u && (
           <Field label="Username" error={err('username')} hint="Lowercase; it never changes.">
-            {(a) => <input {...a} name="username" value={values.username} onChange={set('username')} required />}
+            {(a) => (
+              <input {...a} name="username" value={values.username} onChange={set('username')} required />
+            )}
           </Field>
         )}
-        <Field label="Full name">{(a) => <input {...a} name="name" value={values.name} onChange={set('name')} />}</Field>
+        <Field label="Full name">
+          {(a) => <input {...a} name="name" value={values.name} onChange={set('name')} />}
+        </Field>
         <Field label="Email" error={err('email')}>
           {(a) => <input {...a} name="email" type="email" value={values.email} onChange={set('email')} />}
         </Field>
@@ -112,14 +119,28 @@ export function UserForm(props: { user?: User; onSaved: (user: User) => void; on
           )}
         </Field>
         {(values.authProvider === 'oidc' || values.authProvider === 'ldap') && (
-          <Field label={values.authProvider === 'oidc' ? 'Subject at the provider' : 'LDAP entry UUID'} hint="Filled in at first sign-in when empty.">
+          <Field
+            label={values.authProvider === 'oidc' ? 'Subject at the provider' : 'LDAP entry UUID'}
+            hint="Filled in at first sign-in when empty."
+          >
             {(a) => <input {...a} name="authId" value={values.authId} onChange={set('authId')} />}
           </Field>
         )}
         {!u && values.authProvider === 'local' && (
-          <Field label="First password" error={err('password')} hint="At least 8 characters; or leave empty and set one later.">
+          <Field
+            label="First password"
+            error={err('password')}
+            hint="At least 8 characters; or leave empty and set one later."
+          >
             {(a) => (
-              <input {...a} name="password" type="password" autoComplete="new-password" value={values.password} onChange={set('password')} />
+              <input
+                {...a}
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                value={values.password}
+                onChange={set('password')}
+              />
             )}
           </Field>
         )}
@@ -134,7 +155,12 @@ export function UserForm(props: { user?: User; onSaved: (user: User) => void; on
         </Field>
       </div>
       <label className="adm-check">
-        <input type="checkbox" name="webdav" checked={values.webdav} onChange={(e) => setValues((v) => ({ ...v, webdav: e.target.checked }))} />
+        <input
+          type="checkbox"
+          name="webdav"
+          checked={values.webdav}
+          onChange={(e) => setValues((v) => ({ ...v, webdav: e.target.checked }))}
+        />
         WebDAV allowed
       </label>
       <label className="adm-check">
