@@ -14,7 +14,7 @@ import {
 } from '../dtos/admin-sessions.dto.js';
 import { DoneDto, TextParam } from '../dtos/admin-users.dto.js';
 import { AdminGuard, CurrentAdmin, type AdminActor } from '../guards/admin.guard.js';
-import { AuditRepository } from '../repositories/audit.repository.js';
+import { AdminAuditService } from '../services/admin-audit.service.js';
 import { LoginAuditService } from '../services/login-audit.service.js';
 import { SessionAdminService } from '../services/session-admin.service.js';
 
@@ -29,7 +29,7 @@ import { SessionAdminService } from '../services/session-admin.service.js';
 export class AdminSessionsController {
   constructor(
     private readonly sessions: SessionAdminService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AdminAuditService,
     private readonly logins: LoginAuditService,
   ) {}
 
@@ -65,10 +65,8 @@ export class AdminSessionsController {
   @Get('audit/admin')
   @ApiOkResponse({ type: AdminAuditPageDto })
   async adminAudit(@Query() query: AuditQuery): Promise<AdminAuditPageDto> {
-    const limit = query.limit ?? 50;
-    const rows = await this.audit.adminEntries(query.q, limit + 1, query.before);
-    const items = rows.slice(0, limit).map(adminAuditView);
-    return { items, next: rows.length > limit ? items.at(-1)!.id : null };
+    const page = await this.audit.list({ search: query.q, cursor: query.before, limit: query.limit ?? 50 });
+    return { items: page.entries.map(adminAuditView), next: page.nextCursor };
   }
 
   @Get('audit/sign-ins')

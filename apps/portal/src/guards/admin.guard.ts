@@ -23,7 +23,7 @@ export const CurrentAdmin = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AdminRequest>().admin,
 );
 
-/** Why a session may not administer the cluster, or `undefined` when it may (DESIGN rule 4). */
+/** Why a session may not administer the cluster, or `undefined` when it may (docs/architecture.md, rule 4). */
 export function adminRefusal(
   session: PortalSessionEntity | undefined,
   account: AccountEntity | null,

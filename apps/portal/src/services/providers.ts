@@ -1,3 +1,4 @@
+import { AdminAuditService } from './admin-audit.service.js';
 import { AdmissionService } from './admission.service.js';
 import { AccountPageService } from './account-page.service.js';
 import { AccountService } from './account.service.js';
@@ -21,6 +22,7 @@ import { SignInService } from './sign-in.service.js';
 import { ThrottleService } from './throttle.service.js';
 
 export const portalServices = [
+  AdminAuditService,
   AdmissionService,
   AccountService,
   AccountPageService,
