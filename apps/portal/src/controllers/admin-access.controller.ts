@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Delete, Get, Put, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   CSV_HEADER,
@@ -110,8 +110,10 @@ export class AdminAccessController {
 
   /** The whole matrix as CSV (one line per user and library), streamed a page at a time. */
   @Get('matrix/export')
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'username,name,library,allowed,role,reason,group,base_path,upload_path' })
+  @ApiOkResponse({
+    description: 'username,name,library,allowed,role,reason,group,base_path,upload_path',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   async exportMatrix(@Query() query: MatrixQuery, @Res() res: Response): Promise<void> {
     const filter = filterOf(query);
     const pages = this.access.matrixPages(filter);
