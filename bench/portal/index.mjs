@@ -321,3 +321,4 @@ async function waitReady(url) {
   }
   throw new Error('portal did not become ready');
 }
+await import('./ldap.mjs');

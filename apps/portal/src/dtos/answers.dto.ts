@@ -42,6 +42,11 @@ export class EnrolmentConfirmedDto extends SignInStepDto {
 export class SignedOutDto {
   @ApiProperty()
   signedOut!: boolean;
+  @ApiProperty({
+    required: false,
+    description: "After an OIDC sign-in: the provider's end_session_endpoint, to end the session there too",
+  })
+  redirect?: string;
 }
 
 export class ValidDto {
