@@ -1,6 +1,6 @@
-// Instance benchmarks (issue 6): a timeline page of 200 on a library of INSTANCE_BENCH_ASSETS
+// Instance benchmarks (issues 6 and 14): a timeline page of 200 on a library of INSTANCE_BENCH_ASSETS
 // (1,000,000) assets as admin and as a guest who sees it through album policies, first page and
-// page 5,000; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
+// page 5,000, as a visitor through an album link, the scrubber's month index against bare SQL; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
 // unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
 // INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo), INSTANCE_BENCH_ROUNDS (2 rounds
 // of indexing, best kept); INSTANCE_BENCH_ONLY=timeline or indexing runs one part alone.
@@ -28,6 +28,7 @@ const { IndexRunRepository } = await import('../../apps/instance/dist/repositori
 const { LibraryFilesRepository } =
   await import('../../apps/instance/dist/repositories/library-files.repository.js');
 const { measureTimeline, seedLibrary } = await import('./timeline.mjs');
+const { measureSharing } = await import('./sharing.mjs');
 const { bareWalk, makeTree } = await import('./indexing.mjs');
 
 const int = (name, fallback) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
@@ -73,6 +74,7 @@ async function timeline() {
   await seedLibrary(db, ASSETS);
   log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; timing ${SAMPLES} pages per figure`);
   const t = await measureTimeline(db, TimelineRepository, ASSETS, SAMPLES);
+  const s = await measureSharing(db, TimelineRepository, SAMPLES);
   await db.destroy();
   const guestShare = `${Math.round((t.visible / ASSETS) * 100)}% visible`;
   rows.push(
@@ -121,6 +123,51 @@ async function timeline() {
       baselineName: 'page 1 p50',
       ratio: t.guest.deep.p50 / t.guest.first.p50,
       goal: '≈ 1×',
+    },
+    {
+      scenario: 'timeline page 1, visitor via an album link (1% of the library), p50',
+      figure: ms(s.visitorPage.p50),
+      unit: 'ms',
+      baseline: ms(s.adminPage.p50),
+      baselineName: 'admin page 1 p50',
+      ratio: s.visitorPage.p50 / s.adminPage.p50,
+      goal: '≤ 1.5×',
+    },
+    {
+      scenario: 'timeline page 1, visitor via an album link, p95',
+      figure: ms(s.visitorPage.p95),
+      unit: 'ms',
+      baseline: ms(s.adminPage.p95),
+      baselineName: 'admin page 1 p95',
+      ratio: s.visitorPage.p95 / s.adminPage.p95,
+      goal: '≤ 1.5×',
+    },
+    {
+      scenario: 'the same album page as admin, p50 (what the album filter costs)',
+      figure: ms(s.adminAlbumPage.p50),
+      unit: 'ms',
+      baseline: ms(s.adminPage.p50),
+      baselineName: 'admin page 1 p50',
+      ratio: s.adminAlbumPage.p50 / s.adminPage.p50,
+      goal: 'diagnostic',
+    },
+    {
+      scenario: `month index (scrubber), admin, ${ASSETS} assets, p95`,
+      figure: ms(s.adminMonths.p95),
+      unit: 'ms',
+      baseline: ms(s.bareMonths.p95),
+      baselineName: 'bare GROUP BY p95',
+      ratio: s.adminMonths.p95 / s.bareMonths.p95,
+      goal: '≤ 50 ms',
+    },
+    {
+      scenario: 'month index, guest via album policies, p95',
+      figure: ms(s.guestMonths.p95),
+      unit: 'ms',
+      baseline: ms(s.bareMonths.p95),
+      baselineName: 'bare GROUP BY p95',
+      ratio: s.guestMonths.p95 / s.bareMonths.p95,
+      goal: '≤ 50 ms',
     },
   );
 }

@@ -100,7 +100,8 @@ export class TimelinePageDto {
 
 export class MonthDto {
   @ApiProperty({ example: '2024-06', description: 'A month (UTC) with something in it' }) month!: string;
-  @ApiProperty() count!: number;
+  @ApiProperty({ description: 'How many you may see there, counted up to 500 (500 means 500 or more)' })
+  count!: number;
 }
 
 export class AlbumRefDto {

@@ -73,6 +73,9 @@ const ROW_COLUMNS = `a.id, a.media_type, a.mime, a.file_name, a.taken_at, a.sort
 
 type Row = Record<string, unknown>;
 
+/** The month index counts up to this many per month: the scrubber needs proportions, not totals. */
+export const MONTH_COUNT_CAP = 500;
+
 function toTimelineRow(r: Row): TimelineRow {
   return {
     id: r.id as string,
@@ -120,6 +123,7 @@ function filterSql(filters: TimelineFilters, p: SqlParams): string[] {
   if (filters.type) where.push(`a.media_type = ${p.add(filters.type)}`);
   if (filters.favorite !== undefined) where.push(`a.favorite = ${p.add(filters.favorite)}`);
   if (filters.folder !== undefined) where.push(`a.folder = ${p.add(filters.folder)}`);
+  // Not `album_ids && …`: Postgres cannot estimate it and then sorts the whole library (measured).
   if (filters.albumId)
     where.push(
       `EXISTS (SELECT 1 FROM album_assets fa WHERE fa.album_id = ${p.add(filters.albumId)} AND fa.asset_id = a.id)`,
@@ -173,16 +177,26 @@ export class TimelineRepository {
   }
 
   /**
-   * How many assets the viewer may see in each month (UTC) that has any, newest month first: the
-   * scrubber's index. One pass over the covering timeline index.
+   * The months (UTC) with something the viewer may see, newest first, with how many it sees there
+   * up to {@link MONTH_COUNT_CAP}: the scrubber's index. Each month is found by one probe of the
+   * timeline index below the previous one (a skip scan), so the cost follows the number of
+   * months, not of assets.
    */
   async months(viewer: Viewer, filters: TimelineFilters): Promise<Array<{ month: string; count: number }>> {
     const p = new SqlParams();
     const visible = assetVisibility(viewer, p);
-    const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
+    const where = () => [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)].join(' AND ');
+    const newest = (below: string | null) =>
+      `date_trunc('month', (SELECT a.sort_at FROM assets a WHERE ${where()}${below ? ` AND a.sort_at < ${below}` : ''}
+         ORDER BY a.sort_at DESC LIMIT 1) AT TIME ZONE 'UTC')`;
+    const months = `months(m) AS (SELECT ${newest(null)}
+      UNION ALL SELECT ${newest("(m AT TIME ZONE 'UTC')")} FROM months WHERE m IS NOT NULL)`;
+    const count = `(SELECT count(*)::int FROM (SELECT 1 FROM assets a WHERE ${where()}
+      AND a.sort_at >= (m AT TIME ZONE 'UTC') AND a.sort_at < ((m + interval '1 month') AT TIME ZONE 'UTC')
+      LIMIT ${MONTH_COUNT_CAP}) x)`;
     return (await this.db.query(
-      `${withClause(visible.ctes)}SELECT to_char(date_trunc('month', a.sort_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-         count(*)::int AS count FROM assets a WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY 1 DESC`,
+      `WITH RECURSIVE ${[...visible.ctes, months].join(', ')}
+       SELECT to_char(m, 'YYYY-MM') AS month, ${count} AS count FROM months WHERE m IS NOT NULL ORDER BY m DESC`,
       p.values,
     )) as Array<{ month: string; count: number }>;
   }
