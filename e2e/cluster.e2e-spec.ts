@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, freeLayout, isAlive, portFree } from '../apps/cli/src/test/cluster.js';
+import { TestCluster, freeLayout, isAlive, portFree } from 'atrium/testing';
 
 let cluster: TestCluster;
 

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotpCode } from '@atrium/auth';
 import { launchBrowser } from '@atrium/testing';
-import { TestCluster, freeLayout } from '../apps/cli/src/test/cluster.js';
+import { TestCluster, freeLayout } from 'atrium/testing';
 
 // The whole product as a newcomer meets it: `atrium start`, the first admin from the printed link,
 // accounts and grants with the CLI, sign-in at the portal, a library's timeline, revocation.

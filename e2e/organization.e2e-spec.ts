@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotpCode } from '@atrium/auth';
 import { launchBrowser, startSmtp, type TestSmtp } from '@atrium/testing';
-import { TestCluster, freeLayout } from '../apps/cli/src/test/cluster.js';
+import { TestCluster, freeLayout } from 'atrium/testing';
 
 // An organization's people on `atrium start --with-idp`: single sign-on through the IdP, an
 // Active Directory account admitted by its group, a colleague invited by email. The cluster, the
