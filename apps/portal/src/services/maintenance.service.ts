@@ -9,6 +9,7 @@ import { EmailLinkRepository } from '../repositories/email-link.repository.js';
 import { OidcPayloadRepository } from '../repositories/oidc-payload.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { SessionRepository } from '../repositories/session.repository.js';
+import { UpstreamRepository } from '../repositories/upstream.repository.js';
 import { Clock } from '../common/clock.js';
 import { NodeService, type ConfiguredNode } from './node.service.js';
 
@@ -29,6 +30,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     private readonly sessions: SessionRepository,
     private readonly outbox: OutboxRepository,
     private readonly links: EmailLinkRepository,
+    private readonly upstream: UpstreamRepository,
     private readonly clock: Clock,
     @Inject(CONFIGURED_NODES) private readonly configured: ConfiguredNode[],
   ) {}
@@ -50,5 +52,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     await this.outbox.deleteDeliveredBefore(new Date(now.getTime() - KEEP_DELIVERED_MS));
     // Expired and used links are kept a week, so "expired" can still be told apart from "unknown" in logs.
     await this.links.deleteExpired(new Date(now.getTime() - KEEP_DELIVERED_MS));
+    // OIDC sign-ins started and never answered (the tab was closed).
+    await this.upstream.purgeStates(now);
   }
 }

@@ -1,6 +1,8 @@
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, startOidcProvider, type TestOidcProvider } from '@atrium/testing';
 import { LoginAuditService } from '../../services/login-audit.service.js';
+import { MaintenanceService } from '../../services/maintenance.service.js';
 import { SessionAdminService } from '../../services/session-admin.service.js';
 import { PortalHarness } from '../../test/harness.js';
 
@@ -51,6 +53,8 @@ beforeAll(async () => {
           clientSecret: SECRET,
           createAccounts: false,
         },
+        // Discovery names the issuer without the trailing slash: never trusted.
+        { id: 'broken', name: 'Broken', issuer: `${idp.issuer}/`, clientId: 'atrium', clientSecret: SECRET },
       ]),
     },
   });
@@ -297,6 +301,43 @@ describe('organization OIDC sign-in', () => {
     });
   }
 
+  it('returns to the instance sign-in it interrupted', async () => {
+    const jar = new CookieJar();
+    const { callback } = await throughIdp(jar, idp, 'corp', 'ann', 'ann-pass', '?interaction=AbC-123_x');
+    const done = await finish(jar, callback);
+    expect([done.status, done.location]).toEqual([303, '/interaction/AbC-123_x']);
+  });
+
+  it('refuses a provider whose discovery names another issuer, and says it cannot be reached', async () => {
+    const res = await fetch(`${portal.url}/auth/oidc/broken`, { redirect: 'manual' });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/Broken cannot be reached right now/);
+    expect(await lastAudit('broken')).toMatchObject({
+      result: 'failure',
+      reason: 'oidc_provider_unavailable',
+    });
+  });
+
+  it('refuses an answer after the state expired, and sweeps unanswered states', async () => {
+    const jar = new CookieJar();
+    const { callback } = await throughIdp(jar, idp, 'corp', 'ann', 'ann-pass');
+    const abandoned = new CookieJar();
+    await throughIdp(abandoned, idp, 'corp', 'ann', 'ann-pass');
+    portal.clock.advance(11 * 60_000);
+    try {
+      const late = await finish(jar, callback);
+      expect(late.status).toBe(400);
+      expect(await lastAudit('corp')).toMatchObject({ reason: 'oidc_state_mismatch' });
+      await portal.app.get(MaintenanceService).sweep();
+      const [{ count }] = (await portal.app
+        .get(DataSource)
+        .query('SELECT count(*) FROM upstream_oidc_states')) as { count: string }[];
+      expect(count).toBe('0');
+    } finally {
+      portal.clock.advance(-11 * 60_000);
+    }
+  });
+
   it('records a sign-in cancelled at the provider', async () => {
     const jar = new CookieJar();
     const { authorize } = await throughIdp(jar, idp, 'corp', 'ann', 'ann-pass');
@@ -332,6 +373,7 @@ describe('organization OIDC sign-in', () => {
       providers: [
         { id: 'corp', name: 'Corp SSO', url: '/auth/oidc/corp' },
         { id: 'club', name: 'Club', url: '/auth/oidc/club' },
+        { id: 'broken', name: 'Broken', url: '/auth/oidc/broken' },
       ],
       directory: false,
     });
