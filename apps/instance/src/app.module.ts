@@ -32,6 +32,7 @@ import { ShareLinkRepository } from './repositories/share-link.repository.js';
 import { TrashRepository } from './repositories/trash.repository.js';
 import { BrowseRepository } from './repositories/browse.repository.js';
 import { CommentRepository } from './repositories/comment.repository.js';
+import { DavRepository } from './repositories/dav.repository.js';
 import { DownloadRepository } from './repositories/download.repository.js';
 import { IndexRunRepository } from './repositories/index-run.repository.js';
 import { LibraryFilesRepository } from './repositories/library-files.repository.js';
@@ -69,6 +70,7 @@ import { MultipartUploadsService } from './services/multipart-uploads.service.js
 import { TusUploadsService } from './services/tus-uploads.service.js';
 import { UploadService } from './services/upload.service.js';
 import { ZipDownloadService } from './services/zip-download.service.js';
+import { WebdavService } from './webdav/webdav.service.js';
 import { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS } from './common/tokens.js';
 
 export { INSTANCE_CONFIG, MEDIA_QUEUE, REDIS };
@@ -86,6 +88,7 @@ const repositories = [
   AssetEditRepository,
   BrowseRepository,
   CommentRepository,
+  DavRepository,
   DownloadRepository,
   IndexRunRepository,
   LibraryFilesRepository,
@@ -126,6 +129,7 @@ const services = [
   TrashBrowseService,
   TrashService,
   ZipDownloadService,
+  WebdavService,
 ];
 
 @Module({})

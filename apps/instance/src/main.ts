@@ -9,6 +9,7 @@ import { InstanceModule, REDIS, type InstanceRuntimeOptions } from './app.module
 import { loadInstanceConfig, type InstanceConfig } from './config.js';
 import { instanceEntities } from './entities/index.js';
 import { instanceMigrations } from './migrations/index.js';
+import { WEBDAV_PATH, WebdavService } from './webdav/webdav.service.js';
 
 const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
 
@@ -67,6 +68,8 @@ export async function createInstanceApp(
     fallback: ui ?? undefined,
     selfScriptPaths: ['/api/docs'],
   });
+  // WebDAV has its own sign-in throttle; sync apps send many requests, which the API's limits would cut.
+  app.use(WEBDAV_PATH, app.get(WebdavService).handler());
   // Counted in the instance's Redis, so every replica shares them (docs/configuration.md).
   app.use(
     rateLimit({

@@ -45,7 +45,9 @@ export type InstanceErrorCode =
   | 'ERR_LINK_INVALID'
   | 'ERR_LINK_UNAVAILABLE'
   | 'ERR_LINK_PASSWORD'
-  | 'ERR_LINK_THROTTLED';
+  | 'ERR_LINK_THROTTLED'
+  | 'ERR_WEBDAV_AUTH'
+  | 'ERR_WEBDAV_THROTTLED';
 
 /** A refusal with a stable code; the app's filter turns it into JSON with `status`. */
 export class InstanceError extends ServerError {

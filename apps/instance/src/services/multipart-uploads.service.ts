@@ -93,7 +93,7 @@ export class MultipartUploadsService {
         return;
       }
       parser.on('field', (name, value) => {
-        if (name === 'folder' || name === 'sha256') fields[name] = value;
+        if ((name === 'folder' || name === 'sha256') && value !== '') fields[name] = value;
       });
       parser.on('file', (_name, stream: Readable, info) => {
         const file: Received & { fields: Fields } = { fileName: info.filename ?? '', fields: { ...fields } };

@@ -156,6 +156,38 @@ export class PortalClient {
     };
   }
 
+  /**
+   * Asks the portal's node API whether an app password is good for this node (docs/contracts.md §3);
+   * the answer as sent, `{ active: false }` for anything but a checked yes.
+   */
+  async verifyAppPassword(username: string, password: string): Promise<Record<string, unknown>> {
+    const { clientId, clientSecret } = await this.identity.current();
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    let res: Response;
+    try {
+      res = await fetch(new URL('/api/cluster/app-passwords/verify', this.config.portalUrl), {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+        signal: AbortSignal.timeout(PORTAL_TIMEOUT_S * 1000),
+      });
+    } catch (error) {
+      this.logger.warn(`app-password check failed: ${(error as Error).message}`);
+      throw new InstanceError('ERR_PORTAL_UNAVAILABLE', 'the portal cannot be reached; try again shortly', 503);
+    }
+    if (res.status === 400) return { active: false };
+    if (res.status === 429)
+      throw new InstanceError('ERR_WEBDAV_THROTTLED', 'too many failed sign-ins; wait and try again', 429, {
+        retryAfter: Number(res.headers.get('retry-after') ?? 60) || 60,
+      });
+    if (!res.ok) {
+      this.logger.warn(`app-password check answered ${res.status}`);
+      throw new InstanceError('ERR_PORTAL_UNAVAILABLE', 'the portal cannot be reached; try again shortly', 503);
+    }
+    const body = (await res.json()) as Record<string, unknown>;
+    return body.active === true ? body : { active: false };
+  }
+
   private discover(): Promise<oidc.Configuration> {
     this.configuration ??= this.load().catch((error: unknown) => {
       this.configuration = undefined;

@@ -143,7 +143,7 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
       if (upload.size === 0) throw new InstanceError('ERR_UPLOAD_EMPTY', 'the file is empty', 400);
       const target = this.uploads.resolveTarget(viewer, {
         fileName: upload.metadata?.filename,
-        folder: upload.metadata?.folder ?? undefined,
+        folder: upload.metadata?.folder || undefined,
         sha256: upload.metadata?.sha256 ?? undefined,
       });
       await this.uploads.refuseKnownContent(viewer, target.sha256);

@@ -92,6 +92,11 @@ export class UploadService {
     };
   }
 
+  /** The originals folder, where uploads land. */
+  get originalsRoot(): string {
+    return this.config.originalsPath;
+  }
+
   /** Checks where an upload may go before any byte is taken; throws the refusal. */
   resolveTarget(viewer: Viewer, target: UploadTarget): ResolvedTarget {
     const checked = checkFileName(target.fileName);
@@ -101,7 +106,8 @@ export class UploadService {
       });
     let folder: string;
     try {
-      const raw = target.folder === undefined || target.folder === '' ? this.defaultFolder(viewer) : target.folder;
+      // Absent means one's upload path; `''` is the root, which only whole-library roles may write to.
+      const raw = target.folder === undefined || target.folder === null ? this.defaultFolder(viewer) : target.folder;
       folder = normalizeRelativePath(raw);
       for (const segment of folder ? folder.split('/') : []) {
         const part = checkFileName(segment);
@@ -200,6 +206,25 @@ export class UploadService {
     await this.queue.addNew([{ assetId: id, relPath, contentHash, kinds: KINDS[type.mediaType] }]);
     this.logger.log(`stored upload ${relPath} by ${viewer.id ?? 'unknown'}`);
     return { status: 'stored', assetId: id, path: relPath, contentHash };
+  }
+
+  /** Makes a folder one may upload into (WebDAV's MKCOL); the checks of {@link resolveTarget}. */
+  async makeFolder(viewer: Viewer, folder: string): Promise<void> {
+    const target = this.resolveTarget(viewer, { fileName: 'folder', folder });
+    await this.folderOnDisk(target.folder);
+  }
+
+  /** True when `folder` is a real folder of the originals, reached without a symlink. */
+  async folderExists(folder: string): Promise<boolean> {
+    const root = await realpath(this.config.originalsPath).catch(() => undefined);
+    if (!root) return false;
+    let dir = root;
+    for (const segment of folder ? folder.split('/') : []) {
+      dir = join(dir, segment);
+      const info = await lstat(dir).catch(() => undefined);
+      if (!info?.isDirectory()) return false;
+    }
+    return true;
   }
 
   private defaultFolder(viewer: Viewer): string {

@@ -7,6 +7,7 @@ import { loadPortalConfig, type PortalConfig } from '../config.js';
 import { createPortalApp, migrate, UI_DIR } from '../main.js';
 import { AdmissionRepository } from '../repositories/admission.repository.js';
 import { AccountService, type AccountFields } from '../services/account.service.js';
+import { AppPasswordService } from '../services/app-password.service.js';
 import { Clock } from '../common/clock.js';
 import { GrantService } from '../services/grant.service.js';
 import { KeyService } from '../services/key.service.js';
@@ -98,6 +99,12 @@ export class PortalHarness {
       { ...rest, ...(password === null ? {} : { password: password ?? PASSWORD }) },
       'cli:test',
     );
+  }
+
+  /** An app password of `username` for `node` (as `atrium auth add` makes one); returns the password. */
+  async addAppPassword(username: string, node: string, name = 'sync'): Promise<string> {
+    const account = await this.accounts.require(username);
+    return (await this.app.get(AppPasswordService).create(account, { node, name }, 'cli:test')).password;
   }
 
   /** Registers a node and redeems its join token through the API, as an instance would. */
