@@ -300,6 +300,17 @@ describe('atrium users invite and app passwords', () => {
     } finally {
       delete process.env.SMTP_URL;
     }
+    // Queued for the portal to send, sealed: the table holds no usable link.
+    const { default: pg } = await import('pg');
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query('SELECT recipient, purpose, sealed FROM mail_outbox');
+      expect(rows).toEqual([{ recipient: 'other@example.org', purpose: 'invite', sealed: expect.any(String) }]);
+      expect(rows[0].sealed).not.toMatch(/invite\/|example\.org/);
+    } finally {
+      await sql.end();
+    }
     const { openPortalAdmin } = await import('@atrium/portal');
     const admin = await openPortalAdmin({ databaseUrl: db.url, secretKey: env.ATRIUM_SECRET_KEY });
     try {

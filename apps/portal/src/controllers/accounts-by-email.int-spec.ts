@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLogoutToken } from '@atrium/auth';
 import { CookieJar, freePort, startSmtp, type ReceivedMessage, type TestSmtp } from '@atrium/testing';
 import { AccountRepository } from '../repositories/account.repository.js';
+import { ThrottleRepository } from '../repositories/throttle.repository.js';
 import { InvitationService } from '../services/invitation.service.js';
 import { LoginAuditService } from '../services/login-audit.service.js';
 import { LogoutReceiver } from '../test/logout-receiver.js';
@@ -23,6 +24,12 @@ beforeAll(async () => {
     runtime: { outbox: { pollMs: 50 } },
   });
   invitations = portal.app.get(InvitationService);
+});
+
+// Every request here comes from 127.0.0.1: each test starts with the address's link and mail counts at zero.
+afterEach(async () => {
+  const throttles = portal.app.get(ThrottleRepository);
+  for (const key of ['link:address:127.0.0.1', 'mail:address:127.0.0.1']) await throttles.reset(key);
 });
 
 afterAll(async () => {
@@ -320,6 +327,19 @@ describe('password reset', () => {
     expect((await api(new CookieJar(), 'POST', `/api/password-reset/${token}`, { password: 7 })).status).toBe(
       400,
     );
+  });
+});
+
+describe('guessing links', () => {
+  it('is throttled per address after ten wrong tokens, for invitations and resets alike', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const path =
+        i % 2 ? `/api/invitations/${'g'.repeat(40)}${i}xx` : `/api/password-reset/${'g'.repeat(40)}${i}xx`;
+      statuses.push((await api(new CookieJar(), 'GET', path)).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(404));
+    expect(statuses.at(-1)).toBe(429);
   });
 });
 
