@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -394,5 +394,39 @@ describe('the atrium binary', () => {
     expect(run(['passwd', 'dora'], '').status).toBe(2);
     expect(run(['users', 'show', 'nobody']).status).toBe(1);
     expect(run(['users', 'frobnicate']).status).toBe(2);
+  });
+
+  it('asks for a password twice without echo on a terminal', { timeout: 60_000 }, async () => {
+    // `script` gives the command a pseudo-terminal, as a person typing would.
+    const typed = async (first: string, second: string) => {
+      const child = spawn('script', ['-qec', `${process.execPath} ${BIN} passwd dora`, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let screen = '';
+      child.stdout.on('data', (c: Buffer) => (screen += c.toString()));
+      const until = async (text: string, from = 0) => {
+        for (let i = 0; i < 200 && !screen.slice(from).includes(text); i++) await new Promise((r) => setTimeout(r, 100));
+      };
+      await until('New password');
+      child.stdin.write(`${first}\r`);
+      await until('Repeat password');
+      child.stdin.write(`${second}\r`);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      return { code, screen };
+    };
+    const good = await typed('typed on a terminal 42', 'typed on a terminal 42');
+    expect(good.code, good.screen).toBe(0);
+    expect(good.screen).toContain('password of dora set');
+    expect(good.screen).not.toContain('typed on a terminal 42');
+    const { openPortalAdmin } = await import('@atrium/portal');
+    const { verifyPassword } = await import('@atrium/auth');
+    const portal = await openPortalAdmin({ databaseUrl: env.DATABASE_URL, secretKey: env.ATRIUM_SECRET_KEY });
+    expect(await verifyPassword('typed on a terminal 42', (await portal.accounts.require('dora')).passwordHash!)).toBe(true);
+    await portal.close();
+    const differ = await typed('first one typed here', 'second one typed here');
+    expect(differ.code).toBe(1);
+    expect(differ.screen).toContain('the passwords differ');
   });
 });
