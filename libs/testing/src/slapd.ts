@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Attribute, Change, Client, DN } from 'ldapts';
 import { HarnessError } from './errors.js';
-import { startOnPort } from './ports.js';
+import { freePort, startOnPort } from './ports.js';
 import {
   makeTempDir,
   requireExecutable,
@@ -44,6 +44,8 @@ export interface LdapGroupSpec {
 export interface TestSlapd {
   /** `ldap://127.0.0.1:<port>` */
   url: string;
+  /** `ldaps://127.0.0.1:<port>` when started with `tls`. */
+  ldapsUrl?: string;
   baseDn: string;
   /** The rootdn, usable as the service account. */
   bindDn: string;
@@ -104,13 +106,21 @@ interface ConfOptions {
   adSchema?: string;
 }
 
-function slapdConf(dir: string, suffix: string, rootDn: string, rootPassword: string, extra: ConfOptions = {}): string {
+function slapdConf(
+  dir: string,
+  suffix: string,
+  rootDn: string,
+  rootPassword: string,
+  extra: ConfOptions = {},
+): string {
   const schemaDir = firstExisting(SCHEMA_DIRS, 'core.schema', 'OpenLDAP schema');
   const moduleDir = firstExisting(MODULE_DIRS, 'back_mdb.la', 'OpenLDAP modules');
   return [
     ...SCHEMAS.map((name) => `include ${join(schemaDir, `${name}.schema`)}`),
     ...(extra.adSchema ? [`include ${extra.adSchema}`] : []),
-    ...(extra.tls ? [`TLSCertificateFile ${extra.tls.certFile}`, `TLSCertificateKeyFile ${extra.tls.keyFile}`] : []),
+    ...(extra.tls
+      ? [`TLSCertificateFile ${extra.tls.certFile}`, `TLSCertificateKeyFile ${extra.tls.keyFile}`]
+      : []),
     `modulepath ${moduleDir}`,
     'moduleload back_mdb',
     'moduleload memberof',
@@ -171,8 +181,10 @@ async function launch(
   conf: string,
   port: number,
   check: () => Promise<boolean>,
+  ldapsPort?: number,
 ): Promise<ServiceProcess> {
-  const service = spawnService(binary, ['-f', conf, '-h', `ldap://127.0.0.1:${port}/`, '-d', '0']);
+  const urls = [`ldap://127.0.0.1:${port}/`, ...(ldapsPort ? [`ldaps://127.0.0.1:${ldapsPort}/`] : [])];
+  const service = spawnService(binary, ['-f', conf, '-h', urls.join(' '), '-d', '0']);
   await waitUntilReady(`slapd on port ${port}`, service, check);
   return service;
 }
@@ -205,10 +217,13 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<TestSlapd>
   writeFileSync(conf, slapdConf(temp.path, baseDn, bindDn, bindPassword, extra));
 
   let url = '';
+  let ldapsUrl: string | undefined;
   const bind = <T>(work: (client: Client) => Promise<T>) => asRoot(url, bindDn, bindPassword, work);
   const service = await startOnPort(options.port, async (port) => {
     url = `ldap://127.0.0.1:${port}`;
-    return launch(binary, conf, port, () => bind(async () => true));
+    const ldapsPort = options.tls ? await freePort() : undefined;
+    ldapsUrl = ldapsPort ? `ldaps://127.0.0.1:${ldapsPort}` : undefined;
+    return launch(binary, conf, port, () => bind(async () => true), ldapsPort);
   });
   temp.recordService({ pid: service.pid, comm: 'slapd', signal: 'SIGKILL' });
   await seedBase(bind, baseDn);
@@ -227,6 +242,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<TestSlapd>
 
   return {
     url,
+    ...(ldapsUrl ? { ldapsUrl } : {}),
     baseDn,
     bindDn,
     bindPassword,
