@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@atrium/testing';
-import { TestCluster, freeLayout } from '../apps/cli/src/test/cluster.js';
+import { TestCluster, freeLayout } from 'atrium/testing';
 
 // Living in a library on a first `atrium start` (with its demo photos): a viewer does not see what
 // is private, a contributor's upload appears with its thumbnail, a visitor opens a share link with
