@@ -88,6 +88,8 @@ const table: Row[] = [
   { argv: ['instance', 'serve'], code: 1, env: { NODE_NAME: undefined }, check: error('ERR_CONFIG') },
   { argv: ['instance', 'index', '--instance', 'family', '--data', '/nonexistent-atrium'], code: 1, check: error('ERR_FAILED') },
   { argv: ['worker', '--version'], code: 0, check: ok((v) => expect(v).toMatchObject({ ffmpeg: { name: 'ffmpeg', version: expect.stringMatching(/^\d/), source: 'system' }, ffprobe: { name: 'ffprobe' } })) },
+  // No ffmpeg on PATH: the old builds shipped in npm are the fallback, and say so.
+  { argv: ['worker', '--version'], code: 0, env: { PATH: '/nonexistent' }, check: ok((v) => expect(v).toMatchObject({ ffmpeg: { source: 'bundled', version: expect.stringMatching(/^4\./) }, ffprobe: { source: 'bundled' } })) },
   { argv: ['worker'], code: 1, env: { WORKER_INSTANCES: undefined }, check: error('ERR_CONFIG') },
   { argv: ['start', '--port', '1'], code: 2, check: error('ERR_USAGE') },
   { argv: ['users', 'add', '-n', 'Ann', '-g', 'family', 'ann'], code: 0, check: ok((v) => expect(v).toMatchObject({ username: 'ann', id: expect.any(String) })) },

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -77,8 +77,18 @@ export async function describeFfmpeg(binaries: FfmpegBinaries): Promise<{ ffmpeg
         resolve(error ? 'unknown' : (/^\S+ version (\S+)/.exec(stdout)?.[1] ?? 'unknown')),
       ),
     );
-    return { name, path, source: binaries.source[name], version };
+    // The static npm builds call themselves by a git describe (N-47683-g0e8eb07980-static): lead with the package's version.
+    const source = binaries.source[name];
+    return { name, path, source, version: source === 'bundled' ? `${bundledVersion(path)} (${version})` : version };
   };
   const [ffmpeg, ffprobe] = await Promise.all([ask('ffmpeg'), ask('ffprobe')]);
   return { ffmpeg, ffprobe };
+}
+
+function bundledVersion(binary: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(dirname(binary), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
