@@ -3,10 +3,11 @@
 // page 5,000, as a visitor through an album link, the scrubber's month index against bare SQL; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
 // unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
 // INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo), INSTANCE_BENCH_ROUNDS (2 rounds
-// of indexing, best kept); INSTANCE_BENCH_ONLY=timeline or indexing runs one part alone.
+// of indexing, best kept); transfers (uploads and zips, see transfer.mjs); INSTANCE_BENCH_ONLY=timeline,
+// indexing or transfer runs one part alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +40,8 @@ const FILE_KB = int('INSTANCE_BENCH_FILE_KB', 64);
 const ROUNDS = int('INSTANCE_BENCH_ROUNDS', 2);
 // `timeline` or `indexing` runs that part alone (seeding the million assets takes minutes).
 const ONLY = process.env.INSTANCE_BENCH_ONLY ?? '';
-if (ONLY && ONLY !== 'timeline' && ONLY !== 'indexing') {
-  console.error(`INSTANCE_BENCH_ONLY must be "timeline" or "indexing", not "${ONLY}"`);
+if (ONLY && ONLY !== 'timeline' && ONLY !== 'indexing' && ONLY !== 'transfer') {
+  console.error(`INSTANCE_BENCH_ONLY must be "timeline", "indexing" or "transfer", not "${ONLY}"`);
   process.exit(2);
 }
 const log = (line) => console.log(`instance: ${line}`);
@@ -54,8 +55,9 @@ const database = (name) =>
   `${postgres.url.replace(/\/postgres$/, '')}/${name}_${randomBytes(4).toString('hex')}`;
 
 try {
-  if (ONLY !== 'indexing') await timeline();
-  if (ONLY !== 'timeline') await indexing();
+  if (!ONLY || ONLY === 'timeline') await timeline();
+  if (!ONLY || ONLY === 'indexing') await indexing();
+  if (!ONLY || ONLY === 'transfer') await transfer();
 } finally {
   rmSync(work, { recursive: true, force: true });
   await redis.stop();
@@ -170,6 +172,39 @@ async function timeline() {
       goal: '≤ 50 ms',
     },
   );
+}
+
+async function transfer() {
+  const { createInstanceApp, loadInstanceConfig } = await import('@atrium/instance');
+  const { SessionService } = await import('../../apps/instance/dist/services/session.service.js');
+  const { UserRepository } = await import('../../apps/instance/dist/repositories/user.repository.js');
+  const { measureTransfer } = await import('./transfer.mjs');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const config = loadInstanceConfig({
+    NODE_NAME: 'bench',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database('transfer'),
+    REDIS_URL: redis.url,
+    PORTAL_URL: 'http://127.0.0.1:9',
+    ORIGINALS_PATH: join(work, 'originals'),
+    CACHE_PATH: join(work, 'cache'),
+    LOG_LEVEL: 'error',
+  });
+  mkdirSync(config.originalsPath, { recursive: true });
+  await migrate(config);
+  const app = await createInstanceApp(config, { logLevels: ['error'] });
+  await app.listen(port, '127.0.0.1');
+  try {
+    const access = { role: 'admin', groups: [], basePath: null, uploadPath: null, webdav: false };
+    await app.get(UserRepository).upsert({ id: 'bench', username: 'bench', name: null, email: null, ...access, lastSeenAt: new Date() });
+    const { secret } = await app
+      .get(SessionService)
+      .create({ userId: 'bench', portalSid: null, access, idToken: 'unused', authTime: null });
+    rows.push(...(await measureTransfer({ url: config.publicUrl, cookie: `atrium_bench=${secret}`, work, log })));
+  } finally {
+    await app.close();
+  }
 }
 
 async function indexing() {

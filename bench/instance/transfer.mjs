@@ -1,0 +1,132 @@
+// Transfer benchmarks (issue 15): tus uploads of TRANSFER_PHOTOS (20) photos of 12 MP and one video
+// of TRANSFER_VIDEO_MB (256 MB) against `cp` of the same files on the same disk, and a zip of them
+// (/api/downloads/folder) against `zip -0`; peak RSS of the process serving them. Scaled down from
+// the issue's 200 photos, a 2 GB video and a 5 GB album: the machine is shared.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import sharp from 'sharp';
+
+const int = (name, fallback) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
+
+async function makeFiles(dir, photos, videoMb) {
+  mkdirSync(dir, { recursive: true });
+  const width = 4000;
+  const height = 3000;
+  for (let i = 0; i < photos; i++) {
+    // Noise compresses like a real photo does not: a few MB per 12 MP frame, as cameras write.
+    const pixels = Buffer.alloc(width * 100 * 3);
+    for (let j = 0; j < pixels.length; j++) pixels[j] = (Math.random() * 256) | 0;
+    const strip = await sharp(pixels, { raw: { width, height: 100, channels: 3 } }).png().toBuffer();
+    const jpeg = await sharp({ create: { width, height, channels: 3, background: { r: i * 9, g: 90, b: 200 } } })
+      .composite([...Array(30).keys()].map((k) => ({ input: strip, top: k * 100, left: 0 })))
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    writeFileSync(join(dir, `photo-${String(i).padStart(3, '0')}.jpg`), jpeg);
+  }
+  const video = join(dir, 'video.mp4');
+  const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=320x240:rate=10', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', video]);
+  if (ffmpeg.status !== 0) throw new Error('ffmpeg failed');
+  // Padded to size after the real MP4 (players ignore trailing bytes; the upload checks read the head).
+  const chunk = Buffer.alloc(1 << 20, 7);
+  for (let mb = 0; mb < videoMb; mb++) appendFileSync(video, chunk);
+  return readdirSync(dir).map((name) => join(dir, name));
+}
+
+function tusUpload(url, cookie, file, name) {
+  const size = statSync(file).size;
+  const meta = `filename ${Buffer.from(name).toString('base64')},folder ${Buffer.from('bench').toString('base64')}`;
+  const send = (method, path, headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = request(new URL(path, url), { method, headers: { cookie, origin: url, 'tus-resumable': '1.0.0', ...headers } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      });
+      let answered;
+      req.on('response', (res) => (answered = res.statusCode));
+      req.on('error', (error) => reject(new Error(`${method} ${path}: ${error.message} (answered ${answered})`)));
+      if (body) pipeline(body, req).catch(() => undefined);
+      else req.end();
+    });
+  return send('POST', '/api/uploads', { 'upload-length': String(size), 'upload-metadata': meta }).then((created) => {
+    if (created.status !== 201) throw new Error(`create ${created.status} ${created.body}`);
+    return send('PATCH', created.headers.location, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'content-length': String(size) }, createReadStream(file, { highWaterMark: 1 << 20 })).then((done) => {
+      if (done.status !== 200) throw new Error(`patch ${done.status} ${done.body}`);
+    });
+  });
+}
+
+function sampleRss() {
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  return () => {
+    clearInterval(timer);
+    return { start, peak };
+  };
+}
+
+/** Runs the transfer figures against an instance listening at `url` with a signed-in `cookie`. */
+export async function measureTransfer({ url, cookie, work, log }) {
+  const photos = int('TRANSFER_PHOTOS', 20);
+  const videoMb = int('TRANSFER_VIDEO_MB', 256);
+  const files = await makeFiles(join(work, 'transfer-src'), photos, videoMb);
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  log(`transfer: ${files.length} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+  spawnSync('sync');
+  let t = performance.now();
+  const cp = spawnSync('cp', ['-r', join(work, 'transfer-src'), join(work, 'transfer-cp')]);
+  if (cp.status !== 0) throw new Error('cp failed');
+  spawnSync('sync');
+  const cpS = (performance.now() - t) / 1000;
+  let rss = sampleRss();
+  t = performance.now();
+  for (const file of files) await tusUpload(url, cookie, file, file.slice(file.lastIndexOf('/') + 1));
+  const tusS = (performance.now() - t) / 1000;
+  const upRss = rss();
+  spawnSync('sync');
+  t = performance.now();
+  const zip = spawnSync('zip', ['-0', '-q', '-r', join(work, 'baseline.zip'), '.'], { cwd: join(work, 'transfer-src') });
+  if (zip.status !== 0) throw new Error('zip failed (install zip)');
+  const zipS = (performance.now() - t) / 1000;
+  rss = sampleRss();
+  t = performance.now();
+  await new Promise((resolve, reject) => {
+    request(new URL('/api/downloads/folder?path=bench', url), { headers: { cookie } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`zip ${res.statusCode}`));
+      pipeline(res, createWriteStream(join(work, 'atrium.zip'))).then(resolve, reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+  const oursS = (performance.now() - t) / 1000;
+  const zipRss = rss();
+  const mbps = (s) => bytes / 2 ** 20 / s;
+  const mib = (n) => n / 2 ** 20;
+  return [
+    {
+      scenario: `tus upload, ${photos} × 12 MP + ${videoMb} MB video (checked, hashed, linked, queued)`,
+      figure: mbps(tusS),
+      unit: 'MiB/s',
+      baseline: mbps(cpS),
+      baselineName: 'cp -r + sync',
+      ratio: cpS / tusS,
+      goal: '≥ 0.8×',
+    },
+    { scenario: 'tus upload: peak RSS growth of the instance process', figure: mib(upRss.peak - upRss.start), unit: 'MiB' },
+    {
+      scenario: 'zip of the folder, streamed over HTTP to a file',
+      figure: mbps(oursS),
+      unit: 'MiB/s',
+      baseline: mbps(zipS),
+      baselineName: 'zip -0',
+      ratio: zipS / oursS,
+      goal: '≥ 0.8×',
+    },
+    // The instance runs inside the benchmark's process, next to the photos it generated: growth is its share.
+    { scenario: 'zip: peak RSS growth of the instance process', figure: mib(zipRss.peak - zipRss.start), unit: 'MiB', goal: '< 300 MiB' },
+  ];
+}
