@@ -117,6 +117,8 @@ describe('a password reset in the browser', () => {
     const signedInElsewhere = await signIn(await browser.newContext(), 'bob');
     const page = await context.newPage();
     await page.goto(`${portal.url}/signin`);
+    await page.waitForSelector('text=Create an account');
+    await screenshots(page, 'signin-mail-links');
     await page.click('text=Forgot your password?');
     await page.waitForURL(`${portal.url}/reset`);
     await screenshots(page, 'reset-request');
