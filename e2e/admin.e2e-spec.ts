@@ -186,6 +186,21 @@ describe('the admin screens', () => {
     await page.getByRole('button', { name: 'ann' }).waitFor();
     await shot('users');
     await atPhoneWidth('/admin/users', 'users');
+    // Without SMTP the invitation's single-use link is shown once, to hand over.
+    await page.getByRole('button', { name: 'Invite by email' }).click();
+    await page.fill('input[name=inviteEmail]', 'not an address');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await expect
+      .poll(() => page.locator('.adm-err, .adm-alert').first().textContent())
+      .toMatch(/email|address/i);
+    await page.fill('input[name=inviteEmail]', 'carol@example.org');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    expect(await page.getByTestId('invite-link').textContent()).toMatch(/\/invite\//);
+    await shot('users-invited');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect((await admin.request('GET', '/api/admin/audit/admin?q=users.invite')).body.items).toEqual([
+      expect.objectContaining({ actor: 'root', action: 'users.invite' }),
+    ]);
     expect((await admin.request('GET', '/api/admin/audit/admin?q=users.add')).body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'root', action: 'users.add', target: 'ann' }),

@@ -18,6 +18,11 @@ const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '
 });
 if (build.status !== 0) process.exit(1);
 
+// PORTAL_BENCH_ONLY=matrix runs only the admin matrix (bench/portal/matrix.mjs, issue 13).
+if (process.env.PORTAL_BENCH_ONLY === 'matrix') {
+  await import('./matrix.mjs');
+  process.exit(0);
+}
 const { signVerify } = await import('./tokens.mjs');
 const { cpuMs, prepareBareBrowsers, prepareBrowsers, runFlows } = await import('./flow.mjs');
 const { bareArgon2, passwordBurst } = await import('./burst.mjs');
@@ -309,6 +314,7 @@ try {
   await postgres.stop();
 }
 report('portal', rows);
+if (!ONLY) await import('./matrix.mjs');
 
 async function waitReady(url) {
   for (let i = 0; i < 240; i++) {

@@ -23,6 +23,12 @@ const ROUTES: RouteCase[] = [
     url: '/api/admin/users',
     body: { username: 'made-by-route-test' },
   },
+  {
+    method: 'POST',
+    route: '/api/admin/users/invitations',
+    url: '/api/admin/users/invitations',
+    body: { email: 'new@example.org' },
+  },
   { method: 'GET', route: '/api/admin/users/{username}', url: '/api/admin/users/target' },
   {
     method: 'PATCH',

@@ -15,6 +15,8 @@ import {
   CreateUserDto,
   DoneDto,
   EndedDto,
+  InvitationDto,
+  InviteDto,
   UpdateUserDto,
   UserDto,
   UserListQuery,
@@ -24,6 +26,7 @@ import {
 } from '../dtos/admin-users.dto.js';
 import { AdminGuard, CurrentAdmin, type AdminActor } from '../guards/admin.guard.js';
 import { AccountService } from '../services/account.service.js';
+import { InvitationService } from '../services/invitation.service.js';
 import { SessionAdminService } from '../services/session-admin.service.js';
 
 /** The admin's Users screen: the same AccountService as `atrium users …`. */
@@ -35,6 +38,7 @@ export class AdminUsersController {
   constructor(
     private readonly accounts: AccountService,
     private readonly sessions: SessionAdminService,
+    private readonly invitations: InvitationService,
   ) {}
 
   @Get()
@@ -51,6 +55,14 @@ export class AdminUsersController {
     const { username, ...fields } = body;
     const account = await this.accounts.create(username, fields, admin.account.username);
     return userView(account, (await this.accounts.show(account.username)).groups);
+  }
+
+  /** Invites an address (the same InvitationService as `atrium users invite`); mailed when SMTP_URL is set. */
+  @Post('invitations')
+  @ApiCreatedResponse({ type: InvitationDto })
+  async invite(@Body() body: InviteDto, @CurrentAdmin() admin: AdminActor): Promise<InvitationDto> {
+    const invitation = await this.invitations.invite(body, admin.account.username);
+    return { ...invitation, expiresAt: invitation.expiresAt.toISOString() };
   }
 
   @Get(':username')

@@ -210,3 +210,31 @@ export class TextParam implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** `atrium users invite`: an address gets a single-use link to choose a username and password. */
+export class InviteDto {
+  @ApiProperty() @IsString() @Length(3, 254) @NoNulBytes() email!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) @NoNulBytes() name?: string;
+  @ApiPropertyOptional({ description: 'Account role' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  role?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  @Matches(NO_NUL, { each: true })
+  groups?: string[];
+}
+
+export class InvitationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ description: 'The portal mailed it (SMTP_URL is set)' }) mailed!: boolean;
+  @ApiPropertyOptional({ description: 'Only when not mailed: the link to hand over some other way' })
+  link?: string;
+}

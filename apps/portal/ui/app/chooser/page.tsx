@@ -14,13 +14,20 @@ interface Instance {
 /** After sign-in: one library → straight there; several → a list; none → ask an admin. */
 export default function ChooserPage() {
   const [instances, setInstances] = useState<Instance[]>();
+  const [admin, setAdmin] = useState(false);
 
   useEffect(() => {
-    api('/api/session')
-      .then(() => api<{ instances: Instance[] }>('/api/instances'))
+    let clusterAdmin = false;
+    api<{ clusterAdmin?: boolean }>('/api/session')
+      .then((s) => {
+        clusterAdmin = !!s.clusterAdmin;
+        setAdmin(clusterAdmin);
+        return api<{ instances: Instance[] }>('/api/instances');
+      })
       .then(({ instances: found }) => {
         if (found.length === 0) window.location.replace('/no-access');
-        else if (found.length === 1) window.location.replace(found[0]!.launchUrl);
+        // A cluster admin stays here: the way to the admin screens is on this page.
+        else if (found.length === 1 && !clusterAdmin) window.location.replace(found[0]!.launchUrl);
         else setInstances(found);
       })
       .catch((e) => {
@@ -73,10 +80,27 @@ export default function ChooserPage() {
                   {i.name.slice(0, 1).toUpperCase()}
                 </span>
                 <span style={{ minWidth: 0, flex: 1 }}>
-                  <strong style={{ display: 'block', fontSize: 17, overflow: 'hidden', textOverflow: 'ellipsis' }}>{i.name}</strong>
-                  <span style={{ color: '#666', fontSize: 13, overflowWrap: 'anywhere' }}>{new URL(i.url).host}</span>
+                  <strong
+                    style={{ display: 'block', fontSize: 17, overflow: 'hidden', textOverflow: 'ellipsis' }}
+                  >
+                    {i.name}
+                  </strong>
+                  <span style={{ color: '#666', fontSize: 13, overflowWrap: 'anywhere' }}>
+                    {new URL(i.url).host}
+                  </span>
                 </span>
-                <span data-role style={{ fontSize: 13, padding: '2px 8px', borderRadius: 10, background: '#e6efec', color: '#2f5d50' }}>{i.role}</span>
+                <span
+                  data-role
+                  style={{
+                    fontSize: 13,
+                    padding: '2px 8px',
+                    borderRadius: 10,
+                    background: '#e6efec',
+                    color: '#2f5d50',
+                  }}
+                >
+                  {i.role}
+                </span>
               </a>
             </li>
           ))}
@@ -87,6 +111,7 @@ export default function ChooserPage() {
           Sign out
         </button>
         <a href="/account">Your account</a>
+        {admin && <a href="/admin/users">Cluster admin</a>}
       </p>
     </Card>
   );

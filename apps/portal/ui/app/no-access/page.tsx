@@ -1,9 +1,16 @@
 'use client';
 
-import { api } from '../lib/api';
+import { useEffect, useState } from 'react';
+import { api, session } from '../lib/api';
 import { button, Card } from '../lib/ui';
 
 export default function NoAccessPage() {
+  const [admin, setAdmin] = useState(false);
+  useEffect(() => {
+    session()
+      .then((s) => setAdmin(!!s.clusterAdmin))
+      .catch(() => undefined);
+  }, []);
   async function signOut() {
     await api('/api/session');
     // After an organization sign-in, the provider's own session ends too.
@@ -21,6 +28,7 @@ export default function NoAccessPage() {
           Sign out
         </button>
         <a href="/account">Your account</a>
+        {admin && <a href="/admin/users">Cluster admin</a>}
       </p>
     </Card>
   );

@@ -145,7 +145,7 @@ export default function MatrixScreen() {
       {matrix.data && (
         <>
           <div className="adm-table-wrap">
-            <table className="adm-table" aria-label="Effective access">
+            <table className="adm-table adm-matrix" aria-label="Effective access">
               <thead>
                 <tr>
                   <th scope="col">User</th>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, ConfirmButton, Field, query, sentence, useLoad, when } from '../lib';
 import { SIGN_IN, type User } from './types';
+import { InviteForm } from './invite-form';
 import { UserForm } from './user-form';
 
 const PAGE = 25;
@@ -35,6 +36,7 @@ export default function UsersPage() {
   const [applied, setApplied] = useState(search);
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [selected, setSelected] = useState<User>();
   const [notice, setNotice] = useState<string>();
   const [actionError, setActionError] = useState<string>();
@@ -111,7 +113,22 @@ export default function UsersPage() {
         >
           New user
         </button>
+        <button type="button" className="adm-btn secondary" onClick={() => setInviting(true)}>
+          Invite by email
+        </button>
       </form>
+
+      {inviting && (
+        <section className="adm-panel" aria-label="Invite by email">
+          <h2 style={{ marginTop: 0 }}>Invite by email</h2>
+          <InviteForm
+            onDone={() => {
+              setInviting(false);
+              list.reload();
+            }}
+          />
+        </section>
+      )}
 
       {creating && (
         <section className="adm-panel" aria-label="New user">
