@@ -100,7 +100,7 @@ export class TimelinePageDto {
 
 export class MonthDto {
   @ApiProperty({ example: '2024-06', description: 'A month (UTC) with something in it' }) month!: string;
-  @ApiProperty({ description: 'How many you may see there, counted up to 500 (500 means 500 or more)' })
+  @ApiProperty({ description: 'How many you may see there, counted up to 100 (100 means 100 or more)' })
   count!: number;
 }
 

@@ -74,7 +74,7 @@ const ROW_COLUMNS = `a.id, a.media_type, a.mime, a.file_name, a.taken_at, a.sort
 type Row = Record<string, unknown>;
 
 /** The month index counts up to this many per month: the scrubber needs proportions, not totals. */
-export const MONTH_COUNT_CAP = 500;
+export const MONTH_COUNT_CAP = 100;
 
 function toTimelineRow(r: Row): TimelineRow {
   return {
@@ -123,11 +123,6 @@ function filterSql(filters: TimelineFilters, p: SqlParams): string[] {
   if (filters.type) where.push(`a.media_type = ${p.add(filters.type)}`);
   if (filters.favorite !== undefined) where.push(`a.favorite = ${p.add(filters.favorite)}`);
   if (filters.folder !== undefined) where.push(`a.folder = ${p.add(filters.folder)}`);
-  // Not `album_ids && …`: Postgres cannot estimate it and then sorts the whole library (measured).
-  if (filters.albumId)
-    where.push(
-      `EXISTS (SELECT 1 FROM album_assets fa WHERE fa.album_id = ${p.add(filters.albumId)} AND fa.asset_id = a.id)`,
-    );
   if (filters.tag) {
     where.push(
       `EXISTS (SELECT 1 FROM asset_tags ft JOIN tags g ON g.id = ft.tag_id WHERE ft.asset_id = a.id AND g.name = ${p.add(filters.tag)})`,
@@ -140,6 +135,21 @@ function filterSql(filters: TimelineFilters, p: SqlParams): string[] {
     where.push(`(a.file_name ILIKE ${pattern} OR a.title ILIKE ${pattern} OR a.path ILIKE ${pattern})`);
   }
   return where;
+}
+
+/**
+ * Where the rows come from: the whole library, or an album's members first. Walking the timeline
+ * index and probing each asset's membership costs the library's size for a small album (measured:
+ * 260 ms on 1,000,000 assets for a 1 % album), so an album page starts from its members.
+ */
+function sourceOf(filters: TimelineFilters, p: SqlParams): { ctes: string[]; from: string } {
+  if (!filters.albumId) return { ctes: [], from: 'assets a' };
+  return {
+    ctes: [
+      `album_members AS MATERIALIZED (SELECT asset_id FROM album_assets WHERE album_id = ${p.add(filters.albumId)})`,
+    ],
+    from: 'album_members m JOIN assets a ON a.id = m.asset_id',
+  };
 }
 
 /**
@@ -160,6 +170,7 @@ export class TimelineRepository {
   ): Promise<TimelineRow[]> {
     const p = new SqlParams();
     const visible = assetVisibility(viewer, p);
+    const source = sourceOf(filters, p);
     const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
     const [after, order] = filters.ascending ? ['>', 'ASC'] : ['<', 'DESC'];
     if (cursor) {
@@ -168,9 +179,9 @@ export class TimelineRepository {
       );
     }
     // The page's ids first, from the covering timeline index alone; then their rows.
-    const page = `page AS (SELECT a.id FROM assets a WHERE ${where.join(' AND ')} ORDER BY a.sort_at ${order}, a.id ${order} LIMIT ${p.add(limit + 1)})`;
+    const page = `page AS (SELECT a.id FROM ${source.from} WHERE ${where.join(' AND ')} ORDER BY a.sort_at ${order}, a.id ${order} LIMIT ${p.add(limit + 1)})`;
     const rows = (await this.db.query(
-      `${withClause([...visible.ctes, page])}SELECT ${ROW_COLUMNS} FROM page JOIN assets a ON a.id = page.id ORDER BY a.sort_at ${order}, a.id ${order}`,
+      `${withClause([...visible.ctes, ...source.ctes, page])}SELECT ${ROW_COLUMNS} FROM page JOIN assets a ON a.id = page.id ORDER BY a.sort_at ${order}, a.id ${order}`,
       p.values,
     )) as Row[];
     return rows.map(toTimelineRow);
@@ -183,6 +194,7 @@ export class TimelineRepository {
    * months, not of assets.
    */
   async months(viewer: Viewer, filters: TimelineFilters): Promise<Array<{ month: string; count: number }>> {
+    if (filters.albumId) return this.albumMonths(viewer, filters);
     const p = new SqlParams();
     const visible = assetVisibility(viewer, p);
     const where = () => [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)].join(' AND ');
@@ -197,6 +209,22 @@ export class TimelineRepository {
     return (await this.db.query(
       `WITH RECURSIVE ${[...visible.ctes, months].join(', ')}
        SELECT to_char(m, 'YYYY-MM') AS month, ${count} AS count FROM months WHERE m IS NOT NULL ORDER BY m DESC`,
+      p.values,
+    )) as Array<{ month: string; count: number }>;
+  }
+
+  /** An album's months: its members counted in one pass (an album is small beside the library). */
+  private async albumMonths(
+    viewer: Viewer,
+    filters: TimelineFilters,
+  ): Promise<Array<{ month: string; count: number }>> {
+    const p = new SqlParams();
+    const visible = assetVisibility(viewer, p);
+    const source = sourceOf(filters, p);
+    const where = [LIVE_ASSET('a'), visible.asset('a'), ...filterSql(filters, p)];
+    return (await this.db.query(
+      `${withClause([...visible.ctes, ...source.ctes])}SELECT to_char(date_trunc('month', a.sort_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+         least(count(*), ${MONTH_COUNT_CAP})::int AS count FROM ${source.from} WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY 1 DESC`,
       p.values,
     )) as Array<{ month: string; count: number }>;
   }
