@@ -43,6 +43,7 @@ export interface Session {
   portalUrl: string;
   role: string;
   basePath: string | null;
+  uploadPath?: string | null;
   csrfToken: string;
   permissions: string[];
 }

@@ -22,6 +22,7 @@ export const NAV: readonly NavEntry[] = [
   { key: 'albums', label: 'Albums', href: '/albums', shown: holds('album.view') },
   { key: 'favorites', label: 'Favorites', href: '/favorites', shown: holds('asset.view') },
   { key: 'shared-links', label: 'Shared links', href: '/shared-links', shown: holds('share_link.manage') },
+  { key: 'upload', label: 'Upload', href: '/upload', shown: holds('asset.upload') },
   { key: 'trash', label: 'Trash', href: '/trash', shown: holds('asset.delete') },
 ];
 
