@@ -108,7 +108,9 @@ export function Mappings({ node }: { node: string }) {
               checked={values.kind === 'dn'}
               onChange={() => setValues((v) => ({ ...v, kind: 'dn' }))}
             />
-            LDAP / Active Directory: the group’s DN, e.g. <code>cn=staff,ou=groups,dc=example,dc=org</code>
+            <span>
+              LDAP / Active Directory: the group’s DN, e.g. <code>cn=staff,ou=groups,dc=example,dc=org</code>
+            </span>
           </label>
         </fieldset>
         <div className="adm-grid">
