@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CookieJar } from '@atrium/testing';
 import type { AccessPolicy } from '@atrium/policy';
+import { ShareService } from '../services/share.service.js';
 import { InstanceHarness } from '../test/instance.js';
 import { clearLibrary, insertAlbum, insertAsset } from '../test/library.js';
 import { sessionJar } from '../test/sessions.js';
@@ -319,6 +320,11 @@ describe('share links and visitors (rule 7)', () => {
     expect(await visible(visitor, `${api}/assets`)).toEqual([shown]);
     // The unlock belongs to this browser: another one is asked again.
     expect((await send(new CookieJar(), 'GET', `${api}/assets`)).status).toBe(401);
+    // An unlock lasts 12 hours, then it is asked again and the maintenance forgets it.
+    instance.clock.advance(12 * 3600_000 + 1000);
+    expect((await send(visitor, 'GET', `${api}/assets`)).status).toBe(401);
+    await instance.app.get(ShareService).purgeUnlocks();
+    expect(await db.query('SELECT count(*)::int AS n FROM share_link_unlocks')).toEqual([{ n: 0 }]);
   });
 
   it('lets a signed-in guest who opened a link keep what it names, until it is revoked', async () => {

@@ -132,6 +132,11 @@ export class ShareService {
     });
   }
 
+  /** Forgets unlocks past their time (they no longer open anything). */
+  purgeUnlocks(): Promise<void> {
+    return this.links.purgeUnlocks(this.clock.now());
+  }
+
   private async blocked(linkId: string | null, address: string, now: Date): Promise<Date | null> {
     const byAddress = await this.throttle.count(`address:${address}`, ADDRESS_THROTTLE, now);
     const byLink = linkId ? await this.throttle.count(`link:${linkId}`, LINK_THROTTLE, now) : null;
