@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
@@ -7,6 +7,7 @@ import { Mailer } from '../mail/mailer.js';
 import type { MailContent } from '../mail/templates.js';
 import { MailOutboxRepository } from '../repositories/mail-outbox.repository.js';
 import { backoffMs, OUTBOX_OPTIONS, type OutboxOptions } from './outbox.worker.js';
+import { PollingWorker } from './polling-worker.js';
 
 const BATCH = 10;
 // About an hour and a half of retries (1 s, 2 s, … 10 min): past that, the links it carries are stale.
@@ -44,11 +45,8 @@ export class MailService {
 
 /** Sends the mail outbox over SMTP (only in the portal process, and only with SMTP_URL). */
 @Injectable()
-export class MailWorker implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('mail');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+export class MailWorker extends PollingWorker implements OnModuleInit {
+  protected readonly logger = new Logger('mail');
 
   constructor(
     private readonly outbox: MailOutboxRepository,
@@ -56,26 +54,12 @@ export class MailWorker implements OnModuleInit, OnModuleDestroy {
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   onModuleInit(): void {
-    if (this.mailer.configured) this.schedule();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.deliverDue()
-        .catch((error) => this.logger.error(error))
-        .then(() => this.schedule());
-    }, this.options.pollMs);
-    this.timer.unref();
+    if (this.mailer.configured) this.schedule(this.options.pollMs);
   }
 
   /** Attempts every due mail once; returns how many were sent. */

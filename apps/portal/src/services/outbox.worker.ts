@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { signLogoutToken } from '@atrium/auth';
 import type { LogoutOutboxEntity } from '../entities/outbox.entity.js';
 import { NodeRepository } from '../repositories/node.repository.js';
@@ -6,6 +6,7 @@ import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { Clock } from '../common/clock.js';
 import { KeyService } from './key.service.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
+import { PollingWorker } from './polling-worker.js';
 
 export interface OutboxOptions {
   /** How often to look for due deliveries. */
@@ -30,11 +31,8 @@ export function backoffMs(attempts: number): number {
  * so several portal replicas share the work.
  */
 @Injectable()
-export class OutboxWorker implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('outbox');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+export class OutboxWorker extends PollingWorker implements OnModuleInit {
+  protected readonly logger = new Logger('outbox');
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -43,26 +41,12 @@ export class OutboxWorker implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     @Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   onModuleInit(): void {
-    this.schedule();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.deliverDue()
-        .catch((error) => this.logger.error(error))
-        .then(() => this.schedule());
-    }, this.options.pollMs);
-    this.timer.unref();
+    this.schedule(this.options.pollMs);
   }
 
   /** Attempts every due delivery once; returns how many were delivered. */
