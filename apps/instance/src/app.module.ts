@@ -12,6 +12,7 @@ import { AssetController } from './controllers/asset.controller.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { BrowseController } from './controllers/browse.controller.js';
 import { DownloadController } from './controllers/download.controller.js';
+import { AdminController } from './controllers/admin.controller.js';
 import { LibraryIndexController } from './controllers/library-index.controller.js';
 import { CommentController } from './controllers/comment.controller.js';
 import { EditController } from './controllers/edit.controller.js';
@@ -30,6 +31,8 @@ import { AssetEditRepository } from './repositories/asset-edit.repository.js';
 import { LinkThrottleRepository } from './repositories/link-throttle.repository.js';
 import { ShareLinkRepository } from './repositories/share-link.repository.js';
 import { TrashRepository } from './repositories/trash.repository.js';
+import { AdminRepository } from './repositories/admin.repository.js';
+import { AdminService } from './services/admin.service.js';
 import { BrowseRepository } from './repositories/browse.repository.js';
 import { CommentRepository } from './repositories/comment.repository.js';
 import { DavRepository } from './repositories/dav.repository.js';
@@ -83,6 +86,7 @@ export interface InstanceRuntimeOptions {
 
 const repositories = [
   AccessRepository,
+  AdminRepository,
   AlbumRepository,
   AlbumEditRepository,
   AssetEditRepository,
@@ -106,6 +110,7 @@ const repositories = [
   UserRepository,
 ];
 const services = [
+  AdminService,
   AlbumService,
   AlbumEditService,
   AssetService,
@@ -175,6 +180,7 @@ export class InstanceModule implements OnApplicationShutdown {
         ShareController,
         TrashController,
         DownloadController,
+        AdminController,
       ],
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },

@@ -21,6 +21,7 @@ import { SessionService } from '../services/session.service.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { InstanceHarness } from '../test/instance.js';
 import { tagAsset } from '../test/library.js';
+import { ADMIN_ROUTES } from '../test/route-cases-admin.js';
 import { CURATION_ROUTES } from '../test/route-cases-curation.js';
 import {
   librarySpec,
@@ -182,6 +183,7 @@ const ROUTES: RouteCase[] = [
     expect: (v) => ({ status: can(v.role, 'library.index') ? 409 : 403 }),
   },
   ...CURATION_ROUTES,
+  ...ADMIN_ROUTES,
 ];
 
 // Where an upload goes when the request names no folder.

@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, ValidateIf } from 'class-validator';
+
+export class PersonDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ description: 'The role of their latest sign-in' }) role!: string;
+  @ApiProperty({ format: 'date-time' }) firstSeenAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'Their latest sign-in through the portal' })
+  lastSignInAt!: string;
+  @ApiProperty({ description: 'Sessions not yet expired' }) openSessions!: number;
+}
+
+export class AdminSessionDto {
+  @ApiProperty({ description: "A digest of the cookie's secret: names the session, never signs in" })
+  id!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() role!: string;
+  @ApiProperty({ description: 'The session asking' }) current!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
+export class FailedJobDto {
+  @ApiProperty({ description: 'The asset' }) id!: string;
+  @ApiProperty() path!: string;
+  @ApiProperty({ type: [String], description: 'The queues that gave up: metadata, thumbnails, video' })
+  kinds!: string[];
+  @ApiProperty({ description: "Each queue's reason code, as the worker reported it" })
+  reasons!: Record<string, string>;
+}
+
+export class JobsDto {
+  @ApiProperty({
+    description: 'Job counts per media queue (waiting, active, delayed, failed, prioritized); null while Redis is down',
+    nullable: true,
+    type: Object,
+  })
+  queues!: Record<string, Record<string, number>> | null;
+  @ApiProperty({ description: 'Assets with a failed job in all' }) total!: number;
+  @ApiProperty({ type: [FailedJobDto], description: 'The newest 500' }) failed!: FailedJobDto[];
+}
+
+export class RetryDto {
+  @ApiProperty({ description: 'Assets retried' }) assets!: number;
+  @ApiProperty({ description: 'Jobs queued' }) jobs!: number;
+}
+
+export class EndedDto {
+  @ApiProperty() ended!: boolean;
+}
+
+export class LibrarySettingsDto {
+  @ApiProperty({ description: 'Emptying the trash also deletes originals outside upload paths' })
+  deleteOriginals!: boolean;
+  @ApiProperty({ description: 'WebDAV is on (ATRIUM_DISABLE_FEATURES switches it; read-only here)' })
+  webdav!: boolean;
+}
+
+export class LibrarySettingsChangeDto {
+  @ApiPropertyOptional({ description: 'Emptying the trash also deletes originals outside upload paths' })
+  // Absent leaves it as it is; null is no boolean (IsOptional would let it through).
+  @ValidateIf((_o, value) => value !== undefined)
+  @IsBoolean()
+  deleteOriginals?: boolean;
+}
+
+class UseDto {
+  @ApiProperty() bytes!: number;
+  @ApiProperty() files!: number;
+}
+
+class CacheUseDto extends UseDto {
+  @ApiProperty({ description: 'False when the walk stopped at its bound (200,000 entries): a lower bound' })
+  complete!: boolean;
+}
+
+export class StorageDto {
+  @ApiProperty({ type: UseDto, description: 'Originals of the live library, as on record' }) originals!: UseDto;
+  @ApiProperty({ type: CacheUseDto, description: 'Derivatives and temporary files under CACHE_PATH' })
+  cache!: CacheUseDto;
+}
