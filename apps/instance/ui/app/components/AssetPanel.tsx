@@ -1,18 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, call, ApiFailure, type AssetDetail } from '../lib/api';
-
-interface Comment {
-  id: string;
-  authorName: string | null;
-  authorId: string;
-  body: string;
-  createdAt: string;
-  editedAt: string | null;
-  mine: boolean;
-  canDelete: boolean;
-}
+import { Comments } from './Comments';
 
 const field = {
   width: '100%',
@@ -161,71 +151,6 @@ function Editor({ detail, onSaved }: { detail: AssetDetail; onSaved: (d: AssetDe
   );
 }
 
-function Comments({ assetId, canComment }: { assetId: string; canComment: boolean }) {
-  const [comments, setComments] = useState<Comment[]>([]);
-  const [text, setText] = useState('');
-  const load = () =>
-    api<Comment[]>(`/api/comments?asset=${assetId}`).then(setComments, () => setComments([]));
-  useEffect(() => void load(), [assetId]);
-  return (
-    <section id="comments">
-      <h3 style={{ fontSize: 15 }}>Comments</h3>
-      {comments.length === 0 && <p style={{ color: '#aaa' }}>No comments yet.</p>}
-      {comments.map((c) => (
-        <div key={c.id} className="comment" style={{ borderTop: '1px solid #333', padding: '6px 0' }}>
-          <strong>{c.authorName ?? c.authorId}</strong>{' '}
-          <span style={{ color: '#999', fontSize: 12 }}>
-            {new Date(c.createdAt).toLocaleString()}
-            {c.editedAt ? ' (edited)' : ''}
-          </span>
-          <p style={{ margin: '4px 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{c.body}</p>
-          {c.mine && (
-            <button
-              type="button"
-              onClick={async () => {
-                const body = window.prompt('Edit your comment', c.body);
-                if (body?.trim()) await call('PATCH', `/api/comments/${c.id}`, { body });
-                await load();
-              }}
-            >
-              Edit
-            </button>
-          )}{' '}
-          {c.canDelete && (
-            <button
-              type="button"
-              onClick={async () => (await call('DELETE', `/api/comments/${c.id}`), load())}
-            >
-              Delete
-            </button>
-          )}
-        </div>
-      ))}
-      {canComment && (
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (!text.trim()) return;
-            await call('POST', '/api/comments', { assetId, body: text });
-            setText('');
-            await load();
-          }}
-        >
-          <textarea
-            style={field}
-            aria-label="comment"
-            value={text}
-            maxLength={5000}
-            rows={2}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <button type="submit">Comment</button>
-        </form>
-      )}
-    </section>
-  );
-}
-
 /** The lightbox's side panel: what is known of the asset, its editor for those who may edit, and comments. */
 export function AssetPanel({
   detail,
@@ -246,7 +171,7 @@ export function AssetPanel({
       {detail.caption && <p>{detail.caption}</p>}
       {detail.tags.length > 0 && <p style={{ color: '#bbb' }}>#{detail.tags.join(' #')}</p>}
       {canEdit && <Editor key={detail.id} detail={detail} onSaved={onSaved} />}
-      <Comments assetId={detail.id} canComment={canComment} />
+      <Comments target={{ assetId: detail.id }} canComment={canComment} />
     </aside>
   );
 }

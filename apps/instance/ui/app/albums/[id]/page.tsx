@@ -8,11 +8,13 @@ import { LibraryTimeline } from '../../components/LibraryTimeline';
 import { NO_FILTERS } from '../../components/Timeline';
 import { PolicyEditor } from '../../components/PolicyEditor';
 import { ShareDialog } from '../../components/ShareDialog';
+import { AlbumDetails } from '../../components/AlbumDetails';
+import { Comments } from '../../components/Comments';
 
 function AlbumView({ id, session }: { id: string; session: Session }) {
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [panel, setPanel] = useState<'share' | 'policy' | null>(null);
+  const [panel, setPanel] = useState<'share' | 'policy' | 'details' | null>(null);
   const filters = useMemo(() => ({ ...NO_FILTERS, album: id }), [id]);
   const may = (p: string) => session.permissions.includes(p);
 
@@ -32,8 +34,9 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
       </p>
     );
   if (!album) return <p>Loading…</p>;
-  const update = async (changes: Record<string, unknown>) =>
+  const update = async (changes: Record<string, unknown>) => {
     setAlbum(await call<Album>('PATCH', `/api/albums/${id}`, changes));
+  };
   return (
     <>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8 }}>
@@ -62,6 +65,13 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
             </select>
             <button
               type="button"
+              id="album-edit-details"
+              onClick={() => setPanel(panel === 'details' ? null : 'details')}
+            >
+              Cover and description
+            </button>
+            <button
+              type="button"
               id="album-policy"
               onClick={() => setPanel(panel === 'policy' ? null : 'policy')}
             >
@@ -88,8 +98,13 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
           </button>
         )}
       </div>
-      {album.description && <p>{album.description}</p>}
+      {album.description && (
+        <p id="album-description-text" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {album.description}
+        </p>
+      )}
       {panel === 'share' && <ShareDialog target={{ albumId: id }} />}
+      {panel === 'details' && <AlbumDetails album={album} update={update} />}
       {panel === 'policy' && <PolicyEditor path={`/api/albums/${id}/policy`} />}
       <LibraryTimeline
         session={session}
@@ -97,6 +112,9 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
         albumId={id}
         empty="This album is empty: select photos in the timeline and add them."
       />
+      <div style={{ maxWidth: 620 }}>
+        <Comments target={{ albumId: id }} canComment={may('comment.create')} theme="light" />
+      </div>
     </>
   );
 }
