@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { adminApi, ConfirmButton, Field, fieldOf, Picker, query, ROLES, sentence, useLoad } from '../lib';
+import { AlertLine, NoticeLine, useAdminForm } from '../form';
+import { adminApi, ConfirmButton, Field, Picker, query, ROLES, sentence, useLoad } from '../lib';
 
 interface Grant {
   username: string;
@@ -49,25 +50,14 @@ export function Grants({ node }: { node: string }) {
     () => adminApi<{ items: Grant[] }>('GET', `/api/admin/grants${query({ node })}`),
     [node],
   );
-  const [values, setValues] = useState(EMPTY);
-  const [error, setError] = useState<{ field?: string; text: string }>();
-  const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { values, setValues, error, notice, setNotice, busy, set, err, submit } = useAdminForm(EMPTY, FIELDS);
   const basePreview = usePreview(values.basePath, values.username);
   const uploadPreview = usePreview(values.uploadPath, values.username);
-  const set = (k: keyof typeof values) => (e: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [k]: e.target.value }));
-  const err = (f: string) => (error?.field === f ? error.text : undefined);
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setError(undefined);
-    if (!values.username.trim()) {
-      setError({ field: 'username', text: 'Pick the user to give access to.' });
-      return;
-    }
-    setBusy(true);
-    try {
+  const grant = submit(
+    () =>
+      values.username.trim() ? undefined : { field: 'username', text: 'Pick the user to give access to.' },
+    async () => {
       const result = await adminApi<Explanation>('PUT', '/api/admin/grants', {
         node,
         username: values.username.trim(),
@@ -75,19 +65,12 @@ export function Grants({ node }: { node: string }) {
         basePath: values.basePath || null,
         uploadPath: values.uploadPath || null,
       });
-      setNotice(
-        result.cell.allowed
-          ? `${values.username.trim()} may open ${node} as ${result.cell.role} from their next sign-in.`
-          : `Saved, but ${values.username.trim()} still cannot open ${node}: ${result.lines.at(-1)}`,
-      );
-      setValues(EMPTY);
       grants.reload();
-    } catch (caught) {
-      setError({ field: fieldOf(caught, FIELDS), text: sentence(caught) });
-    } finally {
-      setBusy(false);
-    }
-  }
+      return result.cell.allowed
+        ? `${values.username.trim()} may open ${node} as ${result.cell.role} from their next sign-in.`
+        : `Saved, but ${values.username.trim()} still cannot open ${node}: ${result.lines.at(-1)}`;
+    },
+  );
 
   async function revoke(g: Grant) {
     try {
@@ -102,17 +85,9 @@ export function Grants({ node }: { node: string }) {
   return (
     <section aria-label="Per-user grants">
       <h2>People with a grant on {node}</h2>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
-      <form className="adm-panel" onSubmit={submit} noValidate aria-label="Grant access">
-        {error && !error.field && (
-          <p className="adm-alert" role="alert">
-            {error.text}
-          </p>
-        )}
+      <NoticeLine text={notice} />
+      <form className="adm-panel" onSubmit={grant} noValidate aria-label="Grant access">
+        {!error?.field && <AlertLine text={error?.text} />}
         <div className="adm-grid">
           <Field label="User" error={err('username')} hint="Type to search the directory.">
             {(a) => (
@@ -155,11 +130,7 @@ export function Grants({ node }: { node: string }) {
           Grant access
         </button>
       </form>
-      {grants.error && (
-        <p className="adm-alert" role="alert">
-          {grants.error}
-        </p>
-      )}
+      <AlertLine text={grants.error} />
       {grants.data && (
         <div className="adm-table-wrap">
           <table className="adm-table stack" aria-label={`Grants on ${node}`}>

@@ -1,7 +1,7 @@
 'use client';
 
-import { useState } from 'react';
-import { adminApi, ConfirmButton, Field, fieldOf, Picker, query, ROLES, sentence, useLoad } from '../lib';
+import { AlertLine, NoticeLine, useAdminForm } from '../form';
+import { adminApi, ConfirmButton, Field, Picker, query, ROLES, sentence, useLoad } from '../lib';
 
 interface Mapping {
   node: string;
@@ -26,23 +26,11 @@ export function Mappings({ node }: { node: string }) {
     () => adminApi<{ items: Mapping[] }>('GET', `/api/admin/mappings${query({ node })}`),
     [node],
   );
-  const [values, setValues] = useState(EMPTY);
-  const [error, setError] = useState<{ field?: string; text: string }>();
-  const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof values) => (e: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [k]: e.target.value }));
-  const err = (f: string) => (error?.field === f ? error.text : undefined);
+  const { values, setValues, error, notice, setNotice, busy, set, err, submit } = useAdminForm(EMPTY, FIELDS);
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setError(undefined);
-    if (!values.group.trim()) {
-      setError({ field: 'group', text: 'Name the group to admit.' });
-      return;
-    }
-    setBusy(true);
-    try {
+  const admit = submit(
+    () => (values.group.trim() ? undefined : { field: 'group', text: 'Name the group to admit.' }),
+    async () => {
       await adminApi('PUT', '/api/admin/mappings', {
         node,
         group: values.group.trim(),
@@ -51,17 +39,10 @@ export function Mappings({ node }: { node: string }) {
         basePath: values.basePath || null,
         uploadPath: values.uploadPath || null,
       });
-      setNotice(
-        `Members of ${values.group.trim()} may open ${node} as ${values.role} from their next sign-in.`,
-      );
-      setValues(EMPTY);
       mappings.reload();
-    } catch (caught) {
-      setError({ field: fieldOf(caught, FIELDS), text: sentence(caught) });
-    } finally {
-      setBusy(false);
-    }
-  }
+      return `Members of ${values.group.trim()} may open ${node} as ${values.role} from their next sign-in.`;
+    },
+  );
 
   async function deny(m: Mapping) {
     try {
@@ -76,17 +57,9 @@ export function Mappings({ node }: { node: string }) {
   return (
     <section aria-label="Group mappings">
       <h2>Groups {node} admits</h2>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
-      <form className="adm-panel" onSubmit={submit} noValidate aria-label="Admit a group">
-        {error && !error.field && (
-          <p className="adm-alert" role="alert">
-            {error.text}
-          </p>
-        )}
+      <NoticeLine text={notice} />
+      <form className="adm-panel" onSubmit={admit} noValidate aria-label="Admit a group">
+        {!error?.field && <AlertLine text={error?.text} />}
         <fieldset style={{ border: 0, padding: 0, margin: '0 0 10px' }}>
           <legend className="adm-label">The group comes from</legend>
           <label className="adm-check">
@@ -154,11 +127,7 @@ export function Mappings({ node }: { node: string }) {
           Admit group
         </button>
       </form>
-      {mappings.error && (
-        <p className="adm-alert" role="alert">
-          {mappings.error}
-        </p>
-      )}
+      <AlertLine text={mappings.error} />
       {mappings.data && (
         <div className="adm-table-wrap">
           <table className="adm-table stack" aria-label={`Groups ${node} admits`}>

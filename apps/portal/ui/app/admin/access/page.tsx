@@ -5,6 +5,7 @@ import { adminApi, useLoad } from '../lib';
 import type { Node } from '../libraries/issued';
 import { Grants } from './grants';
 import { Mappings } from './mappings';
+import { AlertLine } from '../form';
 
 /** Access: who may open a library — per-user grants first, then the groups it admits. */
 export default function AccessPage() {
@@ -25,11 +26,7 @@ export default function AccessPage() {
         are matched against the groups the library admits, and the highest role wins. Changes take effect at
         the user’s next sign-in, and a narrower access signs them out of the library now.
       </p>
-      {nodes.error && (
-        <p className="adm-alert" role="alert">
-          {nodes.error}
-        </p>
-      )}
+      <AlertLine text={nodes.error} />
       {nodes.data && libraries.length === 0 && (
         <p className="adm-empty">No library yet. Add one on the Libraries screen first.</p>
       )}

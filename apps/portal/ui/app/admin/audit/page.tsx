@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { adminApi, Field, query, useLoad, when } from '../lib';
+import { AlertLine } from '../form';
 
 interface AdminEntry {
   id: string;
@@ -104,11 +105,7 @@ export default function AuditPage() {
           Search
         </button>
       </form>
-      {list.error && (
-        <p className="adm-alert" role="alert">
-          {list.error}
-        </p>
-      )}
+      <AlertLine text={list.error} />
       {list.data && (
         <>
           <div className="adm-table-wrap">

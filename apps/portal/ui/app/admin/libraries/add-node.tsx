@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, Field, fieldOf, sentence } from '../lib';
 import type { Issued } from './issued';
+import { AlertLine } from '../form';
 
 const FIELDS = {
   name: ['node name', 'a node named', 'ERR_NODE_EXISTS'],
@@ -62,11 +63,7 @@ export function AddNodeForm(props: {
     <section className="adm-panel" aria-label={rp ? 'Add an OIDC client' : 'Add a library'}>
       <h2 style={{ marginTop: 0 }}>{rp ? 'Add an OIDC client' : 'Add a library'}</h2>
       <form onSubmit={submit} noValidate>
-        {error && !error.field && (
-          <p className="adm-alert" role="alert">
-            {error.text}
-          </p>
-        )}
+        {!error?.field && <AlertLine text={error?.text} />}
         <div className="adm-grid">
           <Field label="Name" error={err('name')} hint="Lowercase letters, digits and dashes, e.g. family">
             {(a) => <input {...a} name="name" value={values.name} onChange={set('name')} />}

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { adminApi, ConfirmButton, sentence, useLoad, when } from '../lib';
+import { AlertLine, NoticeLine } from '../form';
 
 interface Key {
   kid: string;
@@ -48,16 +49,8 @@ export function Keys() {
         signs; revoking removes a key at once (for a leaked key: people stay signed in, new sign-ins use the
         next key).
       </p>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="adm-alert" role="alert">
-          {error}
-        </p>
-      )}
+      <NoticeLine text={notice} />
+      <AlertLine text={error} />
       <div className="adm-toolbar">
         <ConfirmButton
           label="Rotate keys"

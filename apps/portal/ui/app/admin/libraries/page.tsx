@@ -5,6 +5,7 @@ import { adminApi, ago, ConfirmButton, sentence, useLoad } from '../lib';
 import { AddNodeForm } from './add-node';
 import { Once, type Issued, type Node } from './issued';
 import { Keys } from './keys';
+import { AlertLine, NoticeLine } from '../form';
 
 const KIND: Record<Node['kind'], string> = {
   instance: 'Library',
@@ -58,16 +59,8 @@ export default function LibrariesPage() {
         The instances (libraries) and OIDC clients that sign people in through this portal. Health is asked
         from each library when this page opens.
       </p>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p className="adm-alert" role="alert">
-          {error}
-        </p>
-      )}
+      <NoticeLine text={notice} />
+      <AlertLine text={error} />
       {issued && <Once issued={issued} onDone={() => setIssued(undefined)} />}
       <div className="adm-toolbar">
         <button type="button" className="adm-btn" onClick={() => setAdding('instance')}>
@@ -91,11 +84,7 @@ export default function LibrariesPage() {
           }}
         />
       )}
-      {nodes.error && (
-        <p className="adm-alert" role="alert">
-          {nodes.error}
-        </p>
-      )}
+      <AlertLine text={nodes.error} />
       {!nodes.data && !nodes.error && <p>Asking each library how it is…</p>}
       {nodes.data && (
         <div className="adm-table-wrap">

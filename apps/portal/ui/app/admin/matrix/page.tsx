@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { adminApi, Field, query, ROLES, useLoad } from '../lib';
+import { AlertLine } from '../form';
 
 interface Cell {
   node: string;
@@ -137,11 +138,7 @@ export default function MatrixScreen() {
           Export CSV
         </a>
       </form>
-      {matrix.error && (
-        <p className="adm-alert" role="alert">
-          {matrix.error}
-        </p>
-      )}
+      <AlertLine text={matrix.error} />
       {matrix.data && (
         <>
           <div className="adm-table-wrap">

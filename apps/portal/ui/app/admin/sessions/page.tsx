@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { adminApi, ago, ConfirmButton, Field, query, sentence, useLoad, when } from '../lib';
+import { AlertLine, NoticeLine } from '../form';
 
 interface Session {
   ref: string;
@@ -56,11 +57,7 @@ export default function SessionsPage() {
         Who is signed in at the portal. Ending a session also signs it out of every library it opened, within
         seconds.
       </p>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
+      <NoticeLine text={notice} />
       <form
         className="adm-toolbar"
         role="search"
@@ -85,11 +82,7 @@ export default function SessionsPage() {
           Search
         </button>
       </form>
-      {list.error && (
-        <p className="adm-alert" role="alert">
-          {list.error}
-        </p>
-      )}
+      <AlertLine text={list.error} />
       {list.data && (
         <>
           <div className="adm-table-wrap">

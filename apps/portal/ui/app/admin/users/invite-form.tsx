@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { adminApi, Field, fieldOf, ROLES, sentence, when } from '../lib';
+import { AlertLine } from '../form';
 
 interface Invitation {
   email: string;
@@ -72,11 +73,7 @@ export function InviteForm({ onDone }: { onDone: () => void }) {
 
   return (
     <form onSubmit={submit} noValidate aria-label="Invite">
-      {error && !error.field && (
-        <p className="adm-alert" role="alert">
-          {error.text}
-        </p>
-      )}
+      {!error?.field && <AlertLine text={error?.text} />}
       <div className="adm-grid">
         <Field label="Email" error={err('email')}>
           {(a) => (

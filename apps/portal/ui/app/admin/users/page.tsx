@@ -5,6 +5,7 @@ import { adminApi, ConfirmButton, Field, query, sentence, useLoad, when } from '
 import { SIGN_IN, type User } from './types';
 import { InviteForm } from './invite-form';
 import { UserForm } from './user-form';
+import { AlertLine, NoticeLine } from '../form';
 
 const PAGE = 25;
 
@@ -64,11 +65,7 @@ export default function UsersPage() {
       <p className="adm-lead">
         Everyone who can sign in at this portal. Access to a library is given on the Access screen.
       </p>
-      {notice && (
-        <p className="adm-notice" role="status">
-          {notice}
-        </p>
-      )}
+      <NoticeLine text={notice} />
       <form
         className="adm-toolbar"
         role="search"
@@ -153,11 +150,7 @@ export default function UsersPage() {
             {SIGN_IN[selected.authProvider]} · created {when(selected.createdAt)} ·{' '}
             {selected.totp ? 'TOTP enrolled' : 'no TOTP'}
           </p>
-          {actionError && (
-            <p className="adm-alert" role="alert">
-              {actionError}
-            </p>
-          )}
+          <AlertLine text={actionError} />
           <UserForm
             key={selected.id + selected.groups.join()}
             user={selected}
@@ -250,11 +243,7 @@ export default function UsersPage() {
         </section>
       )}
 
-      {list.error && (
-        <p className="adm-alert" role="alert">
-          {list.error}
-        </p>
-      )}
+      <AlertLine text={list.error} />
       {list.data && (
         <>
           <div className="adm-table-wrap">

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, Field, fieldOf, ROLES, sentence } from '../lib';
 import { SIGN_IN, type User } from './types';
+import { AlertLine } from '../form';
 
 const FIELDS = {
   username: ['username'],
@@ -79,11 +80,7 @@ export function UserForm(props: { user?: User; onSaved: (user: User) => void; on
 
   return (
     <form onSubmit={submit} noValidate aria-label={u ? `Edit ${u.username}` : 'New user'}>
-      {error && !error.field && (
-        <p className="adm-alert" role="alert">
-          {error.text}
-        </p>
-      )}
+      {!error?.field && <AlertLine text={error?.text} />}
       <div className="adm-grid">
         {!u && (
           <Field label="Username" error={err('username')} hint="Lowercase; it never changes.">
