@@ -24,6 +24,7 @@ export const NAV: readonly NavEntry[] = [
   { key: 'shared-links', label: 'Shared links', href: '/shared-links', shown: holds('share_link.manage') },
   { key: 'upload', label: 'Upload', href: '/upload', shown: holds('asset.upload') },
   { key: 'trash', label: 'Trash', href: '/trash', shown: holds('asset.delete') },
+  { key: 'admin', label: 'Admin', href: '/admin', shown: (s) => holds('users.view')(s) || holds('settings.library')(s) },
 ];
 
 /** The entries `session` may use. */

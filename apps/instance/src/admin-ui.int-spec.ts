@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '@atrium/testing';
+import { InstanceHarness } from './test/instance.js';
+import { PortalHarness } from './test/portal.js';
+import { sessionJar } from './test/sessions.js';
+
+// The library administration screen in Chromium: an admin sees people and sessions, jobs with a
+// failed file retried, the index, settings and storage; a manager only people and sessions.
+// Screenshots go to e2e/screenshots/library-admin-*.png.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SHOTS = join(ROOT, 'e2e', 'screenshots');
+const PASSWORD = 'correct horse battery staple';
+
+let portal: PortalHarness;
+let family: InstanceHarness;
+let browser: Browser;
+let failedId: string;
+
+beforeAll(async () => {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
+  mkdirSync(SHOTS, { recursive: true });
+  portal = await PortalHarness.start({ ui: true });
+  family = await InstanceHarness.start({ name: 'family', portal, ui: true });
+  mkdirSync(family.config.originalsPath, { recursive: true });
+  await portal.addUser('ann', { password: PASSWORD });
+  await portal.grants.grant({ username: 'ann', node: 'family', role: 'admin' }, 'cli:test');
+  await portal.addUser('mo', { password: PASSWORD });
+  await portal.grants.grant({ username: 'mo', node: 'family', role: 'manager' }, 'cli:test');
+  // Someone else signed in twice, and a file whose thumbnails failed.
+  await sessionJar(family, { id: 'acc-bea-with-a-rather-long-account-name', role: 'viewer' });
+  await sessionJar(family, { id: 'acc-bea-with-a-rather-long-account-name', role: 'viewer' });
+  failedId = randomUUID();
+  await family.app.get(DataSource).query(
+    `INSERT INTO assets (id, path, folder, file_name, size, mtime, content_hash, media_type, mime, sort_at, failures, created_at, updated_at)
+     VALUES ($1, $2, 'holidays/2024 summer at the lake', 'IMG_2024-07-14 sunset over the water.jpg', 3400000, now(), $3, 'image', 'image/jpeg', now(), $4, now(), now())`,
+    [
+      failedId,
+      'holidays/2024 summer at the lake/IMG_2024-07-14 sunset over the water.jpg',
+      failedId.replace(/-/g, '').repeat(2),
+      JSON.stringify({ thumbnails: 'decode_failed' }),
+    ],
+  );
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await family?.stop();
+  await portal?.stop();
+});
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(family.url);
+  await page.click('#sign-in');
+  await page.waitForURL(/\/signin/);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${family.url}/`);
+  await page.waitForSelector('#role');
+}
+
+describe('the library administration screen', () => {
+  it('shows an admin every section, ends a session and retries a failed file', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, 'ann');
+    await page.click('#nav-admin');
+    await page.waitForURL(`${family.url}/admin`);
+    for (const id of ['#admin-people', '#admin-jobs', '#index-progress', '#admin-settings', '#admin-storage'])
+      await page.waitForSelector(id);
+    await page.waitForSelector(`[data-failed="${failedId}"]`);
+    expect(await page.textContent(`[data-failed="${failedId}"]`)).toContain('thumbnails: decode_failed');
+    await page.waitForSelector('#admin-storage li');
+    expect(await page.textContent('#admin-storage')).toContain('3.4 MB in 1 file');
+    expect(await page.textContent('#webdav-state')).toBe('on');
+    await page.screenshot({ path: join(SHOTS, 'library-admin-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, 'library-admin-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1100, height: 900 });
+
+    await page.click('[data-person="acc-bea-with-a-rather-long-account-name"] button');
+    await page.waitForSelector('#admin-sessions .end-session');
+    expect(await page.locator('#admin-sessions .end-session').count()).toBe(2);
+    await page.locator('#admin-sessions .end-session').first().click();
+    await page.waitForSelector('text=Session ended');
+    await page.waitForFunction(() => document.querySelectorAll('#admin-sessions .end-session').length === 1);
+
+    await page.click(`[data-failed="${failedId}"] .retry`);
+    await page.waitForSelector('text=No failed files.');
+    await page.click('#delete-originals');
+    await page.waitForSelector('#admin-settings >> text=Saved.');
+    expect(await page.isChecked('#delete-originals')).toBe(true);
+    await context.close();
+  }, 120_000);
+
+  it('shows a manager people and sessions only', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, 'mo');
+    await page.goto(`${family.url}/admin`);
+    await page.waitForSelector('#admin-people tr[data-person]');
+    for (const id of ['#admin-jobs', '#admin-settings', '#admin-storage'])
+      expect(await page.locator(id).count(), id).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'library-admin-manager-phone.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+});
