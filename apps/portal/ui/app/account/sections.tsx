@@ -2,7 +2,16 @@
 
 import { useState, type FormEvent } from 'react';
 import { api, describe } from '../lib/api';
-import { button, ErrorText, input, muted, Notice, secondaryButton, Section } from '../lib/ui';
+import {
+  button,
+  ErrorText,
+  input,
+  muted,
+  NewPasswordFields,
+  Notice,
+  secondaryButton,
+  Section,
+} from '../lib/ui';
 
 export interface Summary {
   username: string;
@@ -96,18 +105,11 @@ export function PasswordSection({ summary }: { summary: Summary }) {
           required
           style={input}
         />
-        <label htmlFor="newPassword">New password (at least 8 characters)</label>
-        <input
-          id="newPassword"
+        <NewPasswordFields
           name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          style={input}
+          label="New password (at least 8 characters)"
+          repeatLabel="Repeat the new password"
         />
-        <label htmlFor="repeat">Repeat the new password</label>
-        <input id="repeat" name="repeat" type="password" autoComplete="new-password" required style={input} />
         <ErrorText message={error} />
         <Notice message={notice} />
         <button type="submit" style={button}>

@@ -110,3 +110,23 @@ export function Notice({ message }: { message?: string }) {
     </p>
   );
 }
+
+/** A new password and its repeat (`repeat`); the form checks that the two are the same. */
+export function NewPasswordFields(props: { name: string; label: string; repeatLabel: string }) {
+  return (
+    <>
+      <label htmlFor={props.name}>{props.label}</label>
+      <input
+        id={props.name}
+        name={props.name}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        style={input}
+      />
+      <label htmlFor="repeat">{props.repeatLabel}</label>
+      <input id="repeat" name="repeat" type="password" autoComplete="new-password" required style={input} />
+    </>
+  );
+}

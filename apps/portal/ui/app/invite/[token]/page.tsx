@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'next/navigation';
 import { api, describe } from '../../lib/api';
-import { button, Card, ErrorText, input, muted } from '../../lib/ui';
+import { button, Card, ErrorText, input, muted, NewPasswordFields } from '../../lib/ui';
 
 interface Invitation {
   kind: 'invite' | 'register';
@@ -85,18 +85,11 @@ export default function InvitationPage() {
           maxLength={200}
           style={input}
         />
-        <label htmlFor="password">Password (at least 8 characters)</label>
-        <input
-          id="password"
+        <NewPasswordFields
           name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          style={input}
+          label="Password (at least 8 characters)"
+          repeatLabel="Repeat the password"
         />
-        <label htmlFor="repeat">Repeat the password</label>
-        <input id="repeat" name="repeat" type="password" autoComplete="new-password" required style={input} />
         <ErrorText message={error} />
         <button type="submit" disabled={busy} style={button}>
           Create my account

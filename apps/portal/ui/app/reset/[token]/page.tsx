@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'next/navigation';
 import { api, describe } from '../../lib/api';
-import { button, Card, ErrorText, input, Notice } from '../../lib/ui';
+import { button, Card, ErrorText, NewPasswordFields, Notice } from '../../lib/ui';
 
 /** The reset link from a mail: a new password, then every session of the account has ended. */
 export default function ResetPage() {
@@ -66,18 +66,11 @@ export default function ResetPage() {
       )}
       <form onSubmit={submit}>
         <input type="hidden" name="username" autoComplete="username" value={username ?? ''} />
-        <label htmlFor="password">New password (at least 8 characters)</label>
-        <input
-          id="password"
+        <NewPasswordFields
           name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          style={input}
+          label="New password (at least 8 characters)"
+          repeatLabel="Repeat the new password"
         />
-        <label htmlFor="repeat">Repeat the new password</label>
-        <input id="repeat" name="repeat" type="password" autoComplete="new-password" required style={input} />
         <ErrorText message={error} />
         <button type="submit" disabled={busy || !username} style={button}>
           Save the new password
