@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { digestSecret } from '@atrium/auth';
 import { PortalError } from '../common/errors.js';
 import type { LoginReason } from '../common/login-reasons.js';
-import type { EmailLinkEntity, EmailLinkKind } from '../entities/email.entity.js';
+import type { EmailLinkEntity, EmailLinkKind, InvitationFields } from '../entities/email.entity.js';
 import { parseEmail } from '../common/validation.js';
 import type { SessionMeta } from './session.service.js';
 import type { ThrottlePolicy, ThrottleService } from './throttle.service.js';
@@ -64,4 +66,29 @@ export function linkRefusal(
   if (link.usedAt) return 'link_used';
   if (link.expiresAt <= now) return 'link_expired';
   return undefined;
+}
+
+/** A new mailed link as stored: only the digest of its token, never the token itself. */
+export function linkRecord(
+  kind: EmailLinkKind,
+  token: string,
+  email: string,
+  accountId: string | null,
+  fields: InvitationFields,
+  createdBy: string,
+  now: Date,
+  ttl: number,
+): EmailLinkEntity {
+  return {
+    id: randomUUID(),
+    kind,
+    digest: digestSecret(token),
+    email,
+    accountId,
+    fields,
+    createdBy,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ttl),
+    usedAt: null,
+  };
 }

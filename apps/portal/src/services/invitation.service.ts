@@ -19,6 +19,7 @@ import { ThrottleService } from './throttle.service.js';
 import {
   invalidLink,
   linkAddressKey,
+  linkRecord,
   linkRefusal,
   LINK_POLICY,
   mailThrottle,
@@ -104,7 +105,7 @@ export class InvitationService {
       throw new PortalError('ERR_EXPIRY_INVALID', 'an invitation expires after 1 minute to 30 days');
     const token = generateSecretToken();
     const now = this.clock.now();
-    const link = this.linkRecord('invite', token, email, null, fields, actor, now, ttl);
+    const link = linkRecord('invite', token, email, null, fields, actor, now, ttl);
     await this.db.transaction(async (em) => {
       if ((await this.accounts.findByEmail(email, em)).length)
         throw new PortalError('ERR_EMAIL_TAKEN', `an account with ${email} exists already`, 409);
@@ -204,7 +205,7 @@ export class InvitationService {
       const token = generateSecretToken();
       await this.links.discardForEmail('register', address, em);
       await this.links.insert(
-        this.linkRecord('register', token, address, null, {}, 'self', now, REGISTER_TTL_MS),
+        linkRecord('register', token, address, null, {}, 'self', now, REGISTER_TTL_MS),
         em,
       );
       await this.mail.queue(
@@ -316,30 +317,6 @@ export class InvitationService {
       throw invalidLink();
     }
     return link!;
-  }
-
-  private linkRecord(
-    kind: EmailLinkKind,
-    token: string,
-    email: string,
-    accountId: string | null,
-    fields: InvitationFields,
-    createdBy: string,
-    now: Date,
-    ttl: number,
-  ): EmailLinkEntity {
-    return {
-      id: randomUUID(),
-      kind,
-      digest: digestSecret(token),
-      email,
-      accountId,
-      fields,
-      createdBy,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + ttl),
-      usedAt: null,
-    };
   }
 
   /** Every link starts at PUBLIC_URL, never at a request's Host header. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import { Clock } from '../common/clock.js';
@@ -15,6 +14,7 @@ import { checkedPasswordHash } from './account.service.js';
 import {
   invalidLink,
   linkAddressKey,
+  linkRecord,
   linkRefusal,
   LINK_POLICY,
   mailThrottle,
@@ -66,19 +66,10 @@ export class PasswordResetService {
       for (const account of (await this.accounts.findByEmail(address, em)).filter(resettable)) {
         const token = generateSecretToken();
         await this.links.discardResets(account.id, em);
-        const link: EmailLinkEntity = {
-          id: randomUUID(),
-          kind: 'reset',
-          digest: digestSecret(token),
-          email: account.email!,
-          accountId: account.id,
-          fields: {},
-          createdBy: 'self',
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + RESET_TTL_MS),
-          usedAt: null,
-        };
-        await this.links.insert(link, em);
+        await this.links.insert(
+          linkRecord('reset', token, account.email!, account.id, {}, 'self', now, RESET_TTL_MS),
+          em,
+        );
         await this.mail.queue(
           account.email!,
           'reset',
