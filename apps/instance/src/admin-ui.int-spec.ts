@@ -34,6 +34,8 @@ beforeAll(async () => {
   await portal.grants.grant({ username: 'ann', node: 'family', role: 'admin' }, 'cli:test');
   await portal.addUser('mo', { password: PASSWORD });
   await portal.grants.grant({ username: 'mo', node: 'family', role: 'manager' }, 'cli:test');
+  await portal.addUser('vi', { password: PASSWORD });
+  await portal.grants.grant({ username: 'vi', node: 'family', role: 'viewer' }, 'cli:test');
   // Someone else signed in twice, and a file whose thumbnails failed.
   await sessionJar(family, { id: 'acc-bea-with-a-rather-long-account-name', role: 'viewer' });
   await sessionJar(family, { id: 'acc-bea-with-a-rather-long-account-name', role: 'viewer' });
@@ -106,11 +108,27 @@ describe('the library administration screen', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await signIn(page, 'mo');
+    expect(await page.locator('#nav a').allTextContents()).toContain('Admin');
     await page.goto(`${family.url}/admin`);
     await page.waitForSelector('#admin-people tr[data-person]');
     for (const id of ['#admin-jobs', '#admin-settings', '#admin-storage'])
       expect(await page.locator(id).count(), id).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'library-admin-manager-phone.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+
+  it('offers a viewer no Admin entry, and the page shows them nothing to administer', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    await signIn(page, 'vi');
+    expect(await page.locator('#nav a').allTextContents()).not.toContain('Admin');
+    await page.goto(`${family.url}/admin`);
+    await page.waitForSelector('h2:has-text("Administration")');
+    for (const id of ['#admin-people', '#admin-jobs', '#index-progress', '#admin-settings', '#admin-storage'])
+      expect(await page.locator(id).count(), id).toBe(0);
+    await page.waitForSelector('#admin-nothing');
+    const api = await page.evaluate(async () => (await fetch('/api/admin/people')).status);
+    expect(api).toBe(403);
     await context.close();
   }, 60_000);
 });

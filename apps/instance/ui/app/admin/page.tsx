@@ -273,6 +273,9 @@ function Admin({ session }: { session: Session }) {
   return (
     <>
       <h2>Administration</h2>
+      {!may('users.view') && !may('settings.library') && (
+        <p id="admin-nothing">Your role in this library has nothing to administer. An admin of the library can help.</p>
+      )}
       {may('users.view') && <People />}
       {may('settings.advanced') && <JobsSection />}
       {may('library.index') && <IndexProgress />}
