@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, Field, query, useLoad, when } from '../lib';
 import { AlertLine } from '../form';
+import { Pager } from '../pager';
 
 interface AdminEntry {
   id: string;
@@ -186,24 +187,13 @@ export default function AuditPage() {
               </p>
             )}
           </div>
-          <div className="adm-pager">
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={befores.length < 2}
-              onClick={() => setBefores((b) => b.slice(0, -1))}
-            >
-              Newer
-            </button>
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={!list.data.next}
-              onClick={() => setBefores((b) => [...b, list.data!.next!])}
-            >
-              Older
-            </button>
-          </div>
+          <Pager
+            hasPrevious={befores.length > 1}
+            hasNext={!!list.data.next}
+            onPrevious={() => setBefores((b) => b.slice(0, -1))}
+            onNext={() => setBefores((b) => [...b, list.data!.next!])}
+            labels={['Newer', 'Older']}
+          />
         </>
       )}
     </>

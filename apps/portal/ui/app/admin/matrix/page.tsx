@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, Field, query, ROLES, useLoad } from '../lib';
 import { AlertLine } from '../form';
+import { Pager } from '../pager';
 
 interface Cell {
   node: string;
@@ -197,25 +198,14 @@ export default function MatrixScreen() {
               <p className="adm-empty">No user matches these filters.</p>
             )}
           </div>
-          <div className="adm-pager">
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={cursors.length < 2}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              Previous
-            </button>
+          <Pager
+            hasPrevious={cursors.length > 1}
+            hasNext={!!matrix.data.next}
+            onPrevious={() => setCursors((c) => c.slice(0, -1))}
+            onNext={() => setCursors((c) => [...c, matrix.data!.next!])}
+          >
             <span>Page {cursors.length}</span>
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={!matrix.data.next}
-              onClick={() => setCursors((c) => [...c, matrix.data!.next!])}
-            >
-              Next
-            </button>
-          </div>
+          </Pager>
         </>
       )}
     </>

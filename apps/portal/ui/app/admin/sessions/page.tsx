@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { adminApi, ago, ConfirmButton, Field, query, sentence, useLoad, when } from '../lib';
 import { AlertLine, NoticeLine } from '../form';
+import { Pager } from '../pager';
 
 interface Session {
   ref: string;
@@ -157,24 +158,12 @@ export default function SessionsPage() {
               <p className="adm-empty">{applied ? 'No session matches.' : 'Nobody is signed in.'}</p>
             )}
           </div>
-          <div className="adm-pager">
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={!list.data.more}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              Next
-            </button>
-          </div>
+          <Pager
+            hasPrevious={offset > 0}
+            hasNext={list.data.more}
+            onPrevious={() => setOffset(Math.max(0, offset - PAGE))}
+            onNext={() => setOffset(offset + PAGE)}
+          />
         </>
       )}
     </>

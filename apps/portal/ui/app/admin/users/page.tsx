@@ -6,6 +6,7 @@ import { SIGN_IN, type User } from './types';
 import { InviteForm } from './invite-form';
 import { UserForm } from './user-form';
 import { AlertLine, NoticeLine } from '../form';
+import { Pager } from '../pager';
 
 const PAGE = 25;
 
@@ -304,28 +305,17 @@ export default function UsersPage() {
               </p>
             )}
           </div>
-          <div className="adm-pager">
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              Previous
-            </button>
+          <Pager
+            hasPrevious={offset > 0}
+            hasNext={offset + PAGE < list.data.total}
+            onPrevious={() => setOffset(Math.max(0, offset - PAGE))}
+            onNext={() => setOffset(offset + PAGE)}
+          >
             <span>
               {list.data.total === 0 ? '0' : `${offset + 1}–${offset + list.data.items.length}`} of{' '}
               {list.data.total}
             </span>
-            <button
-              type="button"
-              className="adm-btn secondary small"
-              disabled={offset + PAGE >= list.data.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              Next
-            </button>
-          </div>
+          </Pager>
         </>
       )}
     </>
