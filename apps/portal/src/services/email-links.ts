@@ -56,6 +56,24 @@ export async function mailThrottle(
   ]);
 }
 
+/**
+ * The start of every "mail me a link" request: mail must be on (`advice` says whom to ask
+ * otherwise), the address valid, and the throttle passed, before anything is looked up.
+ */
+export async function openMailRequest(
+  mailEnabled: boolean,
+  throttle: ThrottleService,
+  email: string,
+  meta: SessionMeta,
+  advice: string,
+): Promise<string> {
+  if (!mailEnabled)
+    throw new PortalError('ERR_MAIL_UNAVAILABLE', `this portal cannot send mail; ${advice}`, 404);
+  const address = requireEmail(email);
+  await mailThrottle(throttle, address, meta);
+  return address;
+}
+
 /** Why a link is not live, for the sign-in audit (the person only ever sees ERR_LINK_INVALID). */
 export function linkRefusal(
   link: EmailLinkEntity | null,

@@ -22,7 +22,7 @@ import {
   linkRecord,
   linkRefusal,
   LINK_POLICY,
-  mailThrottle,
+  openMailRequest,
   requireEmail,
 } from './email-links.js';
 import { LoginAuditService } from './login-audit.service.js';
@@ -183,14 +183,13 @@ export class InvitationService {
         'self-registration is off; ask an administrator for an invitation',
         404,
       );
-    if (!this.mail.enabled)
-      throw new PortalError(
-        'ERR_MAIL_UNAVAILABLE',
-        'this portal cannot send mail; ask an administrator for an invitation',
-        404,
-      );
-    const address = requireEmail(email);
-    await mailThrottle(this.throttle, address, meta);
+    const address = await openMailRequest(
+      this.mail.enabled,
+      this.throttle,
+      email,
+      meta,
+      'ask an administrator for an invitation',
+    );
     const now = this.clock.now();
     await this.db.transaction(async (em) => {
       if ((await this.accounts.findByEmail(address, em)).length) {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestSecret, generateSecretToken } from '@atrium/auth';
 import { Clock } from '../common/clock.js';
-import { PortalError } from '../common/errors.js';
 import { PORTAL_SETTINGS, type PortalSettings } from '../common/settings.js';
 import type { AccountEntity } from '../entities/account.entity.js';
 import type { EmailLinkEntity } from '../entities/email.entity.js';
@@ -17,8 +16,7 @@ import {
   linkRecord,
   linkRefusal,
   LINK_POLICY,
-  mailThrottle,
-  requireEmail,
+  openMailRequest,
 } from './email-links.js';
 import { LoginAuditService } from './login-audit.service.js';
 import { MailService } from './mail.service.js';
@@ -53,14 +51,13 @@ export class PasswordResetService {
 
   /** Mails a reset link to every account with this address that may have one; answers nothing about them. */
   async request(email: string, meta: SessionMeta): Promise<void> {
-    if (!this.mail.enabled)
-      throw new PortalError(
-        'ERR_MAIL_UNAVAILABLE',
-        'this portal cannot send mail; ask an administrator to reset your password',
-        404,
-      );
-    const address = requireEmail(email);
-    await mailThrottle(this.throttle, address, meta);
+    const address = await openMailRequest(
+      this.mail.enabled,
+      this.throttle,
+      email,
+      meta,
+      'ask an administrator to reset your password',
+    );
     const now = this.clock.now();
     await this.db.transaction(async (em) => {
       for (const account of (await this.accounts.findByEmail(address, em)).filter(resettable)) {
