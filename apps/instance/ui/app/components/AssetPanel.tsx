@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { api, call, ApiFailure, type AssetDetail } from '../lib/api';
 import { Comments } from './Comments';
+import { PolicyEditor } from './PolicyEditor';
 
 const field = {
   width: '100%',
@@ -151,6 +152,19 @@ function Editor({ detail, onSaved }: { detail: AssetDetail; onSaved: (d: AssetDe
   );
 }
 
+/** Who sees this one photo: what its albums give, or a policy of its own (docs/architecture.md rule 6). */
+function PhotoPolicy({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section style={{ marginTop: 10 }}>
+      <button type="button" id="asset-policy" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Who sees it
+      </button>
+      {open && <PolicyEditor key={id} path={`/api/policies/assets/${id}`} asset={id} />}
+    </section>
+  );
+}
+
 /** The lightbox's side panel: what is known of the asset, its editor for those who may edit, and comments. */
 export function AssetPanel({
   detail,
@@ -171,6 +185,7 @@ export function AssetPanel({
       {detail.caption && <p>{detail.caption}</p>}
       {detail.tags.length > 0 && <p style={{ color: '#bbb' }}>#{detail.tags.join(' #')}</p>}
       {canEdit && <Editor key={detail.id} detail={detail} onSaved={onSaved} />}
+      {canEdit && <PhotoPolicy key={detail.id} id={detail.id} />}
       <Comments target={{ assetId: detail.id }} canComment={canComment} />
     </aside>
   );

@@ -20,23 +20,34 @@ const box = {
   padding: 12,
   margin: '8px 0',
   maxWidth: 620,
+  color: '#222',
 };
+const NOBODY: Policy = { everyone: false, users: [], groups: [] };
 
 /**
- * Who sees an album beyond the roles that see the whole library (rule 6): everyone signed in,
- * named people and groups picked from the portal's directory.
+ * Who sees an album or a photo beyond the roles that see the whole library (docs/architecture.md
+ * rule 6): everyone signed in, named people and groups picked from the portal's directory.
+ *
+ * An album's policy is read from and written to `path`; an empty one is no policy. A photo's
+ * (`asset`) is read from `path` and written to `PUT /api/policies/assets`; it either inherits what
+ * its albums give or has its own, which may also be empty: only the full-library roles see it.
  */
-export function PolicyEditor({ path }: { path: string }) {
-  const [policy, setPolicy] = useState<Policy>({ everyone: false, users: [], groups: [] });
+export function PolicyEditor({ path, asset }: { path: string; asset?: string }) {
+  const [policy, setPolicy] = useState<Policy>(NOBODY);
+  const [inherit, setInherit] = useState(asset !== undefined);
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Directory | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ policy: Policy | null }>(path).then((r) =>
-      setPolicy(r.policy ?? { everyone: false, users: [], groups: [] }),
+    api<{ policy: Policy | null }>(path).then(
+      (r) => {
+        setPolicy(r.policy ?? NOBODY);
+        setInherit(asset !== undefined && r.policy === null);
+      },
+      (e) => setNotice(e instanceof ApiFailure ? e.error.message : 'The library cannot be reached.'),
     );
-  }, [path]);
+  }, [path, asset]);
   useEffect(() => {
     const timer = setTimeout(() => {
       api<Directory>(`/api/directory?q=${encodeURIComponent(q)}`).then(setFound, (e) =>
@@ -51,62 +62,94 @@ export function PolicyEditor({ path }: { path: string }) {
       ...p,
       [list]: p[list].includes(value) ? p[list].filter((v) => v !== value) : [...p[list], value],
     }));
+  const save = async () => {
+    const empty = !policy.everyone && !policy.users.length && !policy.groups.length;
+    try {
+      if (asset === undefined) await call('PUT', path, { policy: empty ? null : policy });
+      else await call('PUT', '/api/policies/assets', { ids: [asset], policy: inherit ? null : policy });
+      setNotice('Saved.');
+    } catch (e) {
+      setNotice(e instanceof ApiFailure ? e.error.message : 'Saving did not work.');
+    }
+  };
+  const own = asset === undefined || !inherit;
   return (
-    <div id="policy-editor" style={box}>
-      <label>
-        <input
-          type="checkbox"
-          checked={policy.everyone}
-          onChange={(e) => setPolicy({ ...policy, everyone: e.target.checked })}
-        />{' '}
-        Everyone signed in to this library
-      </label>
-      <p style={{ margin: '8px 0 4px' }}>
-        People: {policy.users.length ? policy.users.join(', ') : 'none'} · Groups:{' '}
-        {policy.groups.length ? policy.groups.join(', ') : 'none'}
-      </p>
-      <input
-        placeholder="Find people and groups"
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-        style={{ width: '100%', boxSizing: 'border-box', padding: 6 }}
-      />
-      {found && (
-        <ul style={{ listStyle: 'none', padding: 0, maxHeight: 180, overflowY: 'auto' }}>
-          {found.users.map((u) => (
-            <li key={u.sub}>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={policy.users.includes(u.sub)}
-                  onChange={() => toggle('users', u.sub)}
-                />{' '}
-                👤 {u.name ?? u.username} ({u.username})
-              </label>
-            </li>
-          ))}
-          {found.groups.map((g) => (
-            <li key={g.name}>
-              <label>
-                <input
-                  type="checkbox"
-                  checked={policy.groups.includes(g.name)}
-                  onChange={() => toggle('groups', g.name)}
-                />{' '}
-                👥 {g.name}
-              </label>
-            </li>
-          ))}
-        </ul>
+    <div id={asset === undefined ? 'policy-editor' : 'asset-policy-editor'} style={box}>
+      {asset !== undefined && (
+        <div style={{ display: 'grid', gap: 4, marginBottom: 8 }}>
+          <label>
+            <input
+              type="radio"
+              name="policy-mode"
+              value="inherit"
+              checked={inherit}
+              onChange={() => setInherit(true)}
+            />{' '}
+            As its albums say
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="policy-mode"
+              value="own"
+              checked={!inherit}
+              onChange={() => setInherit(false)}
+            />{' '}
+            Its own: only these, whatever its albums say
+          </label>
+        </div>
       )}
-      <button
-        type="button"
-        onClick={async () => {
-          const empty = !policy.everyone && !policy.users.length && !policy.groups.length;
-          await call('PUT', path, { policy: empty ? null : policy });
-          setNotice('Saved.');
-        }}
-      >
+      {own && (
+        <>
+          <label>
+            <input
+              type="checkbox"
+              checked={policy.everyone}
+              onChange={(e) => setPolicy({ ...policy, everyone: e.target.checked })}
+            />{' '}
+            Everyone signed in to this library
+          </label>
+          <p style={{ margin: '8px 0 4px' }}>
+            People: {policy.users.length ? policy.users.join(', ') : 'none'} · Groups:{' '}
+            {policy.groups.length ? policy.groups.join(', ') : 'none'}
+          </p>
+          <input
+            placeholder="Find people and groups"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            style={{ width: '100%', boxSizing: 'border-box', padding: 6 }}
+          />
+          {found && (
+            <ul style={{ listStyle: 'none', padding: 0, maxHeight: 180, overflowY: 'auto' }}>
+              {found.users.map((u) => (
+                <li key={u.sub}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={policy.users.includes(u.sub)}
+                      onChange={() => toggle('users', u.sub)}
+                    />{' '}
+                    👤 {u.name ?? u.username} ({u.username})
+                  </label>
+                </li>
+              ))}
+              {found.groups.map((g) => (
+                <li key={g.name}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={policy.groups.includes(g.name)}
+                      onChange={() => toggle('groups', g.name)}
+                    />{' '}
+                    👥 {g.name}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <button type="button" className="save" onClick={() => void save()}>
         Save
       </button>{' '}
       {notice && <span role="status">{notice}</span>}
