@@ -3,23 +3,23 @@
 import { useState, type FormEvent } from 'react';
 import { fieldOf, sentence } from './lib';
 
-/** The green line that says what the last action did; nothing when there is nothing to say. */
-export function NoticeLine({ text }: { text?: string }) {
+function Line({ text, className, role }: { text?: string; className: string; role: 'status' | 'alert' }) {
   return text ? (
-    <p className="adm-notice" role="status">
+    <p className={className} role={role}>
       {text}
     </p>
   ) : null;
 }
 
+/** The green line that says what the last action did; nothing when there is nothing to say. */
+export const NoticeLine = ({ text }: { text?: string }) => (
+  <Line text={text} className="adm-notice" role="status" />
+);
+
 /** The red line for a refusal that belongs to no single field. */
-export function AlertLine({ text }: { text?: string }) {
-  return text ? (
-    <p className="adm-alert" role="alert">
-      {text}
-    </p>
-  ) : null;
-}
+export const AlertLine = ({ text }: { text?: string }) => (
+  <Line text={text} className="adm-alert" role="alert" />
+);
 
 export interface FormError {
   field?: string;
