@@ -136,6 +136,7 @@ describe("a photo's own policy in the lightbox", () => {
     await p.click('#asset-policy-editor .save');
     await p.waitForSelector('#asset-policy-editor [role=status]:has-text("Saved.")');
     expect(await policyOf(inAlbum)).toEqual({ everyone: false, users: [gus.id], groups: [] });
+    expect(await p.textContent('#asset-policy-editor')).toContain('People: Gus Guest');
     expect([await sees('gus', inAlbum), await sees('gia', inAlbum), await sees('gus', ids[1]!)]).toEqual([
       200, 404, 200,
     ]);

@@ -37,6 +37,8 @@ export function PolicyEditor({ path, asset }: { path: string; asset?: string }) 
   const [inherit, setInherit] = useState(asset !== undefined);
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Directory | null>(null);
+  // The names of the people the directory has shown, so that the chosen ones read as names.
+  const [names, setNames] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -50,8 +52,15 @@ export function PolicyEditor({ path, asset }: { path: string; asset?: string }) 
   }, [path, asset]);
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<Directory>(`/api/directory?q=${encodeURIComponent(q)}`).then(setFound, (e) =>
-        setNotice(e instanceof ApiFailure ? e.error.message : 'The portal cannot be reached.'),
+      api<Directory>(`/api/directory?q=${encodeURIComponent(q)}`).then(
+        (d) => {
+          setFound(d);
+          setNames((known) => ({
+            ...known,
+            ...Object.fromEntries(d.users.map((u) => [u.sub, u.name ?? u.username])),
+          }));
+        },
+        (e) => setNotice(e instanceof ApiFailure ? e.error.message : 'The portal cannot be reached.'),
       );
     }, 250);
     return () => clearTimeout(timer);
@@ -110,8 +119,8 @@ export function PolicyEditor({ path, asset }: { path: string; asset?: string }) 
             Everyone signed in to this library
           </label>
           <p style={{ margin: '8px 0 4px' }}>
-            People: {policy.users.length ? policy.users.join(', ') : 'none'} · Groups:{' '}
-            {policy.groups.length ? policy.groups.join(', ') : 'none'}
+            People: {policy.users.length ? policy.users.map((sub) => names[sub] ?? sub).join(', ') : 'none'} ·
+            Groups: {policy.groups.length ? policy.groups.join(', ') : 'none'}
           </p>
           <input
             placeholder="Find people and groups"
@@ -129,7 +138,7 @@ export function PolicyEditor({ path, asset }: { path: string; asset?: string }) 
                       checked={policy.users.includes(u.sub)}
                       onChange={() => toggle('users', u.sub)}
                     />{' '}
-                    👤 {u.name ?? u.username} ({u.username})
+                    {u.name ?? u.username} ({u.username})
                   </label>
                 </li>
               ))}
@@ -141,7 +150,7 @@ export function PolicyEditor({ path, asset }: { path: string; asset?: string }) 
                       checked={policy.groups.includes(g.name)}
                       onChange={() => toggle('groups', g.name)}
                     />{' '}
-                    👥 {g.name}
+                    {g.name} (group)
                   </label>
                 </li>
               ))}
