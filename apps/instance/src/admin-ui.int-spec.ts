@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@atrium/testing';
+import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 import { PortalHarness } from './test/portal.js';
 import { sessionJar } from './test/sessions.js';
@@ -14,8 +13,6 @@ import { sessionJar } from './test/sessions.js';
 // The library administration screen in Chromium: an admin sees people and sessions, jobs with a
 // failed file retried, the index, settings and storage; a manager only people and sessions.
 // Screenshots go to e2e/screenshots/library-admin-*.png.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'e2e', 'screenshots');
 const PASSWORD = 'correct horse battery staple';
 
 let portal: PortalHarness;
@@ -24,9 +21,7 @@ let browser: Browser;
 let failedId: string;
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
-  mkdirSync(SHOTS, { recursive: true });
+  buildInstanceUi();
   portal = await PortalHarness.start({ ui: true });
   family = await InstanceHarness.start({ name: 'family', portal, ui: true });
   mkdirSync(family.config.originalsPath, { recursive: true });
@@ -84,9 +79,9 @@ describe('the library administration screen', () => {
     await page.waitForSelector('#admin-storage li');
     expect(await page.textContent('#admin-storage')).toContain('3.4 MB in 1 file');
     expect(await page.textContent('#webdav-state')).toBe('on');
-    await page.screenshot({ path: join(SHOTS, 'library-admin-desktop.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'library-admin-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(SHOTS, 'library-admin-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'library-admin-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1100, height: 900 });
 
     await page.click('[data-person="acc-bea-with-a-rather-long-account-name"] button');
@@ -113,7 +108,7 @@ describe('the library administration screen', () => {
     await page.waitForSelector('#admin-people tr[data-person]');
     for (const id of ['#admin-jobs', '#admin-settings', '#admin-storage'])
       expect(await page.locator(id).count(), id).toBe(0);
-    await page.screenshot({ path: join(SHOTS, 'library-admin-manager-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'library-admin-manager-phone.png'), fullPage: true });
     await context.close();
   }, 60_000);
 

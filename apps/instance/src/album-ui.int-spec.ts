@@ -1,21 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRole } from '@atrium/policy';
 import { launchBrowser } from '@atrium/testing';
-import { UserRepository } from './repositories/user.repository.js';
-import { SessionService } from './services/session.service.js';
+import { sessionSecret } from './test/sessions.js';
+import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 
 // An album's own page in Chromium: its editors pick the cover from its photos and write its
 // description; people comment on it, edit and delete their own, and an admin deletes anyone's.
 // Every result is read back through the API; screenshots under e2e/screenshots/.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'e2e/screenshots');
 
 let instance: InstanceHarness;
 let db: DataSource;
@@ -23,15 +18,8 @@ let browser: Browser;
 const secrets: Record<string, string> = {};
 let ids: string[] = [];
 
-async function secretFor(id: string, role: InstanceRole, name: string): Promise<string> {
-  const access = { role, groups: [], basePath: null, uploadPath: null, webdav: false };
-  await instance.app
-    .get(UserRepository)
-    .upsert({ id, username: id, name, email: null, ...access, lastSeenAt: new Date() });
-  const { secret } = await instance.app
-    .get(SessionService)
-    .create({ userId: id, portalSid: null, access, idToken: 'unused', authTime: null });
-  return secret;
+function secretFor(id: string, role: InstanceRole, name: string): Promise<string> {
+  return sessionSecret(instance, { id, role, name });
 }
 
 async function as(who: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
@@ -49,11 +37,7 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
 const headers = () => ({ origin: instance.url });
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
+  buildInstanceUi();
   instance = await InstanceHarness.start({ name: 'family', identity: 'none', ui: true });
   db = instance.app.get(DataSource);
   ids = (
@@ -70,7 +54,6 @@ beforeAll(async () => {
   secrets.bob = await secretFor('acc-bob', 'user', 'Bob Hopper');
   secrets.vera = await secretFor('acc-vera', 'viewer', 'Vera Viewer');
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -117,7 +100,7 @@ describe('an album page in a browser', () => {
     await p.waitForSelector(`#cover-picker [data-cover="${ids[3]}"][aria-pressed="true"]`);
     const read = await (await ada.request.get(`${instance.url}/api/albums/${albumId}`)).json();
     expect(read).toMatchObject({ description: 'A week by the lake,\nwith the cousins.', coverId: ids[3] });
-    await p.screenshot({ path: join(SHOTS, 'album-details.png'), fullPage: true });
+    await p.screenshot({ path: join(SCREENSHOTS, 'album-details.png'), fullPage: true });
 
     // Back to the newest photo; an emptied description is no description.
     await p.click('#cover-picker [data-cover=""]');
@@ -181,7 +164,7 @@ describe('an album page in a browser', () => {
       ['acc-ada', 'Who took the one with the boat?', albumId, false],
       ['acc-bob', 'I did, from the jetty.', albumId, true],
     ]);
-    await b.screenshot({ path: join(SHOTS, 'album-comments.png'), fullPage: true });
+    await b.screenshot({ path: join(SCREENSHOTS, 'album-comments.png'), fullPage: true });
 
     // Ada, an admin, deletes Bob's comment; Bob, on his stale page, learns it is gone.
     await a.reload();
@@ -218,7 +201,7 @@ describe('an album page in a browser', () => {
     await p.waitForSelector('#cover-picker [data-cover]');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await p.screenshot({ path: join(SHOTS, 'album-details-phone.png'), fullPage: true });
+    await p.screenshot({ path: join(SCREENSHOTS, 'album-details-phone.png'), fullPage: true });
     await ada.close();
   });
 });

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRole } from '@atrium/policy';
 import { launchBrowser } from '@atrium/testing';
-import { UserRepository } from './repositories/user.repository.js';
-import { SessionService } from './services/session.service.js';
+import { sessionSecret } from './test/sessions.js';
+import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 import { PortalHarness } from './test/portal.js';
 
@@ -16,8 +13,6 @@ import { PortalHarness } from './test/portal.js';
 // real portal's directory: it inherits what its albums give until an editor gives it its own,
 // which narrows or widens who sees it (docs/architecture.md rule 6). Results are read back
 // through the API as the people concerned; screenshots under e2e/screenshots/.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'e2e/screenshots');
 
 let portal: PortalHarness;
 let instance: InstanceHarness;
@@ -26,20 +21,13 @@ const secrets: Record<string, string> = {};
 let ids: string[] = [];
 let gus: { id: string };
 
-async function secretFor(
+function secretFor(
   id: string,
   role: InstanceRole,
   name: string,
   groups: string[] = [],
 ): Promise<string> {
-  const access = { role, groups, basePath: null, uploadPath: null, webdav: false };
-  await instance.app
-    .get(UserRepository)
-    .upsert({ id, username: id, name, email: null, ...access, lastSeenAt: new Date() });
-  const { secret } = await instance.app
-    .get(SessionService)
-    .create({ userId: id, portalSid: null, access, idToken: 'unused', authTime: null });
-  return secret;
+  return sessionSecret(instance, { id, role, name, groups });
 }
 
 async function as(who: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
@@ -68,11 +56,7 @@ async function lightbox(context: BrowserContext, id: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
+  buildInstanceUi();
   portal = await PortalHarness.start();
   instance = await InstanceHarness.start({ name: 'family', portal, ui: true });
   gus = await portal.addUser('gus', { name: 'Gus Guest' });
@@ -94,7 +78,6 @@ beforeAll(async () => {
   secrets.gia = await secretFor('acc-gia', 'guest', 'Gia Cousin', ['cousins']);
   secrets.vera = await secretFor('acc-vera', 'viewer', 'Vera Viewer');
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -149,7 +132,7 @@ describe("a photo's own policy in the lightbox", () => {
       .poll(() => policyOf(inAlbum))
       .toEqual({ everyone: false, users: [gus.id], groups: ['cousins'] });
     expect(await sees('gia', inAlbum)).toBe(200);
-    await p.screenshot({ path: join(SHOTS, 'asset-policy.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'asset-policy.png') });
 
     // Reopened, the editor shows what is stored; "as its albums say" puts it back.
     await p.reload();
@@ -203,7 +186,7 @@ describe("a photo's own policy in the lightbox", () => {
     await p.waitForSelector('#asset-policy-editor input[value=inherit]:checked');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await p.screenshot({ path: join(SHOTS, 'asset-policy-phone.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'asset-policy-phone.png') });
     await ada.close();
   });
 });

@@ -1,7 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { rgbaToThumbHash } from 'thumbhash';
 import { DataSource } from 'typeorm';
@@ -10,14 +7,13 @@ import type { InstanceRole } from '@atrium/policy';
 import { launchBrowser } from '@atrium/testing';
 import { UserRepository } from './repositories/user.repository.js';
 import { SessionService } from './services/session.service.js';
+import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 
 // The library's screens in Chromium over 2,000 assets: month and day headings in order, a
 // justified layout that keeps every aspect ratio, the scrubber's jumps, no tile twice while
 // scrolling, selection by click, shift-click and keyboard with undo, the trash, shared links and
 // the visitor's page; screenshots under e2e/screenshots/.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'e2e/screenshots');
 const COUNT = 2000;
 
 let instance: InstanceHarness;
@@ -66,11 +62,7 @@ async function signedIn(viewport = { width: 1280, height: 900 }): Promise<Browse
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
+  buildInstanceUi();
   instance = await InstanceHarness.start({ name: 'family', identity: 'none', ui: true });
   db = instance.app.get(DataSource);
   // 2,000 photos over about three years, a few a day, in six shapes from panorama to portrait.
@@ -86,7 +78,6 @@ beforeAll(async () => {
   );
   adminSecret = await secretFor('acc-ada', 'admin', 'Ada Lovelace');
   browser = await launchBrowser();
-  await mkdir(SHOTS, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -99,7 +90,7 @@ describe('the timeline in a browser', () => {
     const context = await signedIn();
     const p = await page(context, '/');
     await p.waitForSelector('#timeline [data-asset]');
-    await p.screenshot({ path: join(SHOTS, 'timeline.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'timeline.png') });
     const ratios = new Map(
       (
         (await db.query('SELECT id::text, width, height FROM assets')) as Array<{
@@ -179,7 +170,7 @@ describe('the timeline in a browser', () => {
     await p.keyboard.press('ArrowRight');
     await p.keyboard.press('Space');
     expect(await p.textContent('#selected-count')).toBe('6 selected');
-    await p.screenshot({ path: join(SHOTS, 'timeline-selection.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'timeline-selection.png') });
     await p.click('#selection-bar button:has-text("Favorite")');
     await p.waitForSelector('#undo');
     expect(await db.query('SELECT count(*)::int AS n FROM assets WHERE favorite')).toEqual([{ n: 6 }]);
@@ -197,7 +188,7 @@ describe('the timeline in a browser', () => {
     await p.waitForSelector('#timeline [data-asset]');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await p.screenshot({ path: join(SHOTS, 'timeline-phone.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'timeline-phone.png') });
     await context.close();
   });
 });
@@ -224,7 +215,7 @@ describe('albums, sharing and the trash in a browser', () => {
     await p.fill('#share-dialog input[type=password]', 'alpine');
     await p.click('#share-dialog button[type=submit]');
     const url = await p.inputValue('#share-url');
-    await p.screenshot({ path: join(SHOTS, 'album.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, 'album.png') });
 
     const visitor = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     const v = await visitor.newPage();
@@ -238,24 +229,24 @@ describe('albums, sharing and the trash in a browser', () => {
     expect(await v.textContent('#share-title')).toBe('Summer in the Alps');
     expect(await v.locator('#timeline [data-asset]').count()).toBe(14);
     expect(await v.locator('#nav').count()).toBe(0);
-    await v.screenshot({ path: join(SHOTS, 'share-visitor.png') });
+    await v.screenshot({ path: join(SCREENSHOTS, 'share-visitor.png') });
 
     const links = await page(context, '/shared-links');
     await links.waitForSelector('#links [data-link]');
     expect(await links.textContent('#links .opens')).toBe('1');
-    await links.screenshot({ path: join(SHOTS, 'shared-links.png') });
+    await links.screenshot({ path: join(SCREENSHOTS, 'shared-links.png') });
     await links.click('#links .revoke');
     await links.waitForFunction(() => document.querySelector('#links .state')?.textContent === 'revoked');
     await v.reload();
     await v.waitForSelector('#share-gone');
-    await v.screenshot({ path: join(SHOTS, 'share-revoked.png') });
+    await v.screenshot({ path: join(SCREENSHOTS, 'share-revoked.png') });
 
     await api.post(`${instance.url}/api/trash`, { headers, data: { ids: ids.slice(14) } });
     const trash = await page(context, '/trash');
     await trash.waitForSelector('#trash [data-asset]');
     expect(await trash.locator('#trash [data-asset]').count()).toBe(10);
     await trash.click(`#trash [data-asset="${ids[14]}"]`);
-    await trash.screenshot({ path: join(SHOTS, 'trash.png') });
+    await trash.screenshot({ path: join(SCREENSHOTS, 'trash.png') });
     await trash.click('#restore');
     await trash.waitForFunction(() => document.querySelectorAll('#trash [data-asset]').length === 9);
     trash.once('dialog', (d) => void d.accept());

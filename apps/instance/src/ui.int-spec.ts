@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@atrium/testing';
 import { LibraryIndexService } from './services/library-index.service.js';
+import { buildInstanceUi } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 import { writeJpeg, writeVideo } from './test/originals.js';
 import { PortalHarness } from './test/portal.js';
@@ -13,7 +11,6 @@ import { WorkerProcess, buildWorkerDist } from './test/worker.js';
 // The instance's screens in Chromium: signing in through the portal's pages, indexing from the
 // progress panel, thumbnails appearing as the real worker makes them, infinite scroll, the lightbox
 // with video playback, signing out.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
 
 let portal: PortalHarness;
@@ -22,11 +19,7 @@ let worker: WorkerProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
+  buildInstanceUi();
   buildWorkerDist();
   portal = await PortalHarness.start({ ui: true });
   family = await InstanceHarness.start({ name: 'family', portal, ui: true });

@@ -1,18 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '@atrium/testing';
+import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 import { PortalHarness } from './test/portal.js';
 import { jpeg, noisyJpeg } from './test/upload-files.js';
 
 // The upload screen in Chromium: files chosen, progress on a slow link, pause and resume, a refused
 // file explained, and the screen at phone width. Screenshots go to e2e/screenshots/.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'e2e', 'screenshots');
 const PASSWORD = 'correct horse battery staple';
 
 let portal: PortalHarness;
@@ -20,9 +17,7 @@ let family: InstanceHarness;
 let browser: Browser;
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--project', 'apps/instance'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`instance UI build failed: ${build.stdout}${build.stderr}`);
-  mkdirSync(SHOTS, { recursive: true });
+  buildInstanceUi();
   portal = await PortalHarness.start({ ui: true });
   family = await InstanceHarness.start({ name: 'family', portal, ui: true });
   mkdirSync(family.config.originalsPath, { recursive: true });
@@ -70,7 +65,7 @@ describe('the upload screen', () => {
     ]);
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.upload-status')).some((s) => s.textContent === 'Uploading'));
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.upload-status')).some((s) => s.textContent === 'Refused'));
-    await page.screenshot({ path: join(SHOTS, 'upload-in-progress.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'upload-in-progress.png'), fullPage: true });
     await page.click('.upload-item button:has-text("Pause")');
     await page.waitForSelector('.upload-item button:has-text("Resume")');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -81,9 +76,9 @@ describe('the upload screen', () => {
       'Beach at dawn, a long name that goes on and on.jpg',
       'Harbour.jpg',
     ]);
-    await page.screenshot({ path: join(SHOTS, 'upload-done.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'upload-done.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.screenshot({ path: join(SHOTS, 'upload-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'upload-phone.png'), fullPage: true });
     await context.close();
   }, 120_000);
 });

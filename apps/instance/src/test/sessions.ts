@@ -12,10 +12,12 @@ export interface SessionSeed {
   basePath?: string | null;
   uploadPath?: string | null;
   webdav?: boolean;
+  /** The display name of the user row. */
+  name?: string | null;
 }
 
-/** A jar holding a session for `seed`, made as a sign-in would make it (the user row too). */
-export async function sessionJar(instance: InstanceHarness, seed: SessionSeed): Promise<CookieJar> {
+/** A session's cookie secret for `seed`, made as a sign-in would make it (the user row too). */
+export async function sessionSecret(instance: InstanceHarness, seed: SessionSeed): Promise<string> {
   const access = {
     role: seed.role,
     groups: seed.groups ?? [],
@@ -26,7 +28,7 @@ export async function sessionJar(instance: InstanceHarness, seed: SessionSeed): 
   await instance.app.get(UserRepository).upsert({
     id: seed.id,
     username: seed.id,
-    name: null,
+    name: seed.name ?? null,
     email: null,
     ...access,
     lastSeenAt: new Date(),
@@ -38,6 +40,12 @@ export async function sessionJar(instance: InstanceHarness, seed: SessionSeed): 
     idToken: 'unused',
     authTime: null,
   });
+  return secret;
+}
+
+/** A jar holding a session for `seed` (see {@link sessionSecret}). */
+export async function sessionJar(instance: InstanceHarness, seed: SessionSeed): Promise<CookieJar> {
+  const secret = await sessionSecret(instance, seed);
   const jar = new CookieJar();
   jar.store(new URL(instance.url), [`${instance.cookieName}=${secret}; Path=/`]);
   return jar;
