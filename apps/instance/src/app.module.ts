@@ -53,6 +53,7 @@ import { AlbumEditService } from './services/album-edit.service.js';
 import { AssetService } from './services/asset.service.js';
 import { AssetEditService } from './services/asset-edit.service.js';
 import { ShareService } from './services/share.service.js';
+import { ShareDownloadService } from './services/share-download.service.js';
 import { ShareLinkService } from './services/share-link.service.js';
 import { TrashBrowseService } from './services/trash-browse.service.js';
 import { TrashService } from './services/trash.service.js';
@@ -130,6 +131,7 @@ const services = [
   TusUploadsService,
   UploadService,
   ShareService,
+  ShareDownloadService,
   ShareLinkService,
   TrashBrowseService,
   TrashService,

@@ -4,17 +4,8 @@ import type { Response } from 'express';
 import type { Viewer } from '@atrium/policy';
 import { DownloadFolderQueryDto, DownloadSelectionDto } from '../dtos/download.dto.js';
 import { Authenticated, CurrentViewer } from '../guards/session.guard.js';
-import { attachment } from '../services/media.service.js';
-import { ZipDownloadService, type ZipPlan } from '../services/zip-download.service.js';
-
-function send(zips: ZipDownloadService, plan: ZipPlan, res: Response): Promise<void> {
-  res.status(200);
-  res.setHeader('Content-Type', 'application/zip');
-  res.setHeader('Content-Disposition', attachment(plan.fileName));
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Atrium-Zip', `originals=${plan.originals}; previews=${plan.previews}`);
-  return zips.stream(plan, res).catch(() => undefined);
-}
+import { ZipDownloadService } from '../services/zip-download.service.js';
+import { answerZip } from '../utils/zip-answer.js';
 
 /** Zips streamed while they are made: an album, a folder or a selection; originals where allowed, else previews. */
 @ApiTags('downloads')
@@ -27,15 +18,19 @@ export class DownloadController {
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'A zip of the album' })
   async album(@CurrentViewer() viewer: Viewer, @Param('id') id: string, @Res() res: Response): Promise<void> {
-    await send(this.zips, await this.zips.album(viewer, id), res);
+    await answerZip(this.zips, await this.zips.album(viewer, id), res);
   }
 
   @Get('folder')
   @Authenticated('asset.view')
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'A zip of a folder and its subfolders' })
-  async folder(@CurrentViewer() viewer: Viewer, @Query() query: DownloadFolderQueryDto, @Res() res: Response): Promise<void> {
-    await send(this.zips, await this.zips.folder(viewer, query.path), res);
+  async folder(
+    @CurrentViewer() viewer: Viewer,
+    @Query() query: DownloadFolderQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    await answerZip(this.zips, await this.zips.folder(viewer, query.path), res);
   }
 
   @Post()
@@ -43,7 +38,11 @@ export class DownloadController {
   @Authenticated('asset.view')
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'A zip of the selected assets' })
-  async selection(@CurrentViewer() viewer: Viewer, @Body() body: DownloadSelectionDto, @Res() res: Response): Promise<void> {
-    await send(this.zips, await this.zips.selection(viewer, body.ids), res);
+  async selection(
+    @CurrentViewer() viewer: Viewer,
+    @Body() body: DownloadSelectionDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    await answerZip(this.zips, await this.zips.selection(viewer, body.ids), res);
   }
 }

@@ -7,9 +7,13 @@ import { AssetService } from '../services/asset.service.js';
 import { notFoundOrNoAccess } from '../common/errors.js';
 import { MEDIA_KINDS, MediaService, type MediaKind } from '../services/media.service.js';
 import { SessionService } from '../services/session.service.js';
+import { ShareDownloadService } from '../services/share-download.service.js';
 import { ShareService, type OpenLink } from '../services/share.service.js';
+import { ZipDownloadService } from '../services/zip-download.service.js';
 import { readCookie } from '../utils/cookies.js';
 import { answerMedia } from '../utils/media-answer.js';
+import { sendFile } from '../utils/send-file.js';
+import { answerZip } from '../utils/zip-answer.js';
 
 /**
  * What a share link's holder reaches, and nothing else: the link's album or asset through the same
@@ -24,6 +28,8 @@ export class ShareController {
     private readonly sessions: SessionService,
     private readonly assets: AssetService,
     private readonly media: MediaService,
+    private readonly downloads: ShareDownloadService,
+    private readonly zips: ZipDownloadService,
   ) {}
 
   @Get()
@@ -96,6 +102,18 @@ export class ShareController {
     const open = await this.open(token, req);
     if (!(MEDIA_KINDS as readonly string[]).includes(kind)) throw notFoundOrNoAccess('asset');
     await answerMedia(req, res, await this.media.resolve(open.viewer, id, kind as MediaKind, req.query.v));
+  }
+
+  @Get('download')
+  @ApiProduces('application/zip', 'application/octet-stream')
+  @ApiOkResponse({
+    description:
+      "An album link's photos as a zip of originals; an asset link's original file. Only for links that allow downloads",
+  })
+  async download(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const answer = await this.downloads.download(await this.open(token, req));
+    if ('zip' in answer) return answerZip(this.zips, answer.zip, res);
+    if (!(await sendFile(req, res, answer.file))) throw notFoundOrNoAccess('asset');
   }
 
   private open(token: string, req: Request): Promise<OpenLink> {

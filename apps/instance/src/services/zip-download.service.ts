@@ -10,7 +10,7 @@ import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 import { INSTANCE_CONFIG } from '../common/tokens.js';
 import { AccessRepository } from '../repositories/access.repository.js';
 import { DownloadRepository, type DownloadEntry } from '../repositories/download.repository.js';
-import { numberedName } from '../utils/file-names.js';
+import { numberedName, outgoingName } from '../utils/file-names.js';
 
 /** At most this many files in one zip; a larger set is asked for folder by folder. */
 export const MAX_ZIP_ENTRIES = 50_000;
@@ -105,7 +105,7 @@ export class ZipDownloadService {
       const original = downloadable.has(entry.id);
       const source = original ? await this.originalOf(entry) : await this.previewOf(entry);
       if (!source) continue;
-      const base = naming.kind === 'tree' ? relativeTo(entry.path, naming.folder) : entry.fileName;
+      const base = naming.kind === 'tree' ? safePath(relativeTo(entry.path, naming.folder)) : outgoingName(entry.fileName, 'file');
       const name = uniqueName(original ? base : previewName(base, source), names);
       plan.entries.push({ source, name, date: entry.mtime });
       if (original) plan.originals++;
@@ -157,7 +157,13 @@ function uniqueName(name: string, taken: Set<string>): string {
 
 // A title can hold anything; the zip's own name keeps to what every file system stores.
 function zipBaseName(title: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is removed
-  const cleaned = title.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\\/:*?"<>|]/g, '_').trim();
-  return cleaned.replace(/^\.+/, '').slice(0, 120) || 'download';
+  return outgoingName(title, 'download', 120);
+}
+
+/** A path inside a tree zip, each folder and file name made safe (no `..`, no `\\`, no controls). */
+function safePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => outgoingName(segment, '_'))
+    .join('/');
 }

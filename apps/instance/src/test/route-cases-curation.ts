@@ -352,4 +352,18 @@ export const CURATION_ROUTES: RouteCase[] = [
       status(!assetOf(l, t).trashed && canDownloadOriginal(visitor, assetOf(l, t))),
     ),
   },
+  {
+    method: 'GET',
+    route: '/api/share/{token}/download',
+    targets: 'none',
+    public: true,
+    url: (_l, _t, c) => `/api/share/${c.token}/download`,
+    // None for a link that forbids downloads; else an album link's zip (404 with nothing in it) or
+    // an asset link's one original.
+    expect: shared((visitor, l) => {
+      const link = visitor.links[0]!;
+      if (!link.downloadAllowed) return { status: 403 };
+      return status(linkScope(visitor, l).some((a) => canDownloadOriginal(visitor, a)));
+    }),
+  },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFileName, numberedName } from './file-names.js';
+import { checkFileName, numberedName, outgoingName } from './file-names.js';
 
 describe('checkFileName', () => {
   it('keeps ordinary names, in NFC', () => {
@@ -40,5 +40,31 @@ describe('numberedName', () => {
     expect(numberedName('a.jpg', 1)).toBe('a.jpg');
     expect(numberedName('a.jpg', 2)).toBe('a (2).jpg');
     expect(numberedName('noext', 3)).toBe('noext (3)');
+  });
+});
+
+describe('outgoingName', () => {
+  it('keeps ordinary names, in NFC', () => {
+    expect(outgoingName('IMG_0001.JPG', 'x')).toBe('IMG_0001.JPG');
+    expect(outgoingName('Cafe\u0301 à midi.jpg', 'x')).toBe('Café à midi.jpg');
+    expect(outgoingName('家族 2024', 'x')).toBe('家族 2024');
+  });
+
+  it.each([
+    ['..\\..\\Windows\\evil.jpg', '_.._Windows_evil.jpg'],
+    ['a/b.jpg', 'a_b.jpg'],
+    ['photo\u202egpj.exe', 'photo_gpj.exe'],
+    ['nul\u0000tab\t.jpg', 'nul_tab_.jpg'],
+    ['Summer: "best" of 2024/25', 'Summer_ _best_ of 2024_25'],
+    ['.hidden.jpg', 'hidden.jpg'],
+    ['  spaced  ', 'spaced'],
+    ['..', 'x'],
+    ['', 'x'],
+  ])('makes %j safe as %j', (input, safe) => {
+    expect(outgoingName(input, 'x')).toBe(safe);
+  });
+
+  it('cuts long names by characters, never inside one', () => {
+    expect(outgoingName('😀'.repeat(130), 'x', 120)).toBe('😀'.repeat(120));
   });
 });

@@ -31,3 +31,17 @@ export function numberedName(name: string, n: number): string {
   const ext = extname(name);
   return `${name.slice(0, name.length - ext.length)} (${n})${ext}`;
 }
+
+// Every unsafe character at once, for names that are handed out rather than refused.
+const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARS.source, 'g');
+
+/**
+ * A name to hand out (a zip, a file inside one): the library's names can hold anything a disk
+ * stores, so controls, bidirectional overrides, slashes and what Windows cannot store become `_`,
+ * and leading dots go (no `..`, nothing hidden); at most `maxChars` characters, `fallback` when
+ * nothing is left.
+ */
+export function outgoingName(name: string, fallback: string, maxChars = 255): string {
+  const cleaned = name.normalize('NFC').replace(UNSAFE_GLOBAL, '_').trim().replace(/^\.+/, '');
+  return Array.from(cleaned).slice(0, maxChars).join('').trim() || fallback;
+}
