@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'next/navigation';
-import { api, call, ApiFailure } from '../../lib/api';
+import { api, call, ApiFailure, type Month } from '../../lib/api';
 import { Timeline, NO_FILTERS } from '../../components/Timeline';
 
 interface Info {
@@ -18,6 +18,17 @@ type State =
   | { kind: 'password'; error: string | null }
   | { kind: 'gone'; message: string }
   | { kind: 'open'; info: Info };
+
+const downloadButton = {
+  display: 'inline-block',
+  padding: '8px 16px',
+  borderRadius: 6,
+  background: '#2f5d50',
+  color: '#fff',
+  textDecoration: 'none',
+  fontSize: 15,
+  whiteSpace: 'nowrap' as const,
+};
 
 const card = {
   maxWidth: 440,
@@ -38,6 +49,8 @@ export default function SharePage() {
   const base = `/api/share/${encodeURIComponent(token)}`;
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [password, setPassword] = useState('');
+  // Whether the link shows anything: an empty album offers no zip (there would be nothing in it).
+  const [hasPhotos, setHasPhotos] = useState(false);
 
   const load = useCallback(() => {
     api<Info>(base).then(
@@ -55,6 +68,14 @@ export default function SharePage() {
     );
   }, [base]);
   useEffect(load, [load]);
+  const open = state.kind === 'open' ? state.info : null;
+  useEffect(() => {
+    if (!open?.allowDownload) return;
+    api<Month[]>(`${base}/months`).then(
+      (months) => setHasPhotos(months.length > 0),
+      () => setHasPhotos(false),
+    );
+  }, [base, open?.allowDownload]);
 
   if (state.kind === 'loading') return <p style={{ padding: 20 }}>Loading…</p>;
   if (state.kind === 'gone')
@@ -114,15 +135,35 @@ export default function SharePage() {
   const { info } = state;
   return (
     <main style={{ maxWidth: 1600, margin: '0 auto', padding: '0 14px 40px' }}>
-      <header style={{ padding: '14px 0' }}>
-        <h1 id="share-title" style={{ margin: 0, fontSize: 24, overflowWrap: 'anywhere' }}>
-          {info.title}
-        </h1>
-        {info.description && <p>{info.description}</p>}
-        <p style={{ color: '#666', fontSize: 14, margin: '4px 0 0' }}>
-          Shared with you{info.expiresAt ? ` until ${new Date(info.expiresAt).toLocaleString()}` : ''}
-          {info.allowDownload ? ' · originals may be downloaded' : ''}
-        </p>
+      <header
+        style={{ padding: '14px 0', display: 'flex', flexWrap: 'wrap', alignItems: 'flex-start', gap: 12 }}
+      >
+        <div style={{ flex: '1 1 260px', minWidth: 0 }}>
+          <h1 id="share-title" style={{ margin: 0, fontSize: 24, overflowWrap: 'anywhere' }}>
+            {info.title}
+          </h1>
+          {info.description && <p style={{ overflowWrap: 'anywhere' }}>{info.description}</p>}
+          <p style={{ color: '#666', fontSize: 14, margin: '4px 0 0' }}>
+            Shared with you{info.expiresAt ? ` until ${new Date(info.expiresAt).toLocaleString()}` : ''}
+            {info.allowDownload ? ' · originals may be downloaded' : ''}
+          </p>
+        </div>
+        {/* Only when the link allows downloads: a link without them offers none, previews included. */}
+        {info.allowDownload && hasPhotos && (
+          <a
+            id="share-download"
+            href={`${base}/download`}
+            download
+            style={downloadButton}
+            title={
+              info.kind === 'album'
+                ? 'Every photo and video of this album, as a zip of the originals'
+                : 'The original file'
+            }
+          >
+            {info.kind === 'album' ? 'Download all' : 'Download'}
+          </a>
+        )}
       </header>
       <Timeline filters={NO_FILTERS} base={base} empty="Nothing is shared through this link any more." />
     </main>
