@@ -222,6 +222,13 @@ describe('downloads through a share link', () => {
     // An empty title (or one of dots and spaces) still names a file.
     await db.query(`UPDATE albums SET title = ' .. ' WHERE id = $1`, [album]);
     expect(fileNameOf((await download(new CookieJar(), api)).headers.disposition)).toBe('download.zip');
+    // A one-photo link hands the file out under its name, its right-to-left override disarmed.
+    const byAsset = await link({ assetId: id, allowDownload: true });
+    const file = await download(new CookieJar(), byAsset.api);
+    expect(file.status).toBe(200);
+    expect(fileNameOf(file.headers.disposition)).toBe('evil\\..\\..\\Windows_gpj.exe');
+    expect(file.headers.disposition).not.toContain('%E2%80%AE');
+    expect(sha(file.data!)).toBe(sha(bytes.get(`family/${evilName}`)!));
   });
 
   it('asks a password link for its unlock, like every share route, and keeps it to that browser', async () => {
@@ -236,6 +243,13 @@ describe('downloads through a share link', () => {
     expect(await download(new CookieJar(), api)).toMatchObject({ status: 401, code: 'ERR_LINK_PASSWORD' });
     // A session of the library is no unlock: an admin's browser is asked too.
     expect(await download(admin, api)).toMatchObject({ status: 401, code: 'ERR_LINK_PASSWORD' });
+    // A password link without downloads says so only to whoever knows its password.
+    const closed = await link({ albumId: album, password: 'open sesame' });
+    expect(await download(visitor, closed.api)).toMatchObject({ status: 401, code: 'ERR_LINK_PASSWORD' });
+    expect((await send(visitor, 'POST', `${closed.api}/unlock`, { password: 'open sesame' })).status).toBe(
+      204,
+    );
+    expect(await download(visitor, closed.api)).toMatchObject({ status: 403, code: 'ERR_LINK_NO_DOWNLOAD' });
   });
 
   it('answers expired, revoked, forged and malformed links with the one ERR_LINK_UNAVAILABLE', async () => {

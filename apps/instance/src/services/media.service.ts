@@ -6,6 +6,7 @@ import type { Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import { MediaResultRepository } from '../repositories/media-result.repository.js';
 import type { AssetRecord } from '../repositories/timeline.repository.js';
+import { withoutControls } from '../utils/file-names.js';
 import type { StreamedFile } from '../utils/send-file.js';
 import { AssetService, versionOf } from './asset.service.js';
 import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
@@ -38,8 +39,10 @@ function contentTypeOf(kind: DerivativeKind, path: string): string {
 }
 
 // RFC 6266: an ASCII fallback and the UTF-8 name, percent-encoded as RFC 8187 says: ' ( ) * too,
-// which encodeURIComponent keeps and a browser reads a ' as the end of the value.
-export function attachment(fileName: string): string {
+// which encodeURIComponent keeps and a browser reads a ' as the end of the value. A file on disk
+// may be called anything: its controls and right-to-left overrides are not handed on.
+export function attachment(name: string): string {
+  const fileName = withoutControls(name.normalize('NFC'));
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const utf8 = encodeURIComponent(fileName).replace(
     /['()*]/g,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFileName, numberedName, outgoingName } from './file-names.js';
+import { checkFileName, numberedName, outgoingName, withoutControls } from './file-names.js';
 
 describe('checkFileName', () => {
   it('keeps ordinary names, in NFC', () => {
@@ -66,5 +66,13 @@ describe('outgoingName', () => {
 
   it('cuts long names by characters, never inside one', () => {
     expect(outgoingName('😀'.repeat(130), 'x', 120)).toBe('😀'.repeat(120));
+  });
+});
+
+describe('withoutControls', () => {
+  it('replaces controls and bidirectional overrides, and keeps everything else', () => {
+    expect(withoutControls('photo\u202egpj.exe')).toBe('photo_gpj.exe');
+    expect(withoutControls('a\u0007b\u200fc\u2066d.jpg')).toBe('a_b_c_d.jpg');
+    expect(withoutControls("Zoë's (2)*.jpg")).toBe("Zoë's (2)*.jpg");
   });
 });

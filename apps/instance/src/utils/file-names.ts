@@ -34,6 +34,17 @@ export function numberedName(name: string, n: number): string {
 
 // Every unsafe character at once, for names that are handed out rather than refused.
 const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARS.source, 'g');
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS_GLOBAL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `name` with its control and bidirectional-override characters as `_`, for a download's
+ * Content-Disposition: the browser makes the rest of a name fit its file system, but it shows a
+ * right-to-left override as it is (`photo\u202egpj.exe` reads as `photoexe.jpg`).
+ */
+export function withoutControls(name: string): string {
+  return name.replace(CONTROLS_GLOBAL, '_');
+}
 
 /**
  * A name to hand out (a zip, a file inside one): the library's names can hold anything a disk
