@@ -3,8 +3,8 @@
 // page 5,000, as a visitor through an album link, the scrubber's month index against bare SQL; indexing INSTANCE_BENCH_FILES (50,000) photos against a bare stat+hash walk, and an
 // unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
 // INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo), INSTANCE_BENCH_ROUNDS (2 rounds
-// of indexing, best kept); transfers (uploads and zips, see transfer.mjs); INSTANCE_BENCH_ONLY=timeline,
-// indexing or transfer runs one part alone.
+// of indexing, best kept); transfers (uploads and zips, see transfer.mjs); rclone over WebDAV (see
+// webdav.mjs); INSTANCE_BENCH_ONLY=timeline, indexing, transfer or webdav runs one part alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,8 +40,9 @@ const FILE_KB = int('INSTANCE_BENCH_FILE_KB', 64);
 const ROUNDS = int('INSTANCE_BENCH_ROUNDS', 2);
 // `timeline` or `indexing` runs that part alone (seeding the million assets takes minutes).
 const ONLY = process.env.INSTANCE_BENCH_ONLY ?? '';
-if (ONLY && ONLY !== 'timeline' && ONLY !== 'indexing' && ONLY !== 'transfer') {
-  console.error(`INSTANCE_BENCH_ONLY must be "timeline", "indexing" or "transfer", not "${ONLY}"`);
+const PARTS = ['timeline', 'indexing', 'transfer', 'webdav'];
+if (ONLY && !PARTS.includes(ONLY)) {
+  console.error(`INSTANCE_BENCH_ONLY must be one of ${PARTS.join(', ')}, not "${ONLY}"`);
   process.exit(2);
 }
 const log = (line) => console.log(`instance: ${line}`);
@@ -58,6 +59,7 @@ try {
   if (!ONLY || ONLY === 'timeline') await timeline();
   if (!ONLY || ONLY === 'indexing') await indexing();
   if (!ONLY || ONLY === 'transfer') await transfer();
+  if (!ONLY || ONLY === 'webdav') await webdav();
 } finally {
   rmSync(work, { recursive: true, force: true });
   await redis.stop();
@@ -204,6 +206,58 @@ async function transfer() {
     rows.push(...(await measureTransfer({ url: config.publicUrl, cookie: `atrium_bench=${secret}`, work, log })));
   } finally {
     await app.close();
+  }
+}
+
+/** A portal and an instance in this process; Ann may upload over WebDAV with an app password. */
+async function webdav() {
+  const { createInstanceApp, loadInstanceConfig } = await import('@atrium/instance');
+  const { createPortalApp, loadPortalConfig, migrate: migratePortal, openPortalAdmin } = await import('@atrium/portal');
+  const { freePort } = await import('@atrium/testing');
+  const { measureWebdav } = await import('./webdav.mjs');
+  const [portalPort, instancePort, barePort] = [await freePort(), await freePort(), await freePort()];
+  const secretKey = randomBytes(32).toString('base64');
+  const portalConfig = loadPortalConfig({
+    DATABASE_URL: database('webdav_portal'),
+    PORT: String(portalPort),
+    PUBLIC_URL: `http://127.0.0.1:${portalPort}`,
+    ATRIUM_SECRET_KEY: secretKey,
+    LOG_LEVEL: 'error',
+  });
+  await migratePortal(portalConfig);
+  const portal = await createPortalApp(portalConfig, { logLevels: ['error'] });
+  await portal.listen(portalPort, '127.0.0.1');
+  const admin = await openPortalAdmin({ databaseUrl: portalConfig.databaseUrl, secretKey });
+  let instance;
+  try {
+    const url = `http://127.0.0.1:${instancePort}`;
+    const { credentials } = await admin.nodes.addWithCredentials({ name: 'webdav', url }, 'bench');
+    await admin.accounts.create('ann', { webdav: true, password: `bench-${secretKey}` }, 'bench');
+    await admin.grants.grant({ username: 'ann', node: 'webdav', role: 'contributor', uploadPath: 'uploads/{username}' }, 'bench');
+    const account = await admin.accounts.require('ann');
+    const { password } = await admin.appPasswords.create(account, { node: 'webdav', name: 'rclone' }, 'bench');
+    const config = loadInstanceConfig({
+      NODE_NAME: 'webdav',
+      PORT: String(instancePort),
+      PUBLIC_URL: url,
+      DATABASE_URL: database('webdav_instance'),
+      REDIS_URL: redis.url,
+      PORTAL_URL: portalConfig.publicUrl,
+      NODE_CLIENT_ID: credentials.clientId,
+      NODE_CLIENT_SECRET: credentials.clientSecret,
+      ORIGINALS_PATH: join(work, 'webdav-originals'),
+      CACHE_PATH: join(work, 'webdav-cache'),
+      LOG_LEVEL: 'error',
+    });
+    mkdirSync(config.originalsPath, { recursive: true });
+    await migrate(config);
+    instance = await createInstanceApp(config, { logLevels: ['error'] });
+    await instance.listen(instancePort, '127.0.0.1');
+    rows.push(...(await measureWebdav({ url, user: 'ann', password, work, port: barePort, log })));
+  } finally {
+    await instance?.close();
+    await admin.close();
+    await portal.close();
   }
 }
 
