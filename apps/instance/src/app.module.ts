@@ -36,6 +36,7 @@ import { AdminService } from './services/admin.service.js';
 import { BrowseRepository } from './repositories/browse.repository.js';
 import { CommentRepository } from './repositories/comment.repository.js';
 import { DavRepository } from './repositories/dav.repository.js';
+import { DerivativeSettingsRepository } from './repositories/derivative-settings.repository.js';
 import { DownloadRepository } from './repositories/download.repository.js';
 import { IndexRunRepository } from './repositories/index-run.repository.js';
 import { LibraryFilesRepository } from './repositories/library-files.repository.js';
@@ -66,6 +67,8 @@ import { InstanceMetrics } from './services/instance-metrics.service.js';
 import { MaintenanceService } from './services/maintenance.service.js';
 import { MediaService } from './services/media.service.js';
 import { MediaQueues } from './services/media-queue.js';
+import { DerivativeRebuildService } from './services/derivative-rebuild.service.js';
+import { DerivativeSettingsService } from './services/derivative-settings.service.js';
 import { NodeIdentityService } from './services/node-identity.service.js';
 import { PortalClient } from './services/portal-client.service.js';
 import { ResultsConsumer } from './services/results-consumer.service.js';
@@ -94,6 +97,7 @@ const repositories = [
   BrowseRepository,
   CommentRepository,
   DavRepository,
+  DerivativeSettingsRepository,
   DownloadRepository,
   IndexRunRepository,
   LibraryFilesRepository,
@@ -118,6 +122,8 @@ const services = [
   AssetEditService,
   AuthService,
   BrowseService,
+  DerivativeRebuildService,
+  DerivativeSettingsService,
   LibraryIndexService,
   CommentService,
   InstanceMetrics,
@@ -187,7 +193,13 @@ export class InstanceModule implements OnApplicationShutdown {
       providers: [
         { provide: INSTANCE_CONFIG, useValue: config },
         { provide: REDIS, useFactory: () => createRedis(config.redisUrl) },
-        { provide: MEDIA_QUEUE, useFactory: () => new MediaQueues(config.redisUrl, config.nodeName) },
+        {
+          provide: MEDIA_QUEUE,
+          inject: [DerivativeSettingsService],
+          // Every job carries the library's derivative settings (docs/contracts.md §5).
+          useFactory: (settings: DerivativeSettingsService) =>
+            new MediaQueues(config.redisUrl, config.nodeName, () => settings.params()),
+        },
         { provide: Clock, useValue: runtime.clock ?? new Clock() },
         ...repositories,
         ...services,

@@ -7,12 +7,15 @@ import {
   LibrarySettingsChangeDto,
   LibrarySettingsDto,
   PersonDto,
+  RebuildCountsDto,
+  RebuildDerivativesDto,
   RetryDto,
   StorageDto,
 } from '../dtos/admin.dto.js';
 import type { SessionEntity } from '../entities/session.entity.js';
 import { Authenticated, CurrentSession } from '../guards/session.guard.js';
 import { AdminService } from '../services/admin.service.js';
+import { DerivativeRebuildService } from '../services/derivative-rebuild.service.js';
 
 /**
  * The library administration pages (docs/architecture.md, roles): admins see everything; managers
@@ -21,7 +24,10 @@ import { AdminService } from '../services/admin.service.js';
 @ApiTags('admin')
 @Controller('api/admin')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly rebuilds: DerivativeRebuildService,
+  ) {}
 
   @Get('people')
   @Authenticated('users.view')
@@ -101,6 +107,14 @@ export class AdminController {
   @ApiOkResponse({ type: LibrarySettingsDto })
   saveSettings(@Body() body: LibrarySettingsChangeDto): Promise<LibrarySettingsDto> {
     return this.admin.saveSettings(body);
+  }
+
+  @Post('derivatives/rebuild')
+  @HttpCode(200)
+  @Authenticated('settings.library')
+  @ApiOkResponse({ type: RebuildCountsDto })
+  rebuild(@Body() body: RebuildDerivativesDto): Promise<RebuildCountsDto> {
+    return this.rebuilds.rebuild({ video: body.video === true });
   }
 
   @Get('storage')

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queuePrefix } from '@atrium/media';
+import { DEFAULT_PARAMS, queuePrefix } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
 import { InstanceHarness } from '../test/instance.js';
 import { clearLibrary } from '../test/library.js';
@@ -176,11 +176,11 @@ describe('settings and storage', () => {
   it('reads and changes "delete originals"; WebDAV is shown', async () => {
     expect(await send(admin, 'PATCH', '/api/admin/settings', { deleteOriginals: true })).toEqual({
       status: 200,
-      body: { deleteOriginals: true, webdav: true },
+      body: { deleteOriginals: true, webdav: true, derivatives: DEFAULT_PARAMS, derivativeDefaults: DEFAULT_PARAMS },
     });
     expect((await send(admin, 'GET', '/api/trash/settings')).body.deleteOriginals).toBe(true);
     expect((await send(admin, 'PATCH', '/api/admin/settings', {})).body.deleteOriginals).toBe(true);
-    expect((await send(admin, 'PATCH', '/api/admin/settings', { deleteOriginals: false })).body).toEqual({
+    expect((await send(admin, 'PATCH', '/api/admin/settings', { deleteOriginals: false })).body).toMatchObject({
       deleteOriginals: false,
       webdav: true,
     });

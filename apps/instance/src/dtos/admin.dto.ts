@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, ValidateIf } from 'class-validator';
+import { Allow, IsBoolean, ValidateIf } from 'class-validator';
+import { X264_PRESETS } from '@atrium/media';
 
 export class PersonDto {
   @ApiProperty() id!: string;
@@ -53,11 +54,27 @@ export class EndedDto {
   @ApiProperty() ended!: boolean;
 }
 
+export class DerivativeSettingsDto {
+  @ApiProperty({ description: 'Shorter edge of the WebP thumbnail, px (32–1024)' }) thumbSize!: number;
+  @ApiProperty({ description: 'WebP quality of the thumbnail (1–100)' }) thumbQuality!: number;
+  @ApiProperty({ description: 'Shorter edge of the preview, px (256–4096; never enlarged)' }) previewSize!: number;
+  @ApiProperty({ enum: ['jpeg', 'webp'] }) previewFormat!: 'jpeg' | 'webp';
+  @ApiProperty({ description: 'Preview quality (1–100)' }) previewQuality!: number;
+  @ApiProperty({ description: 'Shorter edge of a transcoded video, px (144–2160; never enlarged)' }) videoSize!: number;
+  @ApiProperty({ description: 'x264 constant rate factor (0–51, lower is better)' }) videoCrf!: number;
+  @ApiProperty({ enum: X264_PRESETS, description: 'x264 preset: slower makes smaller files for the same quality' })
+  videoPreset!: string;
+}
+
 export class LibrarySettingsDto {
   @ApiProperty({ description: 'Emptying the trash also deletes originals outside upload paths' })
   deleteOriginals!: boolean;
   @ApiProperty({ description: 'WebDAV is on (ATRIUM_DISABLE_FEATURES switches it; read-only here)' })
   webdav!: boolean;
+  @ApiProperty({ type: DerivativeSettingsDto, description: 'Sizes and qualities of derivatives in force' })
+  derivatives!: DerivativeSettingsDto;
+  @ApiProperty({ type: DerivativeSettingsDto, description: 'The defaults (Immich’s)' })
+  derivativeDefaults!: DerivativeSettingsDto;
 }
 
 export class LibrarySettingsChangeDto {
@@ -66,6 +83,30 @@ export class LibrarySettingsChangeDto {
   @ValidateIf((_o, value) => value !== undefined)
   @IsBoolean()
   deleteOriginals?: boolean;
+
+  @ApiPropertyOptional({
+    type: DerivativeSettingsDto,
+    nullable: true,
+    description:
+      'Fields to change (the others stay); null goes back to the defaults. Each field is checked with libs/media: ERR_SETTINGS_INVALID names the bad ones in details.fields',
+  })
+  // Checked field by field by the service with libs/media's rules, so the answer names each field.
+  @Allow()
+  derivatives?: unknown;
+}
+
+export class RebuildDerivativesDto {
+  @ApiPropertyOptional({ description: 'Transcode videos again too (slow); default false' })
+  @ValidateIf((_o, value) => value !== undefined)
+  @IsBoolean()
+  video?: boolean;
+}
+
+export class RebuildCountsDto {
+  @ApiProperty({ description: 'Assets looked at' }) assets!: number;
+  @ApiProperty({ description: 'Jobs queued with the current settings' }) queued!: number;
+  @ApiProperty({ description: 'Jobs already waiting with the current settings, left as they were' }) waiting!: number;
+  @ApiProperty({ description: 'Jobs running now with older settings: press again once they are done' }) busy!: number;
 }
 
 class UseDto {

@@ -3,6 +3,7 @@ import { Sessions1764000000000 } from './1764000000000-sessions.js';
 import { Library1764100000000 } from './1764100000000-library.js';
 import { AlbumMembership1764200000000 } from './1764200000000-album-membership.js';
 import { Curation1764300000000 } from './1764300000000-curation.js';
+import { DerivativeRevisions1764400000000 } from './1764400000000-derivative-revisions.js';
 
 /** Every instance migration, oldest first. */
 export const instanceMigrations = [
@@ -11,4 +12,5 @@ export const instanceMigrations = [
   Library1764100000000,
   AlbumMembership1764200000000,
   Curation1764300000000,
+  DerivativeRevisions1764400000000,
 ];

@@ -109,6 +109,24 @@ export class AdminRepository {
     await this.db.query(`UPDATE assets SET failures = failures || $2::jsonb WHERE id = $1`, [id, failures]);
   }
 
+  /**
+   * One keyset page of the assets whose original is present (the trash included: it shows
+   * thumbnails), by id after `after`: a rebuild walks a million of them in bounded memory.
+   */
+  async assetsAfter(after: string | null, limit: number): Promise<Array<Omit<FailedAssetRow, 'failures'>>> {
+    const rows = (await this.db.query(
+      `SELECT id, path, content_hash, media_type FROM assets
+       WHERE missing_at IS NULL ${after ? 'AND id > $2::uuid' : ''} ORDER BY id LIMIT $1`,
+      after ? [limit, after] : [limit],
+    )) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as string,
+      path: r.path as string,
+      contentHash: r.content_hash as string,
+      mediaType: r.media_type as 'image' | 'video',
+    }));
+  }
+
   /** Bytes and count of the originals on record and present (the library's live assets). */
   async originals(): Promise<{ bytes: number; files: number }> {
     const rows = (await this.db.query(

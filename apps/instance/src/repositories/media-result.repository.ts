@@ -24,6 +24,10 @@ function checkedOutputs(
   return kept;
 }
 
+// A result that replaces a derivative on record (a rebuild) moves the asset's media URLs to a new
+// `?v=` (docs/contracts.md §5), so a browser's copy kept for good is not shown; a first one does not.
+const BUMP_REVISION = `derivatives_rev = derivatives_rev + (derivatives ?| ARRAY(SELECT jsonb_object_keys($3::jsonb)))::int`;
+
 function validDate(value: string | null): Date | null {
   if (!value) return null;
   const date = new Date(value);
@@ -54,7 +58,7 @@ export class MediaResultRepository {
       case 'thumbnails':
         return this.update(
           result,
-          `derivatives = derivatives || $3::jsonb, placeholder = COALESCE($4, placeholder),
+          `${BUMP_REVISION}, derivatives = derivatives || $3::jsonb, placeholder = COALESCE($4, placeholder),
            width = COALESCE(width, $5), height = COALESCE(height, $6), failures = failures - 'thumbnails'`,
           [
             checkedOutputs(result.contentHash, result.outputs),
@@ -67,7 +71,7 @@ export class MediaResultRepository {
       case 'video':
         return this.update(
           result,
-          `derivatives = derivatives || $3::jsonb, playback = $4, duration_ms = COALESCE($5, duration_ms), failures = failures - 'video'`,
+          `${BUMP_REVISION}, derivatives = derivatives || $3::jsonb, playback = $4, duration_ms = COALESCE($5, duration_ms), failures = failures - 'video'`,
           [checkedOutputs(result.contentHash, result.outputs), result.playback, result.durationMs],
           now,
         );
@@ -106,7 +110,7 @@ export class MediaResultRepository {
     kinds: readonly DerivativeKind[],
   ): Promise<boolean> {
     const [, count] = (await this.db.query(
-      `UPDATE assets SET derivatives = derivatives - $3::text[] WHERE id = $1 AND content_hash = $2 AND derivatives ?| $3::text[]`,
+      `UPDATE assets SET derivatives = derivatives - $3::text[], derivatives_rev = derivatives_rev + 1 WHERE id = $1 AND content_hash = $2 AND derivatives ?| $3::text[]`,
       [assetId, contentHash, kinds],
     )) as [unknown, number];
     return count === 1;

@@ -44,6 +44,8 @@ export interface TimelineRow {
   placeholder: string | null;
   hasThumbnail: boolean;
   contentHash: string;
+  /** Goes up when a derivative is replaced or forgotten: part of the media URLs' version. */
+  derivativesRev: number;
 }
 
 /** One asset with everything the detail view shows. */
@@ -69,7 +71,7 @@ export interface AssetRecord extends TimelineRow {
 
 const ROW_COLUMNS = `a.id, a.media_type, a.mime, a.file_name, a.taken_at, a.sort_at,
   (extract(epoch FROM a.sort_at) * 1000000)::bigint::text AS sort_us, a.width, a.height, a.duration_ms, a.favorite,
-  a.placeholder, a.derivatives ? 'thumb' AS has_thumbnail, a.content_hash`;
+  a.placeholder, a.derivatives ? 'thumb' AS has_thumbnail, a.content_hash, a.derivatives_rev`;
 
 type Row = Record<string, unknown>;
 
@@ -92,6 +94,7 @@ function toTimelineRow(r: Row): TimelineRow {
     placeholder: (r.placeholder as string | null) ?? null,
     hasThumbnail: r.has_thumbnail as boolean,
     contentHash: r.content_hash as string,
+    derivativesRev: r.derivatives_rev as number,
   };
 }
 

@@ -17,6 +17,7 @@ export interface TrashedRow {
   placeholder: string | null;
   hasThumbnail: boolean;
   contentHash: string;
+  derivativesRev: number;
   deletedAt: Date;
   /** `deleted_at` in microseconds, the keyset cursor. */
   deletedUs: string;
@@ -83,7 +84,7 @@ export class TrashRepository {
       );
     const rows = (await this.db.query(
       `SELECT a.id, a.file_name, a.path, a.media_type, a.width, a.height, a.placeholder,
-         a.derivatives ? 'thumb' AS has_thumbnail, a.content_hash, a.deleted_at,
+         a.derivatives ? 'thumb' AS has_thumbnail, a.content_hash, a.derivatives_rev, a.deleted_at,
          (extract(epoch FROM a.deleted_at) * 1000000)::bigint::text AS deleted_us
        FROM assets a WHERE ${where.join(' AND ')} ORDER BY a.deleted_at DESC, a.id DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
@@ -98,6 +99,7 @@ export class TrashRepository {
       placeholder: (r.placeholder as string | null) ?? null,
       hasThumbnail: r.has_thumbnail as boolean,
       contentHash: r.content_hash as string,
+      derivativesRev: r.derivatives_rev as number,
       deletedAt: r.deleted_at as Date,
       deletedUs: r.deleted_us as string,
     }));

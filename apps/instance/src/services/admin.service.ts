@@ -1,7 +1,7 @@
 import { opendir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DerivativeKind } from '@atrium/media';
+import type { DerivativeKind, ResolvedParams } from '@atrium/media';
 import type { InstanceConfig } from '../config.js';
 import { Clock } from '../common/clock.js';
 import { InstanceError } from '../common/errors.js';
@@ -15,6 +15,7 @@ import {
 import { SessionRepository } from '../repositories/session.repository.js';
 import { isUuid } from '../repositories/sql.js';
 import { TrashRepository } from '../repositories/trash.repository.js';
+import { DerivativeSettingsService } from './derivative-settings.service.js';
 import { KINDS, type MediaQueues, type QueueDepths } from './media-queue.js';
 
 /** The derivatives each media queue makes (the metadata queue makes none). */
@@ -33,6 +34,16 @@ export interface LibrarySettings {
   deleteOriginals: boolean;
   /** WebDAV is switched by `ATRIUM_DISABLE_FEATURES` (docs/configuration.md), shown here, not changed. */
   webdav: boolean;
+  /** Sizes and qualities of thumbnails, previews and transcodes in force. */
+  derivatives: ResolvedParams;
+  /** libs/media's defaults, shown beside them. */
+  derivativeDefaults: ResolvedParams;
+}
+
+export interface LibrarySettingsChange {
+  deleteOriginals?: boolean;
+  /** Fields to change; `null` goes back to the defaults. */
+  derivatives?: unknown;
 }
 
 export interface StorageUse {
@@ -51,6 +62,7 @@ export class AdminService {
     private readonly admin: AdminRepository,
     private readonly sessions: SessionRepository,
     private readonly trash: TrashRepository,
+    private readonly derivatives: DerivativeSettingsService,
     private readonly clock: Clock,
   ) {}
 
@@ -116,11 +128,18 @@ export class AdminService {
   }
 
   async settings(): Promise<LibrarySettings> {
-    const stored = await this.trash.settings();
-    return { deleteOriginals: stored.deleteOriginals, webdav: !this.config.disabledFeatures.includes('webdav') };
+    const [stored, derivatives] = await Promise.all([this.trash.settings(), this.derivatives.settings()]);
+    return {
+      deleteOriginals: stored.deleteOriginals,
+      webdav: !this.config.disabledFeatures.includes('webdav'),
+      derivatives: derivatives.current,
+      derivativeDefaults: derivatives.defaults,
+    };
   }
 
-  async saveSettings(change: { deleteOriginals?: boolean }): Promise<LibrarySettings> {
+  /** Derivative settings are checked (and refused) before anything is written. */
+  async saveSettings(change: LibrarySettingsChange): Promise<LibrarySettings> {
+    if (change.derivatives !== undefined) await this.derivatives.save(change.derivatives);
     if (change.deleteOriginals !== undefined) await this.trash.saveSettings({ deleteOriginals: change.deleteOriginals });
     return this.settings();
   }

@@ -49,5 +49,11 @@ describe('timeline cursors', () => {
 describe('media versions', () => {
   it('version media URLs by the first 16 hex digits of the content hash', () => {
     expect(versionOf('ab'.repeat(32))).toBe('ab'.repeat(8));
+    expect(versionOf('ab'.repeat(32), 0)).toBe('ab'.repeat(8));
+  });
+
+  it('add the derivatives revision once a derivative was replaced, so kept copies are not shown', () => {
+    expect(versionOf('ab'.repeat(32), 3)).toBe(`${'ab'.repeat(8)}-3`);
+    expect(versionOf('ab'.repeat(32), 3)).not.toBe(versionOf('ab'.repeat(32), 4));
   });
 });

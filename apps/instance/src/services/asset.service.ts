@@ -21,9 +21,14 @@ import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 
 const DEFAULT_LIMIT = 100;
 
-/** The part of the content hash that versions media URLs. */
-export function versionOf(contentHash: string): string {
-  return contentHash.slice(0, 16);
+/**
+ * The `?v=` of an asset's media URLs: the first 16 hex digits of its content hash, and the
+ * derivatives' revision once one was replaced (a rebuild at new sizes), so that a browser which
+ * kept the old file for good asks for the new one.
+ */
+export function versionOf(contentHash: string, derivativesRev = 0): string {
+  const content = contentHash.slice(0, 16);
+  return derivativesRev === 0 ? content : `${content}-${derivativesRev}`;
 }
 
 export function encodeCursor(cursor: TimelineCursor): string {
@@ -82,7 +87,7 @@ export function summaryOf(row: TimelineRow): AssetSummaryDto {
     favorite: row.favorite,
     placeholder: row.placeholder,
     thumbnailReady: row.hasThumbnail,
-    version: versionOf(row.contentHash),
+    version: versionOf(row.contentHash, row.derivativesRev),
   };
 }
 

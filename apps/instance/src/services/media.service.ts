@@ -104,7 +104,7 @@ export class MediaService {
           file: {
             path,
             contentType: contentTypeOf(derivative, rel),
-            etag: `"${asset.contentHash}-${derivative}"`,
+            etag: asset.derivativesRev === 0 ? `"${asset.contentHash}-${derivative}"` : `"${asset.contentHash}-${derivative}-${asset.derivativesRev}"`,
             cacheControl: cacheControl(asset, version),
           },
         };
@@ -186,9 +186,12 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
-/** Versioned URLs (`?v=` the current content's) may be cached for good; others revalidate by ETag. */
+/**
+ * Versioned URLs (`?v=` the current content's and derivatives' revision) may be cached for good;
+ * others revalidate by ETag, which names the revision too.
+ */
 function cacheControl(asset: AssetRecord, version: unknown): string {
-  return version === versionOf(asset.contentHash)
+  return version === versionOf(asset.contentHash, asset.derivativesRev)
     ? 'private, max-age=31536000, immutable'
     : 'private, no-cache';
 }

@@ -24,7 +24,7 @@ export class TrashBrowseService {
         height: r.height,
         placeholder: r.placeholder,
         thumbnailReady: r.hasThumbnail,
-        version: versionOf(r.contentHash),
+        version: versionOf(r.contentHash, r.derivativesRev),
         deletedAt: r.deletedAt.toISOString(),
       })),
       nextCursor: rows.length > limit && last ? encodeCursor({ sortUs: last.deletedUs, id: last.id }) : null,

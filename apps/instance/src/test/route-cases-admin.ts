@@ -66,6 +66,14 @@ export const ADMIN_ROUTES: RouteCase[] = [
     expect: (v) => gated(v, 'settings.library', true),
   },
   {
+    method: 'POST',
+    route: '/api/admin/derivatives/rebuild',
+    targets: 'none',
+    url: () => '/api/admin/derivatives/rebuild',
+    body: () => ({}),
+    expect: (v) => gated(v, 'settings.library', true),
+  },
+  {
     method: 'GET',
     route: '/api/admin/storage',
     targets: 'none',

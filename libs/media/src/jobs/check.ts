@@ -3,12 +3,15 @@ import { MediaError } from '../errors.js';
 /** Collects schema problems as `field: problem` lines, so one refusal names every bad field. */
 export class SchemaCheck {
   readonly problems: string[] = [];
+  /** The same problems by field, for answers that point at each field (a settings form). */
+  readonly issues: Array<{ readonly field: string; readonly problem: string }> = [];
 
   constructor(private readonly what: string) {}
 
   /** Records a problem with `field`. */
   fail(field: string, problem: string): void {
     this.problems.push(`${field}: ${problem}`);
+    this.issues.push({ field, problem });
   }
 
   /** `value` as a plain object, or a problem and undefined. */

@@ -68,3 +68,31 @@ export function resolveParams(params: DerivativeParams = {}): ResolvedParams {
   const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
   return Object.freeze({ ...DEFAULT_PARAMS, ...defined });
 }
+
+/** What {@link checkDerivativeSettings} found: the settings, or each bad field with its problem. */
+export type DerivativeSettingsCheck =
+  | { readonly ok: true; readonly params: DerivativeParams }
+  | { readonly ok: false; readonly problems: Readonly<Record<string, string>> };
+
+/**
+ * Checks a library's derivative settings as an admin sent them (`field` names them in problems,
+ * e.g. `derivatives.thumbSize`): the same rules a job payload's `params` must pass.
+ */
+export function checkDerivativeSettings(value: unknown, field = 'params'): DerivativeSettingsCheck {
+  const check = new SchemaCheck('derivative settings');
+  const params = checkParams(check, field, value);
+  if (check.issues.length > 0 || !params) {
+    return { ok: false, problems: Object.fromEntries(check.issues.map((i) => [i.field, i.problem])) };
+  }
+  return { ok: true, params: { ...params } };
+}
+
+/**
+ * Only the fields that differ from {@link DEFAULT_PARAMS}: a library at the defaults sends `{}`,
+ * as before settings existed (the workers and the shared store resolve both alike).
+ */
+export function nonDefaultParams(params: DerivativeParams): DerivativeParams {
+  const resolved = resolveParams(params);
+  const keys = Object.keys(DEFAULT_PARAMS) as Array<keyof ResolvedParams>;
+  return Object.fromEntries(keys.filter((k) => resolved[k] !== DEFAULT_PARAMS[k]).map((k) => [k, resolved[k]])) as DerivativeParams;
+}

@@ -9,6 +9,8 @@ import {
 } from '../../repositories/index-run.repository.js';
 import { LibraryFilesRepository } from '../../repositories/library-files.repository.js';
 import { InstanceError } from '../../common/errors.js';
+import { DerivativeSettingsRepository } from '../../repositories/derivative-settings.repository.js';
+import { DerivativeSettingsService } from '../derivative-settings.service.js';
 import { MediaQueues } from '../media-queue.js';
 import { HEARTBEAT_MS, Indexer, STALE_AFTER_MS } from './indexer.js';
 
@@ -36,7 +38,8 @@ export async function runIndex(target: IndexTarget, options: RunIndexOptions): P
     applicationName: `atrium-index-${target.nodeName}`,
   });
   await db.initialize();
-  const queue = new MediaQueues(target.redisUrl, target.nodeName);
+  const settings = new DerivativeSettingsService(new DerivativeSettingsRepository(db));
+  const queue = new MediaQueues(target.redisUrl, target.nodeName, () => settings.params());
   const runs = new IndexRunRepository(db);
   let timer: NodeJS.Timeout | undefined;
   try {
