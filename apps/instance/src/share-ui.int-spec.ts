@@ -142,6 +142,16 @@ describe('downloads on the visitor page', () => {
     await page.context().close();
   });
 
+  it('offers no zip of an album the link shows nothing of, and says it is empty', async () => {
+    const empty = await insertAlbum(db, { title: 'Not yet', assets: [] });
+    const page = await visit(await link({ albumId: empty, allowDownload: true }));
+    await page.waitForSelector('#share-title');
+    await page.waitForLoadState('networkidle');
+    expect(await page.textContent('body')).toContain('Nothing is shared through this link any more.');
+    expect(await page.locator('#share-download').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('offers "Download" on a one-photo link, which saves the original itself', async () => {
     const page = await visit(await link({ assetId: single, allowDownload: true }));
     await page.waitForSelector('#share-download');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { DataSource } from 'typeorm';
@@ -274,6 +274,30 @@ describe('downloads through a share link', () => {
     ])
       answers.push(await download(new CookieJar(), api));
     for (const answer of answers) expect(answer).toMatchObject({ status: 404, code: 'ERR_LINK_UNAVAILABLE' });
+  });
+
+  it('survives a visitor who goes away mid-zip, and serves the next one whole', async () => {
+    const { album } = await holidays();
+    // 64 MiB of sparse file: many chunks of zip, so the client can leave before the end.
+    const path = join(instance.config.originalsPath, 'family/long.mp4');
+    const handle = await open(path, 'w');
+    await handle.truncate(64 * 1024 ** 2);
+    await handle.close();
+    await db.query('INSERT INTO album_assets (album_id, asset_id, added_at) VALUES ($1, $2, now())', [
+      album,
+      await insertAsset(db, { path: 'family/long.mp4', mediaType: 'video', size: 64 * 1024 ** 2 }),
+    ]);
+    const { api } = await link({ albumId: album, allowDownload: true });
+    const controller = new AbortController();
+    const res = await instance.request(new CookieJar(), `${api}/download`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.read().catch(() => undefined);
+    const whole = await download(new CookieJar(), api);
+    expect(whole.headers.counts).toBe('originals=5; previews=0');
+    expect(Object.keys(unzip(whole.data!))).toContain('long.mp4');
   });
 
   it('does not count a download as an opening of the link (the page counts those)', async () => {
