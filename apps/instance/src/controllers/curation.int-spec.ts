@@ -108,6 +108,38 @@ describe('editing', () => {
     expect(back.items.map((i) => i.id)).toEqual([a, b]);
   });
 
+  it("keeps an album's pages in time order through its own index, in both orders and across edits of taken-at", async () => {
+    const ids = await manyAssets(7);
+    const others = await manyAssets(5);
+    const album = (await send(admin, 'POST', '/api/albums', { title: 'Walk' })).body.id as string;
+    // Added out of time order, and in two requests: the album's order is the assets' time.
+    await send(admin, 'POST', `/api/albums/${album}/assets`, { ids: [ids[4], ids[0], ids[6]] });
+    await send(admin, 'POST', `/api/albums/${album}/assets`, { ids: [ids[2], ids[5], ids[1], ids[3]] });
+    const pages = async (limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `/api/assets?album=${album}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = (await send(admin, 'GET', query)).body as { items: Array<{ id: string }>; nextCursor: string | null };
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    // manyAssets makes each one a minute older than the one before: newest first is the ids' order.
+    expect(await pages(3)).toEqual(ids);
+    expect(await pages(3)).not.toContain(others[0]);
+
+    // The oldest is dated into the future: it leads the album as it leads the library.
+    await send(admin, 'PATCH', '/api/assets', { ids: [ids[6]], changes: { takenAt: '2031-03-01T10:00:00Z' } });
+    expect(await pages(2)).toEqual([ids[6], ...ids.slice(0, 6)]);
+
+    await send(admin, 'PATCH', `/api/albums/${album}`, { order: 'asc' });
+    expect(await pages(4)).toEqual([...ids.slice(0, 6).reverse(), ids[6]]);
+    const stored = (await db.query('SELECT count(*)::int AS n FROM album_assets m JOIN assets a ON a.id = m.asset_id WHERE m.album_id = $1 AND m.sort_at = a.sort_at', [album])) as Array<{ n: number }>;
+    expect(stored[0]!.n).toBe(7);
+  });
+
   it('changes nothing when one asset named may not be edited, and answers as for a missing one', async () => {
     const own = await manyAssets(2, 'acc-ann');
     const others = await manyAssets(1, 'acc-bob');
