@@ -99,6 +99,63 @@ describe('the library administration screen', () => {
     await context.close();
   }, 120_000);
 
+  it('saves derivative sizes, names a bad field, goes back to the defaults and rebuilds', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, 'ann');
+    await page.goto(`${family.url}/admin`);
+    await page.waitForSelector('#derivative-settings');
+    expect(await page.inputValue('#setting-thumbSize')).toBe('250');
+    expect(await page.textContent('#derivative-settings')).toContain('Video quality (CRF, lower is better)');
+    expect(await page.isDisabled('#save-derivatives')).toBe(true);
+
+    await page.fill('#setting-thumbSize', '300');
+    await page.selectOption('#setting-videoPreset', 'veryfast');
+    await page.click('#save-derivatives');
+    await page.waitForSelector('#derivatives-notice >> text=Saved.');
+    expect(await page.inputValue('#setting-thumbSize')).toBe('300');
+
+    await page.fill('#setting-previewSize', '9000');
+    await page.fill('#setting-videoCrf', 'best');
+    await page.click('#save-derivatives');
+    await page.waitForSelector('#error-previewSize');
+    expect(await page.textContent('#error-previewSize')).toBe('must be an integer from 256 to 4096');
+    expect(await page.textContent('#error-videoCrf')).toBe('must be an integer from 0 to 51');
+    expect(await page.textContent('#derivatives-notice')).toContain('Not saved');
+    await page.locator('#admin-settings').screenshot({ path: join(SCREENSHOTS, 'library-admin-derivatives-error-desktop.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#admin-settings').screenshot({ path: join(SCREENSHOTS, 'library-admin-derivatives-error-phone.png') });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    expect(await page.isDisabled('#rebuild-derivatives')).toBe(true);
+    expect(await page.textContent('#rebuild-unsaved')).toContain('a rebuild uses the saved settings');
+    const stored = await page.evaluate(async () => (await (await fetch('/api/admin/settings')).json()) as { derivatives: Record<string, unknown> });
+    expect(stored.derivatives).toMatchObject({ thumbSize: 300, previewSize: 1440, videoCrf: 23, videoPreset: 'veryfast' });
+
+    await page.fill('#setting-previewSize', '1440');
+    await page.fill('#setting-videoCrf', '23');
+    await page.waitForSelector('#rebuild-derivatives:not([disabled])');
+    expect(await page.locator('#derivative-settings [role=alert]').count()).toBe(0);
+    expect(await page.locator('#derivatives-notice').count()).toBe(0);
+
+    // The retried file's job waits with the old sizes: the rebuild replaces it; a second press does not.
+    await page.click('#rebuild-derivatives');
+    await page.waitForSelector('#rebuild-result');
+    expect(await page.textContent('#rebuild-result')).toBe(
+      '1 job queued for 1 file. The workers make them in the background (see Jobs).',
+    );
+    await page.click('#rebuild-derivatives');
+    await page.waitForSelector('#rebuild-result >> text=already waiting');
+    expect(await page.textContent('#rebuild-result')).toBe('0 jobs queued for 1 file; 1 already waiting with these settings.');
+    await page.locator('#admin-settings').screenshot({ path: join(SCREENSHOTS, 'library-admin-derivatives-rebuilt.png') });
+
+    await page.click('#reset-derivatives');
+    await page.waitForSelector('#derivatives-notice >> text=Back to the defaults.');
+    expect(await page.inputValue('#setting-thumbSize')).toBe('250');
+    expect(await page.inputValue('#setting-previewSize')).toBe('1440');
+    expect(await page.locator('#derivative-settings [role=alert]').count()).toBe(0);
+    await context.close();
+  }, 120_000);
+
   it('shows a manager people and sessions only', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();

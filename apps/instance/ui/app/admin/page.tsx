@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, call, ApiFailure, type Session } from '../lib/api';
+import { DerivativeSettings } from '../components/DerivativeSettings';
 import { IndexProgress } from '../components/IndexProgress';
 import { Shell } from '../components/Shell';
 
@@ -242,6 +243,7 @@ function SettingsSection() {
         </>
       )}
       {notice && <p role="status">{notice}</p>}
+      <DerivativeSettings />
     </Section>
   );
 }
