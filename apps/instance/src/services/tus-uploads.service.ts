@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import type { Upload } from '@tus/utils';
 import { toErrorResponse } from '@atrium/server';
@@ -9,6 +8,7 @@ import type { Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 import { INSTANCE_CONFIG } from '../common/tokens.js';
+import { HashingFileStore } from './hashing-file-store.js';
 import { UploadService, storageFull, type ResolvedTarget } from './upload.service.js';
 
 /** Where tus is mounted; upload URLs are `/api/uploads/<id>`. */
@@ -79,7 +79,7 @@ function targetOf(upload: Upload): ResolvedTarget {
 @Injectable()
 export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('tus');
-  private readonly store: FileStore;
+  private readonly store: HashingFileStore;
   private readonly server: Server;
   private timer?: NodeJS.Timeout;
 
@@ -87,7 +87,7 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(INSTANCE_CONFIG) private readonly config: InstanceConfig,
     private readonly uploads: UploadService,
   ) {
-    this.store = new FileStore({
+    this.store = new HashingFileStore({
       directory: config.uploads.tmpPath,
       expirationPeriodInMilliseconds: config.uploads.expireAfterMs,
     });
@@ -163,7 +163,10 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
 
   private async onFinish(viewer: Viewer, upload: Upload) {
     try {
-      const outcome = await this.uploads.ingest(viewer, targetOf(upload), join(this.store.directory, upload.id));
+      const contentHash = this.store.takeDigest(upload.id, upload.size ?? -1);
+      const outcome = await this.uploads.ingest(viewer, targetOf(upload), join(this.store.directory, upload.id), {
+        ...(contentHash ? { contentHash } : {}),
+      });
       await this.store.remove(upload.id).catch(() => undefined);
       return { status_code: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome) };
     } catch (error) {
