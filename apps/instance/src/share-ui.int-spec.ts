@@ -59,6 +59,15 @@ async function link(body: Record<string, unknown>): Promise<string> {
   return ((await res.json()) as { url: string }).url;
 }
 
+/** Waits until every thumbnail in view has loaded, so a screenshot shows them. */
+async function thumbnailsLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll<HTMLImageElement>('#timeline [data-asset] img'))
+      .filter((img) => img.getBoundingClientRect().top < window.innerHeight)
+      .every((img) => img.complete && img.naturalWidth > 0),
+  );
+}
+
 async function visit(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
@@ -100,6 +109,7 @@ describe('downloads on the visitor page', () => {
     await page.waitForSelector('#timeline [data-asset]');
     await page.waitForSelector('#share-download');
     expect(await page.textContent('#share-download')).toBe('Download all');
+    await thumbnailsLoaded(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'share-download.png') });
     const { name, data } = await save(page);
     expect(name).toBe('A week at the lake with the whole family, grandparents, cousins and the dog.zip');
@@ -120,6 +130,7 @@ describe('downloads on the visitor page', () => {
     await page.waitForLoadState('networkidle');
     expect(await page.locator('#share-download').count()).toBe(0);
     expect(await page.textContent('header')).not.toContain('downloaded');
+    await thumbnailsLoaded(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'share-no-download.png') });
     await page.context().close();
   });
@@ -137,6 +148,7 @@ describe('downloads on the visitor page', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     const box = (await page.locator('#share-download').boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await thumbnailsLoaded(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'share-download-phone.png') });
     expect(new AdmZip((await save(page)).data).getEntries()).toHaveLength(9);
     await page.context().close();
