@@ -4,7 +4,9 @@
 // unchanged re-scan. Sizes: INSTANCE_BENCH_ASSETS, INSTANCE_BENCH_SAMPLES (200 pages per figure),
 // INSTANCE_BENCH_FILES, INSTANCE_BENCH_FILE_KB (64 KB per photo), INSTANCE_BENCH_ROUNDS (2 rounds
 // of indexing, best kept); transfers (uploads and zips, see transfer.mjs); rclone over WebDAV (see
-// webdav.mjs); INSTANCE_BENCH_ONLY=timeline, indexing, transfer or webdav runs one part alone.
+// webdav.mjs); "rebuild derivatives" on INSTANCE_BENCH_REBUILD_ASSETS (100,000) assets against a
+// bare addBulk of the same jobs (see rebuild.mjs); INSTANCE_BENCH_ONLY=timeline, indexing,
+// transfer, webdav or rebuild runs one part alone.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +33,7 @@ const { LibraryFilesRepository } =
 const { measureTimeline, seedLibrary } = await import('./timeline.mjs');
 const { measureSharing } = await import('./sharing.mjs');
 const { bareWalk, makeTree } = await import('./indexing.mjs');
+const { measureRebuild, seedAssets } = await import('./rebuild.mjs');
 
 const int = (name, fallback) => Number.parseInt(process.env[name] ?? '', 10) || fallback;
 const ASSETS = int('INSTANCE_BENCH_ASSETS', 1_000_000);
@@ -38,9 +41,10 @@ const SAMPLES = int('INSTANCE_BENCH_SAMPLES', 200);
 const FILES = int('INSTANCE_BENCH_FILES', 50_000);
 const FILE_KB = int('INSTANCE_BENCH_FILE_KB', 64);
 const ROUNDS = int('INSTANCE_BENCH_ROUNDS', 2);
+const REBUILD_ASSETS = int('INSTANCE_BENCH_REBUILD_ASSETS', 100_000);
 // `timeline` or `indexing` runs that part alone (seeding the million assets takes minutes).
 const ONLY = process.env.INSTANCE_BENCH_ONLY ?? '';
-const PARTS = ['timeline', 'indexing', 'transfer', 'webdav'];
+const PARTS = ['timeline', 'indexing', 'transfer', 'webdav', 'rebuild'];
 if (ONLY && !PARTS.includes(ONLY)) {
   console.error(`INSTANCE_BENCH_ONLY must be one of ${PARTS.join(', ')}, not "${ONLY}"`);
   process.exit(2);
@@ -60,6 +64,7 @@ try {
   if (!ONLY || ONLY === 'indexing') await indexing();
   if (!ONLY || ONLY === 'transfer') await transfer();
   if (!ONLY || ONLY === 'webdav') await webdav();
+  if (!ONLY || ONLY === 'rebuild') await rebuild();
 } finally {
   rmSync(work, { recursive: true, force: true });
   await redis.stop();
@@ -258,6 +263,42 @@ async function webdav() {
     await instance?.close();
     await admin.close();
     await portal.close();
+  }
+}
+
+async function rebuild() {
+  const url = database('rebuild_bench');
+  await migrate({ databaseUrl: url });
+  const dist = (path) => import(`../../apps/instance/dist/${path}`);
+  // The settings store is a TypeORM entity: the data source needs the instance's entities.
+  const { instanceEntities } = await dist('entities/index.js');
+  const db = createDataSource({ url, entities: instanceEntities, migrations: [] });
+  await db.initialize();
+  const modules = {
+    ...(await dist('services/media-queue.js')),
+    ...(await dist('repositories/admin.repository.js')),
+    ...(await dist('repositories/derivative-settings.repository.js')),
+    ...(await dist('services/derivative-settings.service.js')),
+    ...(await dist('services/derivative-rebuild.service.js')),
+  };
+  try {
+    log(`seeding ${REBUILD_ASSETS} assets for the rebuild`);
+    await seedAssets(db, REBUILD_ASSETS);
+    const r = await measureRebuild({ db, redisUrl: redis.url, count: REBUILD_ASSETS, rounds: ROUNDS, modules });
+    rows.push(
+      {
+        scenario: `rebuild derivatives, ${REBUILD_ASSETS} assets (jobs/s)`,
+        figure: REBUILD_ASSETS / r.ours,
+        unit: 'jobs/s',
+        baseline: REBUILD_ASSETS / r.bare,
+        baselineName: 'bare addBulk',
+        ratio: r.bare / r.ours,
+        goal: 'report',
+      },
+      { scenario: `rebuild derivatives, RSS growth`, figure: r.peakRssMiB, unit: 'MiB', goal: 'flat' },
+    );
+  } finally {
+    await db.destroy();
   }
 }
 
