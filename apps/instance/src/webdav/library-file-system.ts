@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import webdavServer from 'webdav-server';
 import type { v2 as Dav } from 'webdav-server';
-import { isMediaError, resolveOriginal } from '@atrium/media';
+import { isErrno, isMediaError, resolveOriginal } from '@atrium/media';
 import { canUploadTo, isWithinPath, type Viewer } from '@atrium/policy';
 import { toErrorResponse } from '@atrium/server';
 import { AccessRepository } from '../repositories/access.repository.js';
 import { DavRepository, type DavFile } from '../repositories/dav.repository.js';
-import type { UploadService } from '../services/upload.service.js';
+import { InstanceError } from '../common/errors.js';
+import { storageFull, type UploadService } from '../services/upload.service.js';
 
 const { v2 } = webdavServer;
 type Callback<T> = (error?: Error, value?: T) => void;
@@ -47,6 +48,10 @@ function davError(error: unknown, ctx: Dav.RequestContext): Error {
   return STATUS_ERRORS.get(status) ?? STATUS_ERRORS.get(400)!;
 }
 
+function tooLarge(maxBytes: number): InstanceError {
+  return new InstanceError('ERR_UPLOAD_TOO_LARGE', `a file may hold at most ${maxBytes} bytes here`, 413);
+}
+
 function relPathOf(path: Dav.Path): string {
   return path.paths.join('/');
 }
@@ -65,6 +70,8 @@ export class LibraryFileSystem extends v2.FileSystem {
     private readonly access: AccessRepository,
     private readonly uploads: UploadService,
     private readonly tmpPath: string,
+    /** UPLOAD_MAX_BYTES: a PUT that says or sends more is refused (413) before it fills the disk. */
+    private readonly maxBytes: number,
   ) {
     super(new v2.VirtualSerializer());
   }
@@ -100,7 +107,8 @@ export class LibraryFileSystem extends v2.FileSystem {
     if (file) node = { kind: 'file', file };
     else if (rel === '') node = { kind: 'folder' };
     else if (this.reachable(viewer, rel) && (await this.uploads.folderExists(rel))) node = { kind: 'folder' };
-    else if (viewer.uploadPath && isWithinPath(viewer.uploadPath, rel) && viewer.uploadPath !== rel) node = { kind: 'folder' };
+    // One's upload path and the folders on the way to it are there before the first upload makes them.
+    else if (viewer.uploadPath && isWithinPath(viewer.uploadPath, rel)) node = { kind: 'folder' };
     else {
       const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
       const listing = await this.dav.folder(viewer, parent);
@@ -252,22 +260,43 @@ export class LibraryFileSystem extends v2.FileSystem {
       const viewer = this.viewerOf(info.context);
       const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
       const target = this.uploads.resolveTarget(viewer, { fileName: rel.slice(rel.lastIndexOf('/') + 1), folder });
+      // A PUT that says its length is refused up front when it is too large or would not fit.
+      const declared = info.estimatedSize;
+      if (Number.isFinite(declared) && declared > this.maxBytes) throw tooLarge(this.maxBytes);
+      if (Number.isFinite(declared) && declared > 0) await this.uploads.refuseWithoutSpace(declared);
+      await mkdir(this.tmpPath, { recursive: true });
       const tempPath = join(this.tmpPath, `webdav-${randomUUID()}`);
       const file = createWriteStream(tempPath, { flags: 'wx' });
+      // A write error (a full disk) reaches the next write or the end, never the process.
+      let failed: Error | undefined;
+      file.on('error', (error) => (failed ??= error));
       const uploads = this.uploads;
       const context = info.context;
+      const maxBytes = this.maxBytes;
+      let written = 0;
+      const refusal = (error: unknown) => davError(isErrno(error, 'ENOSPC') ? storageFull() : error, context);
       return new Writable({
         write(chunk: Buffer, _encoding, done) {
-          if (!file.write(chunk)) file.once('drain', () => done());
-          else done();
+          written += chunk.length;
+          if (failed) return done(refusal(failed));
+          if (written > maxBytes) return done(refusal(tooLarge(maxBytes)));
+          file.write(chunk, (error) => done(error ? refusal(error) : undefined));
         },
         final(done) {
+          if (failed) {
+            void unlink(tempPath).catch(() => undefined);
+            return done(refusal(failed));
+          }
           file.end(() => {
+            if (failed) {
+              void unlink(tempPath).catch(() => undefined);
+              return done(refusal(failed));
+            }
             uploads
               .ingest(viewer, target, tempPath)
               .then(
                 () => done(),
-                (error: unknown) => done(davError(error, context)),
+                (error: unknown) => done(refusal(error)),
               )
               .finally(() => void unlink(tempPath).catch(() => undefined));
           });

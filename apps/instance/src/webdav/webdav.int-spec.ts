@@ -10,7 +10,7 @@ import { LibraryIndexService } from '../services/library-index.service.js';
 import { InstanceHarness } from '../test/instance.js';
 import { writeJpeg } from '../test/originals.js';
 import { PortalHarness } from '../test/portal.js';
-import { jpeg } from '../test/upload-files.js';
+import { jpeg, noisyJpeg, pngClaiming, zipOf } from '../test/upload-files.js';
 
 const run = promisify(execFile);
 let portal: PortalHarness;
@@ -148,11 +148,16 @@ describe('WebDAV uploads', () => {
   it('refuses bad files and writes outside the upload path, keeping nothing', async () => {
     const auth = basic('ann', annPassword);
     const before = (await readdir(family.config.originalsPath, { recursive: true })).sort();
+    const photo = await noisyJpeg();
     const cases: Array<[string, Buffer | string, number, string | null]> = [
       ['/webdav/uploads/ann/notes.jpg', 'plain text', 415, 'ERR_UPLOAD_UNSUPPORTED'],
       ['/webdav/uploads/ann/wrong.png', await jpeg(7), 415, 'ERR_UPLOAD_TYPE_MISMATCH'],
       ['/webdav/uploads/ann/empty.jpg', '', 400, 'ERR_UPLOAD_EMPTY'],
       ['/webdav/uploads/ann/rtl%E2%80%AEgpj.exe', await jpeg(8), 400, 'ERR_UPLOAD_NAME'],
+      ['/webdav/uploads/ann/bell%07.jpg', await jpeg(11), 400, 'ERR_UPLOAD_NAME'],
+      ['/webdav/uploads/ann/cut.jpg', photo.subarray(0, Math.floor(photo.length * 0.6)), 422, 'ERR_UPLOAD_CORRUPT'],
+      ['/webdav/uploads/ann/poly.jpg', Buffer.concat([await jpeg(12), await zipOf('evil.txt', 'payload')]), 415, 'ERR_UPLOAD_POLYGLOT'],
+      ['/webdav/uploads/ann/bomb.png', await pngClaiming(30000, 30000), 422, 'ERR_UPLOAD_PIXEL_BOMB'],
       ['/webdav/people/ann/mine.jpg', await jpeg(9), 403, 'ERR_FORBIDDEN'],
       ['/webdav/uploads/ann/phone/a.jpg', await jpeg(10), 409, null],
     ];
@@ -175,6 +180,63 @@ describe('WebDAV uploads', () => {
     }
     expect((await readdir(family.config.originalsPath, { recursive: true })).sort()).toEqual(before);
     expect(await readdir(family.folder)).not.toContain('escape.jpg');
+  });
+});
+
+describe('WebDAV on a full disk and past the size limit', () => {
+  let small: InstanceHarness;
+  let mounted: string;
+  let auth: string;
+
+  beforeAll(async () => {
+    mounted = join(local, 'tmpfs');
+    await mkdir(mounted, { recursive: true });
+    // A real full file system: a 1 MiB tmpfs as the temporary area (the tests run as root).
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mounted]);
+    small = await InstanceHarness.start({ name: 'small', portal, env: { UPLOAD_TMP_PATH: mounted, UPLOAD_MAX_BYTES: String(600 * 1024) } });
+    await mkdir(small.config.originalsPath, { recursive: true });
+    await portal.grants.grant({ username: 'ann', node: 'small', role: 'contributor', uploadPath: 'uploads/{username}' }, 'cli:test');
+    auth = basic('ann', await portal.addAppPassword('ann', 'small'));
+  });
+
+  afterAll(async () => {
+    await small?.stop();
+    if (mounted) await run('umount', [mounted]).catch(() => undefined);
+  });
+
+  /** A PUT as clients send it: with its length, or chunked (no length said). */
+  function put(path: string, body: Buffer, chunked = false): Promise<{ status: number; code: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: auth };
+      if (chunked) headers['transfer-encoding'] = 'chunked';
+      else headers['content-length'] = String(body.length);
+      const req = request(new URL(path, small.url), { method: 'PUT', headers }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, code: res.headers['x-atrium-error'] as string | undefined });
+      });
+      req.on('error', reject);
+      if (chunked) {
+        for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
+        req.end();
+      } else req.end(body);
+    });
+  }
+
+  it('refuses a file past UPLOAD_MAX_BYTES, said or sent, and one the disk cannot hold; keeps nothing, stays up', async () => {
+    const big = Buffer.concat([await noisyJpeg(1200, 900), Buffer.alloc(700 * 1024, 1)]);
+    expect(await put('/webdav/uploads/ann/big.jpg', big)).toEqual({ status: 413, code: 'ERR_UPLOAD_TOO_LARGE' });
+    expect(await put('/webdav/uploads/ann/big.jpg', big, true)).toEqual({ status: 413, code: 'ERR_UPLOAD_TOO_LARGE' });
+    // Someone else fills the disk: a file that fits the limit no longer fits the disk.
+    await writeFile(join(mounted, 'filler'), Buffer.alloc(900 * 1024)).catch(() => undefined);
+    const photo = await noisyJpeg(800, 600);
+    expect(await put('/webdav/uploads/ann/said.jpg', photo)).toEqual({ status: 507, code: 'ERR_STORAGE_FULL' });
+    expect(await put('/webdav/uploads/ann/sent.jpg', photo, true)).toEqual({ status: 507, code: 'ERR_STORAGE_FULL' });
+    expect(await readdir(small.config.originalsPath, { recursive: true })).toEqual([]);
+    expect(await small.app.get(DataSource).query('SELECT id FROM assets')).toEqual([]);
+    expect((await readdir(mounted)).filter((name) => name !== 'filler')).toEqual([]);
+    // Room again: the same file goes in.
+    await rm(join(mounted, 'filler'));
+    expect((await put('/webdav/uploads/ann/sent.jpg', photo, true)).status).toBe(201);
   });
 });
 

@@ -79,7 +79,7 @@ export class WebdavService {
     this.server = new v2.WebDAVServer({
       requireAuthentification: true,
       httpAuthentication: new CheckedAuthentication(),
-      rootFileSystem: new LibraryFileSystem(dav, access, uploads, config.uploads.tmpPath),
+      rootFileSystem: new LibraryFileSystem(dav, access, uploads, config.uploads.tmpPath, config.uploads.maxBytes),
       serverName: 'Atrium',
       // Depth: infinity would walk a whole library in one request.
       maxRequestDepth: 1,
@@ -95,6 +95,7 @@ export class WebdavService {
     const dav = v2.extensions.express(WEBDAV_PATH, this.server);
     return (req, res, next) => {
       if (!this.enabled) return next();
+      lingerAfterRefusal(req, res);
       this.authenticate(req).then(
         (user) => {
           (req as DavRequest).davUser = user;
@@ -188,3 +189,22 @@ export class WebdavService {
     await multi.exec();
   }
 }
+
+/** How long a refused upload's remaining bytes are read and dropped before the connection is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * A PUT refused before its body was read (too large, no room, no access) is answered at once; the
+ * rest of its body is then read and dropped for a moment, so that closing the connection does not
+ * reset it under the client before the client has read the answer.
+ */
+function lingerAfterRefusal(req: Request, res: Response): void {
+  res.once('finish', () => {
+    if (req.complete) return;
+    const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    cut.unref();
+    req.once('end', () => clearTimeout(cut));
+    req.resume();
+  });
+}
+
