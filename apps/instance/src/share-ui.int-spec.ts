@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeRelPath } from '@atrium/media';
 import { launchBrowser } from '@atrium/testing';
 import { insertAlbum, insertAsset } from './test/library.js';
-import { sessionJar } from './test/sessions.js';
+import { sessionJar, sessionSecret } from './test/sessions.js';
 import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
 import { jpeg } from './test/upload-files.js';
@@ -152,6 +152,20 @@ describe('downloads on the visitor page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'share-download-phone.png') });
     expect(new AdmZip((await save(page)).data).getEntries()).toHaveLength(9);
     await page.context().close();
+  });
+
+  it('tells the maker of a link what its visitors will be able to download', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const secret = await sessionSecret(instance, { id: 'acc-ada', role: 'admin' });
+    await context.addCookies([{ name: instance.cookieName, value: secret, url: instance.url }]);
+    const page = await context.newPage();
+    await page.goto(`${instance.url}/albums/${album}`);
+    await page.click('#album-share');
+    expect(await page.textContent('#share-download-hint')).toContain('no download button');
+    await page.check('#share-dialog input[type=checkbox]');
+    expect(await page.textContent('#share-download-hint')).toContain('“Download all” button');
+    await page.locator('#share-dialog').screenshot({ path: join(SCREENSHOTS, 'share-dialog-download.png') });
+    await context.close();
   });
 
   it('offers no zip of an album the link shows nothing of, and says it is empty', async () => {

@@ -59,6 +59,13 @@ export function ShareDialog({ target }: { target: { albumId?: string; assetId?: 
         <input type="checkbox" checked={allowDownload} onChange={(e) => setAllowDownload(e.target.checked)} />{' '}
         Allow downloading originals
       </label>
+      <span id="share-download-hint" style={{ fontSize: 13, color: '#666', marginTop: -4 }}>
+        {allowDownload
+          ? target.albumId
+            ? 'Visitors get a “Download all” button: the album as a zip of its originals.'
+            : 'Visitors get a “Download” button for the original file.'
+          : 'Visitors can look, but get no download button, not even for previews.'}
+      </span>
       <button type="submit">Make link</button>
       {error && <p role="alert">{error}</p>}
       {made?.url && (
