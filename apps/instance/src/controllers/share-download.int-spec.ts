@@ -194,6 +194,12 @@ describe('downloads through a share link', () => {
     expect(res.headers.type).toBe('image/jpeg');
     expect(res.headers.disposition).toContain('attachment; filename="BEACH.JPG"');
     expect(sha(res.data!)).toBe(sha(bytes.get('trips/BEACH.JPG')!));
+    // A cut-off download resumes: the file answers byte ranges.
+    const range = await instance.request(new CookieJar(), `${api}/download`, {
+      headers: { range: 'bytes=100-199' },
+    });
+    expect(range.status).toBe(206);
+    expect(Buffer.from(await range.arrayBuffer())).toEqual(bytes.get('trips/BEACH.JPG')!.subarray(100, 200));
     // Made private later: the link shows it no more, and downloads nothing.
     await db.query('UPDATE assets SET private = true WHERE id = $1', [photo]);
     expect(await download(new CookieJar(), api)).toMatchObject({ status: 404, code: 'ERR_NOT_FOUND' });
@@ -219,6 +225,11 @@ describe('downloads through a share link', () => {
     // eslint-disable-next-line no-control-regex -- control characters are what must not be there
     expect(res.headers.disposition).not.toMatch(/[\u0000-\u001f\u202e]/);
     expect(Object.keys(unzip(res.data!))).toEqual(['evil_.._.._Windows_gpj.exe']);
+    // A very long title is cut to 120 characters (never inside one), plus `.zip`.
+    await db.query('UPDATE albums SET title = $2 WHERE id = $1', [album, '😀'.repeat(300)]);
+    expect(fileNameOf((await download(new CookieJar(), api)).headers.disposition)).toBe(
+      `${'😀'.repeat(120)}.zip`,
+    );
     // An empty title (or one of dots and spaces) still names a file.
     await db.query(`UPDATE albums SET title = ' .. ' WHERE id = $1`, [album]);
     expect(fileNameOf((await download(new CookieJar(), api)).headers.disposition)).toBe('download.zip');
