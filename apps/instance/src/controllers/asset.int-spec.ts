@@ -272,8 +272,11 @@ describe('derivatives from the worker', () => {
       expect((await get(guest, `/api/assets/${clip.id}/poster`)).headers.get('x-atrium-placeholder')).toBe(
         'pending',
       );
-      const [forgotten] = await db.query('SELECT derivatives FROM assets WHERE id = $1', [row.id]);
+      const [forgotten] = await db.query('SELECT derivatives, derivatives_rev FROM assets WHERE id = $1', [row.id]);
       expect(forgotten.derivatives).toEqual({});
+      // Whatever a browser kept of the lost files, the URLs it is given from now on are new ones.
+      expect(forgotten.derivatives_rev).toBeGreaterThan(0);
+      expect((await (await get(guest, `/api/assets/${row.id}`)).json()).version).toMatch(/^[0-9a-f]{16}-\d+$/);
       const rebuilt = Date.now() + 45_000;
       for (;;) {
         const [again, preview] = await Promise.all([

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -6,7 +7,9 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, derivativeRelPath, queuePrefix } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
+import { runIndex } from '../services/indexing/run-index.js';
 import { InstanceHarness } from '../test/instance.js';
+import { writeJpeg } from '../test/originals.js';
 import { sessionJar } from '../test/sessions.js';
 import { jpeg } from '../test/upload-files.js';
 import { WorkerProcess, buildWorkerDist } from '../test/worker.js';
@@ -193,6 +196,15 @@ describe('jobs and the real worker', () => {
     expect(jobs.map((j) => j.data.kinds)).toEqual([['preview', 'thumb']]);
   });
 
+  it('gives the jobs of `atrium instance index` (outside the server) the saved settings too', async () => {
+    await writeJpeg(instance.config.originalsPath, 'derive/cli/scanned.jpg', 3);
+    const { nodeName, databaseUrl, redisUrl, originalsPath, cachePath } = instance.config;
+    const counts = await runIndex({ nodeName, databaseUrl, redisUrl, originalsPath, cachePath }, { rescan: false, requestedBy: 'cli:test' });
+    expect(counts.added).toBe(1);
+    const [row] = (await db.query(`SELECT id FROM assets WHERE path = 'derive/cli/scanned.jpg'`)) as Array<{ id: string }>;
+    expect((await waitingFor(row!.id)).map((j) => j.data.params)).toEqual([{ thumbSize: 120, thumbQuality: 60 }]);
+  });
+
   it('makes thumbnails at the saved size with the worker', { timeout: 120_000 }, async () => {
     worker = new WorkerProcess({
       WORKER_PORT: '0',
@@ -242,6 +254,9 @@ describe('jobs and the real worker', () => {
     expect(fresh.headers.get('content-type')).toBe('image/webp');
     const timeline = (await send(admin, 'GET', '/api/assets')).body.items as Array<{ id: string; version: string }>;
     expect(timeline.find((a) => a.id === photo)!.version).toBe(after.version);
-    expect(join(instance.config.cachePath, row!.derivatives.preview!)).toContain('preview.webp');
+    // The JPEG preview it replaced is gone from the cache; the thumbnail stays where it was.
+    await until(async () => !existsSync(join(instance.config.cachePath, derivativeRelPath(row!.content_hash, 'preview', 'jpeg'))), 'the old preview removed', 10_000);
+    expect(existsSync(join(instance.config.cachePath, row!.derivatives.preview!))).toBe(true);
+    expect(existsSync(join(instance.config.cachePath, derivativeRelPath(row!.content_hash, 'thumb')))).toBe(true);
   });
 });

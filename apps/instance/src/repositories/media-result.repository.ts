@@ -116,6 +116,15 @@ export class MediaResultRepository {
     return count === 1;
   }
 
+  /** True while some asset's derivatives name this file (duplicates of one content share a folder). */
+  async derivativeInUse(contentHash: string, kind: DerivativeKind, path: string): Promise<boolean> {
+    const rows = (await this.db.query(
+      'SELECT 1 FROM assets WHERE content_hash = $1 AND derivatives ->> $2 = $3 LIMIT 1',
+      [contentHash, kind, path],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   private async update(result: MediaJobResult, set: string, values: unknown[], now: Date): Promise<boolean> {
     const [, count] = (await this.db.query(
       `UPDATE assets SET ${set}, updated_at = $${values.length + 3} WHERE id = $1 AND content_hash = $2`,

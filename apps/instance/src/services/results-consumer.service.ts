@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   Inject,
   Injectable,
@@ -7,7 +9,15 @@ import {
 } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { RESULTS_QUEUE, isMediaError, parseMediaJobResult, queuePrefix } from '@atrium/media';
+import {
+  CONTENT_HASH_PATTERN,
+  RESULTS_QUEUE,
+  derivativeRelPath,
+  isMediaError,
+  parseMediaJobResult,
+  queuePrefix,
+  type MediaJobResult,
+} from '@atrium/media';
 import type { InstanceConfig } from '../config.js';
 import { MediaResultRepository } from '../repositories/media-result.repository.js';
 import { Clock } from '../common/clock.js';
@@ -58,8 +68,29 @@ export class ResultsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       throw error;
     }
     const applied = await this.results.apply(result, this.clock.now());
+    if (applied) await this.removeReplacedPreview(result);
     if (result.status === 'failed')
       this.logger.warn(`${result.queue} job for asset ${result.assetId} failed: ${result.reason}`);
     return { applied };
+  }
+
+  /**
+   * A rebuild after the preview format changed (docs/admin-guide.md) leaves the other format's
+   * file behind: once no asset of that content names it any more, it goes, so the cache does not
+   * keep a second preview of every photo.
+   */
+  private async removeReplacedPreview(result: MediaJobResult): Promise<void> {
+    if (result.status !== 'completed' || result.queue !== 'thumbnails') return;
+    // Reports come from workers that parse hostile media: only the layout's own two names count.
+    if (!CONTENT_HASH_PATTERN.test(result.contentHash)) return;
+    const jpeg = derivativeRelPath(result.contentHash, 'preview', 'jpeg');
+    const webp = derivativeRelPath(result.contentHash, 'preview', 'webp');
+    const made = result.outputs.preview;
+    if (made !== jpeg && made !== webp) return;
+    const other = made === jpeg ? webp : jpeg;
+    if (await this.results.derivativeInUse(result.contentHash, 'preview', other)) return;
+    await rm(join(this.config.cachePath, other), { force: true }).catch((error: Error) =>
+      this.logger.warn(`could not remove the replaced preview ${other}: ${error.message}`),
+    );
   }
 }
