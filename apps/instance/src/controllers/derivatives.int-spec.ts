@@ -143,6 +143,27 @@ describe('the settings', () => {
     expect(after.body).toMatchObject({ deleteOriginals: false, derivatives: { ...DEFAULT_PARAMS, thumbSize: 300 } });
   });
 
+  it('refuses prototype keys and numbers JSON cannot hold, as sent on the wire', async () => {
+    // `__proto__` and `constructor` never reach the service (class-transformer drops those keys):
+    // nothing changes, and nothing else is touched.
+    for (const raw of ['{"derivatives":{"__proto__":{"thumbSize":64}}}', '{"derivatives":{"constructor":{"prototype":{"thumbSize":64}}}}']) {
+      const res = await instance.request(admin, '/api/admin/settings', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: raw });
+      expect([200, 400], raw).toContain(res.status);
+      expect((await send(admin, 'GET', '/api/admin/settings')).body.derivatives).toEqual({ ...DEFAULT_PARAMS, thumbSize: 300 });
+    }
+    for (const raw of [
+      '{"derivatives":{"thumbSize":1e400}}',
+      '{"derivatives":{"thumbSize":-0.5}}',
+    ]) {
+      const res = await instance.request(admin, '/api/admin/settings', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: raw });
+      const body = (await res.json()) as Body;
+      expect(res.status, raw).toBe(400);
+      expect(['ERR_SETTINGS_INVALID', 'ERR_BAD_REQUEST'], raw).toContain(body.error.code);
+    }
+    expect((await send(admin, 'GET', '/api/admin/settings')).body.derivatives).toEqual({ ...DEFAULT_PARAMS, thumbSize: 300 });
+    expect(({} as Record<string, unknown>).thumbSize).toBeUndefined();
+  });
+
   it('names every bad field of one change at once', async () => {
     const res = await send(admin, 'PATCH', '/api/admin/settings', { derivatives: { thumbSize: 1, previewQuality: 101, videoPreset: 'fastest' } });
     expect(res.status).toBe(400);

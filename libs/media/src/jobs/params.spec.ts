@@ -26,6 +26,16 @@ describe('checkDerivativeSettings', () => {
     expect(result.ok === false && result.problems).toEqual({ [field]: problem });
   });
 
+  it('refuses an object whose prototype was set from the input', () => {
+    const polluted = Object.create({ thumbSize: 64 }) as object;
+    expect(checkDerivativeSettings(polluted, 'derivatives')).toEqual({ ok: false, problems: { 'derivatives.__proto__': 'is not a known field' } });
+    expect(checkDerivativeSettings(JSON.parse('{"__proto__":{"thumbSize":64}}'), 'derivatives')).toEqual({
+      ok: false,
+      problems: { 'derivatives.__proto__': 'is not a known field' },
+    });
+    expect(checkDerivativeSettings(Object.assign(Object.create(null), { thumbSize: 64 }) as object)).toMatchObject({ ok: true });
+  });
+
   it('names every bad field at once', () => {
     const result = checkDerivativeSettings({ thumbSize: 0, previewQuality: 101, extra: 1 }, 'derivatives');
     expect(result.ok === false && Object.keys(result.problems).sort()).toEqual(['derivatives.extra', 'derivatives.previewQuality', 'derivatives.thumbSize']);

@@ -80,6 +80,9 @@ export type DerivativeSettingsCheck =
  */
 export function checkDerivativeSettings(value: unknown, field = 'params'): DerivativeSettingsCheck {
   const check = new SchemaCheck('derivative settings');
+  // A `__proto__` key that a parser turned into the prototype would pass the checks below unseen.
+  const proto = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.getPrototypeOf(value) : Object.prototype;
+  if (proto !== Object.prototype && proto !== null) check.fail(`${field}.__proto__`, 'is not a known field');
   const params = checkParams(check, field, value);
   if (check.issues.length > 0 || !params) {
     return { ok: false, problems: Object.fromEntries(check.issues.map((i) => [i.field, i.problem])) };
