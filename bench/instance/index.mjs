@@ -76,7 +76,9 @@ report('instance', rows);
 async function timeline() {
   const url = database('timeline_bench');
   await migrate({ databaseUrl: url });
-  const db = createDataSource({ url, entities: [], migrations: [] });
+  // The instance's own session settings: the repositories are measured as the instance runs them.
+  const { INSTANCE_SESSION_SETTINGS } = await import('../../apps/instance/dist/app.module.js');
+  const db = createDataSource({ url, entities: [], migrations: [], sessionSettings: INSTANCE_SESSION_SETTINGS });
   await db.initialize();
   let started = performance.now();
   log(`seeding ${ASSETS} assets in 100 albums`);

@@ -145,6 +145,12 @@ const services = [
   WebdavService,
 ];
 
+/**
+ * The instance's reads are pages: a parallel plan's workers cost more to start than they save
+ * (an album page through a share link on 1,000,000 assets: 8.2 ms with a worker, 1.8 ms without).
+ */
+export const INSTANCE_SESSION_SETTINGS = { max_parallel_workers_per_gather: 0 } as const;
+
 @Module({})
 export class InstanceModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -160,6 +166,7 @@ export class InstanceModule implements OnApplicationShutdown {
             entities: instanceEntities,
             migrations: instanceMigrations,
             applicationName: `atrium-instance-${config.nodeName}`,
+            sessionSettings: INSTANCE_SESSION_SETTINGS,
           }),
         ),
         HealthModule.register({

@@ -11,6 +11,26 @@ export interface DatabaseOptions {
   applicationName?: string;
   poolSize?: number;
   logging?: boolean;
+  /**
+   * Session settings every pooled connection takes before its first query (`SET name = value`),
+   * set from the pool's connect hook rather than a startup parameter, which poolers such as
+   * PgBouncer refuse.
+   */
+  sessionSettings?: Readonly<Record<string, string | number>>;
+}
+
+const SETTING_NAME = /^[a-z][a-z0-9_.]*$/;
+
+/** The pool's connect hook for {@link DatabaseOptions.sessionSettings}; none when there are none. */
+function sessionHook(settings: Readonly<Record<string, string | number>> = {}) {
+  const entries = Object.entries(settings);
+  if (!entries.length) return {};
+  for (const [name] of entries) if (!SETTING_NAME.test(name)) throw new Error(`not a Postgres setting name: ${name}`);
+  return {
+    onConnect: async (client: { query(sql: string, values: unknown[]): Promise<unknown> }) => {
+      for (const [name, value] of entries) await client.query('SELECT set_config($1, $2, false)', [name, String(value)]);
+    },
+  };
 }
 
 /** TypeORM options for an Atrium database: Postgres, migrations only, never `synchronize`. */
@@ -26,7 +46,7 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     migrationsRun: false,
     logging: opts.logging ? ['error', 'warn', 'migration'] : ['error'],
     applicationName: opts.applicationName ?? 'atrium',
-    extra: { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    extra: { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, ...sessionHook(opts.sessionSettings) },
   };
 }
 

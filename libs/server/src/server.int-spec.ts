@@ -83,6 +83,25 @@ describe('libs/server against a real Postgres', () => {
     }
   });
 
+  it('gives every pooled connection its session settings, and refuses a name that is not one', async () => {
+    const settings = { max_parallel_workers_per_gather: 0, 'application.flavour': 'plain' };
+    const ds = createDataSource({ url: db.url, entities: [], migrations: [], poolSize: 3, sessionSettings: settings });
+    await ds.initialize();
+    try {
+      // Three at once take three connections of the pool: each has the settings.
+      const answers = await Promise.all(
+        [1, 2, 3].map(() =>
+          ds.query(`SELECT current_setting('max_parallel_workers_per_gather') AS workers, current_setting('application.flavour') AS flavour, pg_backend_pid() AS pid, pg_sleep(0.05)`),
+        ),
+      );
+      expect(new Set(answers.map((rows) => rows[0].pid)).size).toBe(3);
+      expect(answers.map((rows) => [rows[0].workers, rows[0].flavour])).toEqual([['0', 'plain'], ['0', 'plain'], ['0', 'plain']]);
+    } finally {
+      await ds.destroy();
+    }
+    expect(() => createDataSource({ url: db.url, entities: [], migrations: [], sessionSettings: { 'work_mem = 1; DROP': 1 } })).toThrow(/not a Postgres setting name/);
+  });
+
   it('answers /healthz, and /readyz only while every dependency answers', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);

@@ -54,6 +54,11 @@ describe('the timeline', () => {
     }
   });
 
+  it('reads without parallel workers, on every connection of the pool (INSTANCE_SESSION_SETTINGS)', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => db.query(`SELECT current_setting('max_parallel_workers_per_gather') AS workers, pg_sleep(0.05)`)));
+    expect(answers.map((rows) => rows[0].workers)).toEqual(['0', '0', '0']);
+  });
+
   it('pages newest first with a keyset cursor, never repeating or losing an asset', async () => {
     const pages = await allPages(admin, '&folder=shared', 40);
     expect(pages.map((p) => p.length)).toEqual([40, 40, 35]);
