@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Server } from '@tus/server';
-import type { Upload } from '@tus/utils';
+import { ERRORS, type Upload } from '@tus/utils';
+import { Redis } from 'ioredis';
 import { toErrorResponse } from '@atrium/server';
 import type { Viewer } from '@atrium/policy';
 import type { InstanceConfig } from '../config.js';
 import { InstanceError, notFoundOrNoAccess } from '../common/errors.js';
 import { INSTANCE_CONFIG } from '../common/tokens.js';
 import { HashingFileStore } from './hashing-file-store.js';
+import { RedisLocker } from './redis-locker.js';
 import { UploadService, storageFull, type ResolvedTarget } from './upload.service.js';
 
 /** Where tus is mounted; upload URLs are `/api/uploads/<id>`. */
@@ -52,6 +54,8 @@ function isErrno(error: unknown, code: string): boolean {
 function mapTusError(error: Error | TusError): TusError {
   if (isErrno(error, 'ENOSPC') || isErrno((error as { cause?: unknown }).cause, 'ENOSPC'))
     return asTusError(storageFull());
+  if (error === ERRORS.ERR_LOCK_TIMEOUT)
+    return asTusError(new InstanceError('ERR_UPLOAD_LOCKED', 'another request is still writing this upload; try again', 423));
   if ('status_code' in error && typeof error.body === 'string') {
     if (error.body.startsWith('{')) return error;
     const [code, status] = TUS_CODES[error.status_code] ?? ['ERR_INTERNAL', error.status_code];
@@ -81,6 +85,7 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('tus');
   private readonly store: HashingFileStore;
   private readonly server: Server;
+  private readonly redis: Redis[];
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -91,9 +96,13 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
       directory: config.uploads.tmpPath,
       expirationPeriodInMilliseconds: config.uploads.expireAfterMs,
     });
+    const commands = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis = [commands, commands.duplicate()];
     this.server = new Server({
       path: TUS_PATH,
       datastore: this.store,
+      // Replicas share UPLOAD_TMP_PATH: an upload is locked in the instance's Redis, not in memory.
+      locker: new RedisLocker(commands, this.redis[1]!, { prefix: `atrium-${config.nodeName}` }),
       // Behind a proxy the origin differs from what Node sees; a relative Location needs neither.
       relativeLocation: true,
       maxSize: config.uploads.maxBytes,
@@ -110,6 +119,7 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    for (const connection of this.redis) connection.disconnect();
   }
 
   /** Hands a request to tus; for an existing upload, only its owner gets that far. */

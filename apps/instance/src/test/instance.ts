@@ -48,6 +48,15 @@ export interface InstanceStartOptions {
   ui?: boolean;
 }
 
+/** Another replica of an instance (see {@link InstanceHarness.replica}). */
+export interface InstanceReplica {
+  app: NestExpressApplication;
+  url: string;
+  /** A fetch with the jar against this replica, carrying the instance's public origin. */
+  request(jar: CookieJar, path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
 const UI_DIR = fileURLToPath(new URL('../../ui', import.meta.url));
 
 /** A real instance on a free port over its own database, Redis and folders, registered with a portal. */
@@ -99,6 +108,27 @@ export class InstanceHarness {
   async restart(): Promise<void> {
     await this.app.close();
     this.app = await listening(this.config, { clock: this.clock, ...this.runtime }, this.uiDir);
+  }
+
+  /**
+   * A second replica of this instance: another process's app on its own port over the same
+   * database, Redis and folders, answering for the same public URL (as behind a load balancer).
+   */
+  async replica(): Promise<InstanceReplica> {
+    const port = await freePort();
+    const app = await listening({ ...this.config, port }, { clock: this.clock, ...this.runtime });
+    const url = `http://127.0.0.1:${port}`;
+    const origin = this.url;
+    return {
+      app,
+      url,
+      request(jar, path, init = {}) {
+        const headers = new Headers(init.headers);
+        if ((init.method ?? 'GET') !== 'GET' && !headers.has('origin')) headers.set('origin', origin);
+        return jar.fetch(new URL(path, url), { ...init, headers, redirect: 'manual' });
+      },
+      stop: () => app.close(),
+    };
   }
 
   get url(): string {
