@@ -282,6 +282,8 @@ async function rebuild() {
     ...(await dist('repositories/derivative-settings.repository.js')),
     ...(await dist('services/derivative-settings.service.js')),
     ...(await dist('services/derivative-rebuild.service.js')),
+    ...(await dist('repositories/rebuild-run.repository.js')),
+    ...(await dist('common/clock.js')),
   };
   try {
     log(`seeding ${REBUILD_ASSETS} assets for the rebuild`);

@@ -50,8 +50,15 @@ async function bareRebuild(db, redisUrl, prefix, params) {
  * of the shared machine falls on both alike); returns seconds, jobs and the rebuild's peak RSS growth.
  */
 export async function measureRebuild({ db, redisUrl, count, rounds, modules }) {
-  const { MediaQueues, AdminRepository, DerivativeSettingsRepository, DerivativeSettingsService, DerivativeRebuildService } =
-    modules;
+  const {
+    MediaQueues,
+    AdminRepository,
+    RebuildRunRepository,
+    DerivativeSettingsRepository,
+    DerivativeSettingsService,
+    DerivativeRebuildService,
+    Clock,
+  } = modules;
   const params = { thumbSize: 320 };
   const settings = new DerivativeSettingsService(new DerivativeSettingsRepository(db));
   await settings.save(params);
@@ -67,12 +74,14 @@ export async function measureRebuild({ db, redisUrl, count, rounds, modules }) {
     if (bareJobs !== count) throw new Error(`the bare rebuild added ${bareJobs} jobs, not ${count}`);
 
     const queues = new MediaQueues(redisUrl, node, () => settings.params());
-    const service = new DerivativeRebuildService(queues, new AdminRepository(db), settings);
+    const service = new DerivativeRebuildService(queues, new AdminRepository(db), new RebuildRunRepository(db), settings, new Clock());
     const rssBefore = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss - rssBefore)), 100);
     started = performance.now();
     try {
-      counts = await service.rebuild({ video: false });
+      await service.start({ video: false });
+      await service.settled();
+      counts = await service.latest();
     } finally {
       clearInterval(sampler);
     }

@@ -139,14 +139,18 @@ describe('the library administration screen', () => {
 
     // The retried file's job waits with the old sizes: the rebuild replaces it; a second press does not.
     await page.click('#rebuild-derivatives');
-    await page.waitForSelector('#rebuild-result');
+    await page.waitForSelector('#rebuild-result[data-state=completed]');
     expect(await page.textContent('#rebuild-result')).toBe(
       '1 job queued for 1 file. The workers make them in the background (see Jobs).',
     );
+    await page.waitForSelector('#rebuild-derivatives:not([disabled])');
     await page.click('#rebuild-derivatives');
-    await page.waitForSelector('#rebuild-result >> text=already waiting');
+    await page.waitForSelector('#rebuild-result[data-state=completed] >> text=already waiting');
     expect(await page.textContent('#rebuild-result')).toBe('0 jobs queued for 1 file; 1 already waiting with these settings.');
     await page.locator('#admin-settings').screenshot({ path: join(SCREENSHOTS, 'library-admin-derivatives-rebuilt.png') });
+    // A page opened later shows the latest run.
+    await page.reload();
+    await page.waitForSelector('#rebuild-result[data-state=completed] >> text=already waiting');
 
     await page.click('#reset-derivatives');
     await page.waitForSelector('#derivatives-notice >> text=Back to the defaults.');

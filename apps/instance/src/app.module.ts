@@ -45,6 +45,7 @@ import { LoginStateRepository } from './repositories/login-state.repository.js';
 import { LogoutTokenRepository } from './repositories/logout-token.repository.js';
 import { MediaResultRepository } from './repositories/media-result.repository.js';
 import { NodeSettingsRepository } from './repositories/node-settings.repository.js';
+import { RebuildRunRepository } from './repositories/rebuild-run.repository.js';
 import { SessionRepository } from './repositories/session.repository.js';
 import { TimelineRepository } from './repositories/timeline.repository.js';
 import { UploadRepository } from './repositories/upload.repository.js';
@@ -107,6 +108,7 @@ const repositories = [
   LogoutTokenRepository,
   MediaResultRepository,
   NodeSettingsRepository,
+  RebuildRunRepository,
   SessionRepository,
   ShareLinkRepository,
   TimelineRepository,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   AdminSessionDto,
   EndedDto,
@@ -7,8 +7,9 @@ import {
   LibrarySettingsChangeDto,
   LibrarySettingsDto,
   PersonDto,
-  RebuildCountsDto,
   RebuildDerivativesDto,
+  RebuildRunDto,
+  RebuildStatusDto,
   RetryDto,
   StorageDto,
 } from '../dtos/admin.dto.js';
@@ -109,12 +110,19 @@ export class AdminController {
     return this.admin.saveSettings(body);
   }
 
-  @Post('derivatives/rebuild')
-  @HttpCode(200)
+  @Get('derivatives/rebuild')
   @Authenticated('settings.library')
-  @ApiOkResponse({ type: RebuildCountsDto })
-  rebuild(@Body() body: RebuildDerivativesDto): Promise<RebuildCountsDto> {
-    return this.rebuilds.rebuild({ video: body.video === true });
+  @ApiOkResponse({ type: RebuildStatusDto })
+  async rebuildStatus(): Promise<RebuildStatusDto> {
+    return { run: await this.rebuilds.latest() };
+  }
+
+  @Post('derivatives/rebuild')
+  @HttpCode(202)
+  @Authenticated('settings.library')
+  @ApiAcceptedResponse({ type: RebuildRunDto })
+  rebuild(@Body() body: RebuildDerivativesDto): Promise<RebuildRunDto> {
+    return this.rebuilds.start({ video: body.video === true });
   }
 
   @Get('storage')

@@ -81,6 +81,19 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
   }
 }
 
+/** Starts a rebuild (202) and follows its progress until it is done; its final counts. */
+async function rebuild(body: object = {}): Promise<Body> {
+  const started = await send(admin, 'POST', '/api/admin/derivatives/rebuild', body);
+  expect(started.status).toBe(202);
+  expect(started.body).toMatchObject({ status: 'running', assets: 0 });
+  const run = await until(async () => {
+    const { run } = (await send(admin, 'GET', '/api/admin/derivatives/rebuild')).body;
+    return run.id === started.body.id && run.status !== 'running' && run;
+  }, 'the rebuild', 30_000);
+  expect(run).toMatchObject({ status: 'completed', error: null, total: run.assets });
+  return { assets: run.assets, queued: run.queued, waiting: run.waiting, busy: run.busy };
+}
+
 /** Shorter edge of a derivative the instance serves. */
 async function servedEdge(id: string, kind: 'thumbnail' | 'preview'): Promise<{ edge: number; format: string }> {
   const res = await instance.request(admin, `/api/assets/${id}/${kind}`);
@@ -180,6 +193,7 @@ describe('the settings', () => {
       expect((await send(jar, 'GET', '/api/admin/settings')).status).toBe(403);
       expect((await send(jar, 'PATCH', '/api/admin/settings', { derivatives: { thumbSize: 64 } })).status).toBe(403);
       expect((await send(jar, 'POST', '/api/admin/derivatives/rebuild', {})).status).toBe(403);
+      expect((await send(jar, 'GET', '/api/admin/derivatives/rebuild')).status).toBe(403);
     }
     expect((await send(admin, 'GET', '/api/admin/settings')).body.derivatives).toEqual(DEFAULT_PARAMS);
     for (const body of [{ video: 'yes' }, { video: null }, { all: true }]) {
@@ -203,15 +217,12 @@ describe('jobs and the real worker', () => {
   it('queues every asset again on "rebuild", and a second press queues nothing twice', async () => {
     second = await upload('tall.jpg', await jpeg(2, 600, 900));
     const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM assets WHERE missing_at IS NULL')) as Array<{ n: number }>;
-    const first = await send(admin, 'POST', '/api/admin/derivatives/rebuild', {});
-    expect(first.status).toBe(200);
+    expect((await send(admin, 'GET', '/api/admin/derivatives/rebuild')).body).toEqual({ run: null });
     // The uploads' own jobs are still waiting with these settings: the rebuild leaves them.
-    expect(first.body).toEqual({ assets: n, queued: 0, waiting: n, busy: 0 });
+    expect(await rebuild()).toEqual({ assets: n, queued: 0, waiting: n, busy: 0 });
     await send(admin, 'PATCH', '/api/admin/settings', { derivatives: { thumbSize: 120 } });
-    const changed = await send(admin, 'POST', '/api/admin/derivatives/rebuild', {});
-    expect(changed.body).toEqual({ assets: n, queued: n, waiting: 0, busy: 0 });
-    const again = await send(admin, 'POST', '/api/admin/derivatives/rebuild', {});
-    expect(again.body).toEqual({ assets: n, queued: 0, waiting: n, busy: 0 });
+    expect(await rebuild()).toEqual({ assets: n, queued: n, waiting: 0, busy: 0 });
+    expect(await rebuild()).toEqual({ assets: n, queued: 0, waiting: n, busy: 0 });
     const jobs = await waitingFor(photo);
     expect(jobs.map((j) => j.data.params)).toEqual([{ thumbSize: 120, thumbQuality: 60 }]);
     expect(jobs.map((j) => j.data.kinds)).toEqual([['preview', 'thumb']]);
@@ -251,8 +262,7 @@ describe('jobs and the real worker', () => {
     const oldTag = oldAnswer.headers.get('etag')!;
 
     await send(admin, 'PATCH', '/api/admin/settings', { derivatives: { previewSize: 400, previewFormat: 'webp' } });
-    const rebuilt = await send(admin, 'POST', '/api/admin/derivatives/rebuild', {});
-    expect(rebuilt.body.queued).toBeGreaterThanOrEqual(2);
+    expect((await rebuild()).queued).toBeGreaterThanOrEqual(2);
     await until(async () => {
       const [row] = (await db.query('SELECT derivatives FROM assets WHERE id = $1', [photo])) as Array<{ derivatives: Record<string, string> }>;
       return row!.derivatives.preview?.endsWith('preview.webp');

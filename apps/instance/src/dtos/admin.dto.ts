@@ -102,11 +102,27 @@ export class RebuildDerivativesDto {
   video?: boolean;
 }
 
-export class RebuildCountsDto {
-  @ApiProperty({ description: 'Assets looked at' }) assets!: number;
+export class RebuildRunDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: string;
+  @ApiProperty({ description: 'Video transcodes are queued again too' }) video!: boolean;
+  @ApiProperty({ description: 'Files with their original present when the run started' }) total!: number;
+  @ApiProperty({ description: 'Files looked at so far' }) assets!: number;
   @ApiProperty({ description: 'Jobs queued with the current settings' }) queued!: number;
   @ApiProperty({ description: 'Jobs already waiting with the current settings, left as they were' }) waiting!: number;
-  @ApiProperty({ description: 'Jobs running now with older settings: press again once they are done' }) busy!: number;
+  @ApiProperty({ description: 'Jobs running with older settings when their turn came: press again once they are done' })
+  busy!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The stable code of what stopped a failed run' })
+  error!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'Progress is saved at least every 5 s while it runs' })
+  heartbeatAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+}
+
+export class RebuildStatusDto {
+  @ApiProperty({ type: RebuildRunDto, nullable: true, description: 'The latest run; null before the first' })
+  run!: RebuildRunDto | null;
 }
 
 class UseDto {

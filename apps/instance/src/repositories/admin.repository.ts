@@ -109,6 +109,12 @@ export class AdminRepository {
     await this.db.query(`UPDATE assets SET failures = failures || $2::jsonb WHERE id = $1`, [id, failures]);
   }
 
+  /** How many assets {@link assetsAfter} walks through. */
+  async countPresent(): Promise<number> {
+    const rows = (await this.db.query('SELECT count(*)::int AS n FROM assets WHERE missing_at IS NULL')) as Array<{ n: number }>;
+    return rows[0]!.n;
+  }
+
   /**
    * One keyset page of the assets whose original is present (the trash included: it shows
    * thumbnails), by id after `after`: a rebuild walks a million of them in bounded memory.

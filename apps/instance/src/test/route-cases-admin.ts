@@ -66,12 +66,20 @@ export const ADMIN_ROUTES: RouteCase[] = [
     expect: (v) => gated(v, 'settings.library', true),
   },
   {
+    method: 'GET',
+    route: '/api/admin/derivatives/rebuild',
+    targets: 'none',
+    url: () => '/api/admin/derivatives/rebuild',
+    expect: (v) => gated(v, 'settings.library', true),
+  },
+  {
     method: 'POST',
     route: '/api/admin/derivatives/rebuild',
     targets: 'none',
     url: () => '/api/admin/derivatives/rebuild',
     body: () => ({}),
-    expect: (v) => gated(v, 'settings.library', true),
+    // 202: started; a second case while it runs would be 409, so only the admin role starts one.
+    expect: (v) => (hasPermission(v.role, 'settings.library') ? { status: 202 } : { status: 403 }),
   },
   {
     method: 'GET',

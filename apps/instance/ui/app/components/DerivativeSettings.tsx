@@ -19,11 +19,27 @@ interface Settings {
   derivatives: DerivativeValues;
   derivativeDefaults: DerivativeValues;
 }
-interface Rebuilt {
+interface RebuildRun {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  total: number;
   assets: number;
   queued: number;
   waiting: number;
   busy: number;
+  error: string | null;
+}
+const POLL_MS = 1000;
+
+/** One line on a rebuild: its progress while it runs, what it did when done. */
+function rebuildLine(r: RebuildRun): string {
+  const files = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'file' : 'files'}`;
+  if (r.status === 'running') return `Queuing… ${r.assets.toLocaleString()} of ${files(r.total)} done.`;
+  const parts = [`${r.queued.toLocaleString()} ${r.queued === 1 ? 'job' : 'jobs'} queued for ${files(r.assets)}`];
+  if (r.waiting) parts.push(`${r.waiting.toLocaleString()} already waiting with these settings`);
+  if (r.busy) parts.push(`${r.busy.toLocaleString()} running with the old settings (press again when they are done)`);
+  if (r.status === 'failed') return `Stopped after ${files(r.assets)}: the media queues did not answer. ${parts.join('; ')}. Press again to go on.`;
+  return `${parts.join('; ')}.${r.queued ? ' The workers make them in the background (see Jobs).' : ''}`;
 }
 
 const PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'];
@@ -71,15 +87,28 @@ export function DerivativeSettings() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [rebuilding, setRebuilding] = useState(false);
   const [withVideo, setWithVideo] = useState(false);
-  const [rebuilt, setRebuilt] = useState<string | null>(null);
+  const [run, setRun] = useState<RebuildRun | null>(null);
+  const [rebuildError, setRebuildError] = useState<string | null>(null);
+  const rebuilding = run?.status === 'running';
 
   const show = (s: Settings) => {
     setSettings(s);
     setDraft(draftOf(s.derivatives));
   };
   useEffect(() => void api<Settings>('/api/admin/settings').then(show, (e) => setNotice(failure(e))), []);
+  // The latest run, and its progress while it goes (it may have been started elsewhere).
+  const follow = () =>
+    api<{ run: RebuildRun | null }>('/api/admin/derivatives/rebuild').then(
+      (r) => setRun(r.run),
+      () => undefined,
+    );
+  useEffect(() => void follow(), []);
+  useEffect(() => {
+    if (!rebuilding) return;
+    const timer = setInterval(() => void follow(), POLL_MS);
+    return () => clearInterval(timer);
+  }, [rebuilding]);
 
   async function save(body: unknown, done: string) {
     setSaving(true);
@@ -99,18 +128,12 @@ export function DerivativeSettings() {
   }
 
   async function rebuild() {
-    setRebuilding(true);
-    setRebuilt(null);
+    setRebuildError(null);
     try {
-      const r = await call<Rebuilt>('POST', '/api/admin/derivatives/rebuild', { video: withVideo });
-      const parts = [`${r.queued} ${r.queued === 1 ? 'job' : 'jobs'} queued for ${r.assets} ${r.assets === 1 ? 'file' : 'files'}`];
-      if (r.waiting) parts.push(`${r.waiting} already waiting with these settings`);
-      if (r.busy) parts.push(`${r.busy} running with the old settings (press again when they are done)`);
-      setRebuilt(`${parts.join('; ')}.${r.queued ? ' The workers make them in the background (see Jobs).' : ''}`);
+      setRun(await call<RebuildRun>('POST', '/api/admin/derivatives/rebuild', { video: withVideo }));
     } catch (e) {
-      setRebuilt(failure(e));
-    } finally {
-      setRebuilding(false);
+      setRebuildError(failure(e));
+      await follow();
     }
   }
 
@@ -214,9 +237,9 @@ export function DerivativeSettings() {
             Save or undo the changes above first: a rebuild uses the saved settings.
           </span>
         )}
-        {rebuilt && (
-          <p role="status" id="rebuild-result">
-            {rebuilt}
+        {(rebuildError ?? run) && (
+          <p role="status" id="rebuild-result" data-state={rebuildError ? 'error' : run?.status}>
+            {rebuildError ?? (run ? rebuildLine(run) : '')}
           </p>
         )}
       </div>
