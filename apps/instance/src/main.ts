@@ -3,6 +3,7 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
 import type { Redis } from 'ioredis';
 import { configureApp, loadNextUi, migrateDatabase, nestLogger, rateLimit } from '@atrium/server';
 import { InstanceModule, REDIS, type InstanceRuntimeOptions } from './app.module.js';
@@ -10,6 +11,7 @@ import { loadInstanceConfig, type InstanceConfig } from './config.js';
 import { instanceEntities } from './entities/index.js';
 import { instanceMigrations } from './migrations/index.js';
 import { WEBDAV_PATH, WebdavService } from './webdav/webdav.service.js';
+import { DOWNLOADS_PATH, MAX_SELECTION } from './dtos/download.dto.js';
 
 const UI_DIR = fileURLToPath(new URL('../ui', import.meta.url));
 
@@ -78,6 +80,13 @@ export async function createInstanceApp(
       sessionCookie: `atrium_${config.nodeName}`,
       limits: config.rateLimits,
     }),
+  );
+  // A selection to zip names up to 10,000 ids (DownloadSelectionDto): about 400 kB, as JSON or as
+  // the browser's form post (one `ids` field each), which the limits below would refuse.
+  app.use(
+    DOWNLOADS_PATH,
+    json({ limit: '512kb' }),
+    urlencoded({ extended: false, limit: '512kb', parameterLimit: MAX_SELECTION + 10 }),
   );
   app.useBodyParser('json', { limit: '256kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });

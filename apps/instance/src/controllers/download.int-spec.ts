@@ -122,6 +122,72 @@ describe('zip downloads', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('tells what each zip would hold before it is made, with the same refusals', async () => {
+    const info = async (jar: CookieJar, path: string, init: RequestInit = {}) => {
+      const res = await instance.request(jar, path, init);
+      const body = (await res.json()) as Record<string, unknown> & { error?: { code: string } };
+      return res.status === 200 ? { status: 200, ...body } : { status: res.status, code: body.error!.code };
+    };
+    expect(await info(ada, `/api/downloads/albums/${album}/info`)).toEqual({
+      status: 200,
+      fileName: 'Summer_ _best_ of 2024_25.zip',
+      files: 3,
+      originals: 3,
+      previews: 0,
+    });
+    expect(await info(ada, '/api/downloads/folder/info?path=trips')).toMatchObject({ fileName: 'trips.zip', files: 3 });
+    expect(await info(gus, `/api/downloads/albums/${hidden}/info`)).toEqual({ status: 404, code: 'ERR_NOT_FOUND' });
+    expect(await info(gus, '/api/downloads/folder/info?path=private')).toEqual({ status: 404, code: 'ERR_ZIP_EMPTY' });
+    expect((await info(ada, '/api/downloads/folder/info?path=../etc')).code).toBe('ERR_FILTER_INVALID');
+    const post = (jar: CookieJar, body: unknown) =>
+      info(jar, '/api/downloads/info', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(await post(gus, { ids: [ids['shared/a.jpg'], ids['private/c.jpg']] })).toEqual({
+      status: 200,
+      fileName: 'family-selection.zip',
+      files: 1,
+      originals: 1,
+      previews: 0,
+    });
+    expect(await post(gus, { ids: [ids['private/c.jpg']] })).toEqual({ status: 404, code: 'ERR_ZIP_EMPTY' });
+    expect((await post(ada, { ids: [] })).status).toBe(400);
+    expect((await post(ada, { ids: [42] })).status).toBe(400);
+    expect((await post(ada, { ids: ['x'.repeat(65)] })).status).toBe(400);
+    // Asked from another site, it is refused like the zip itself.
+    const foreign = await info(ada, '/api/downloads/info', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:1' },
+      body: JSON.stringify({ ids: [ids['shared/a.jpg']] }),
+    });
+    expect(foreign).toEqual({ status: 403, code: 'ERR_CSRF' });
+  });
+
+  it('takes a selection of 10,000 ids as a form post or JSON, and refuses one more', async () => {
+    const many = (n: number) => [ids['trips/2024/b.jpg']!, ...Array.from({ length: n - 1 }, () => crypto.randomUUID())];
+    const form = (list: string[]) => new URLSearchParams([...list.map((id) => ['ids', id]), ['csrf', 'ignored']]);
+    const posted = await zip(ada, '/api/downloads', { method: 'POST', body: form(many(10_000)) });
+    expect(posted.entries).toEqual({ 'b.jpg': 'bytes of trips/2024/b.jpg' });
+    const json = await instance.request(ada, '/api/downloads/info', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: many(10_000) }),
+    });
+    expect(await json.json()).toMatchObject({ files: 1, originals: 1 });
+    const over = await instance.request(ada, '/api/downloads', { method: 'POST', body: form(many(10_001)) });
+    expect(over.status).toBe(400);
+    // A cross-site form post (a sibling host shares the cookie) is refused, however well-formed.
+    const foreign = await instance.request(ada, '/api/downloads', {
+      method: 'POST',
+      headers: { origin: 'http://127.0.0.2:8080' },
+      body: form([ids['trips/2024/b.jpg']!]),
+    });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('ERR_CSRF');
+  });
+
   it('writes ZIP64 records for a file past 4 GiB, streamed to the end', async () => {
     const path = 'big/huge.mp4';
     const file = join(instance.config.originalsPath, path);

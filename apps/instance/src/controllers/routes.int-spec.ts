@@ -265,6 +265,33 @@ ROUTES.push(
     body: (l, t) => ({ ids: [assetOf(l, t).id] }),
     expect: (v, l, t) => status(!assetOf(l, t).trashed && canDownloadOriginal(v, assetOf(l, t))),
   },
+  {
+    method: 'GET',
+    route: '/api/downloads/albums/{id}/info',
+    targets: 'album',
+    url: (l, t) => `/api/downloads/albums/${albumOf(l, t).id}/info`,
+    // The zip's own answer, without the zip.
+    expect: (v, l, t) => {
+      const album = albumOf(l, t);
+      const some = live(l).some((a) => a.albums.some((x) => x.id === album.id) && canDownloadOriginal(v, a));
+      return status(canSeeAlbum(v, album) && some);
+    },
+  },
+  {
+    method: 'GET',
+    route: '/api/downloads/folder/info',
+    targets: 'none',
+    url: () => '/api/downloads/folder/info',
+    expect: (v, l) => status(live(l).some((a) => canDownloadOriginal(v, a))),
+  },
+  {
+    method: 'POST',
+    route: '/api/downloads/info',
+    targets: 'asset',
+    url: () => '/api/downloads/info',
+    body: (l, t) => ({ ids: [assetOf(l, t).id] }),
+    expect: (v, l, t) => status(!assetOf(l, t).trashed && canDownloadOriginal(v, assetOf(l, t))),
+  },
   uploadRoute('HEAD'),
   uploadRoute('PATCH'),
   uploadRoute('DELETE'),

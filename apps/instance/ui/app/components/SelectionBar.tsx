@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { api, call, ApiFailure, type Album, type Session } from '../lib/api';
+import { useDownload } from '../lib/download';
 
 type Undo = { label: string; run: () => Promise<unknown> } | null;
 
@@ -21,9 +22,9 @@ const bar = {
 };
 
 /**
- * What can be done with the selected photos at once, each only for roles that may: favorite,
- * archive, add to an album (or remove from this one), move to the trash. A bulk change can be
- * undone from the notice that follows it.
+ * What can be done with the selected photos at once, each only for roles that may: download (one
+ * zip, or the original of a single one), favorite, archive, add to an album (or remove from this
+ * one), move to the trash. A bulk change can be undone from the notice that follows it.
  */
 export function SelectionBar({
   session,
@@ -42,12 +43,14 @@ export function SelectionBar({
   const [notice, setNotice] = useState<string | null>(null);
   const [albums, setAlbums] = useState<Album[]>([]);
   const may = (p: string) => session.permissions.includes(p);
+  const download = useDownload(session.csrfToken);
 
   useEffect(() => {
     if (may('album.edit')) api<Album[]>('/api/albums').then(setAlbums, () => setAlbums([]));
   }, []);
 
   const run = async (label: string, action: () => Promise<Undo>) => {
+    download.clear();
     try {
       const next = await action();
       setUndo(next);
@@ -63,12 +66,28 @@ export function SelectionBar({
       return { label, run: () => call('POST', `/api/edits/${undoId}/undo`) };
     });
 
-  if (!ids.length && !notice) return null;
+  const shown = download.message ?? (notice ? { text: notice, failed: false } : null);
+  if (!ids.length && !shown) return null;
   return (
     <div id="selection-bar" role="toolbar" aria-label="Selection" style={bar}>
       {ids.length > 0 && (
         <>
           <strong id="selected-count">{ids.length} selected</strong>
+          {may('asset.download_original') && (
+            <button
+              type="button"
+              id="bulk-download"
+              title={ids.length === 1 ? 'Its original file' : 'The selected photos and videos as one zip'}
+              disabled={download.busy}
+              onClick={() => {
+                setNotice(null);
+                setUndo(null);
+                void download.run({ kind: 'selection', ids });
+              }}
+            >
+              {download.busy ? 'Preparing…' : '⤓ Download'}
+            </button>
+          )}
           {may('asset.edit') && (
             <>
               <button type="button" onClick={() => void edit('Marked as favorite', { favorite: true })}>
@@ -145,10 +164,14 @@ export function SelectionBar({
           </button>
         </>
       )}
-      {notice && (
-        <span role="status" id="selection-notice" style={{ marginLeft: 'auto' }}>
-          {notice}{' '}
-          {undo && (
+      {shown && (
+        <span
+          role={shown.failed ? 'alert' : 'status'}
+          id="selection-notice"
+          style={{ marginLeft: 'auto', overflowWrap: 'anywhere' }}
+        >
+          {shown.text}{' '}
+          {undo && !download.message && (
             <button
               type="button"
               id="undo"

@@ -5,6 +5,7 @@ import { api, ApiFailure, type Session } from '../lib/api';
 import { Shell } from '../components/Shell';
 import { LibraryTimeline } from '../components/LibraryTimeline';
 import { NO_FILTERS } from '../components/Timeline';
+import { DownloadButton } from '../components/DownloadButton';
 
 interface Folder {
   path: string;
@@ -25,7 +26,10 @@ function Crumbs({ root, path, onOpen }: { root: string; path: string; onOpen: (p
     path: [root, ...below.slice(0, i + 1)].filter(Boolean).join('/'),
   }));
   return (
-    <p id="folder-path" style={{ display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center' }}>
+    <p
+      id="folder-path"
+      style={{ display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center', flex: '1 1 240px' }}
+    >
       <button type="button" onClick={() => onOpen(root)}>
         {root || 'All folders'}
       </button>
@@ -70,7 +74,19 @@ function Folders({ session }: { session: Session }) {
   return (
     <>
       <h2>Folders</h2>
-      <Crumbs root={root} path={path} onOpen={open} />
+      <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8 }}>
+        <Crumbs root={root} path={path} onOpen={open} />
+        {session.permissions.includes('asset.download_original') && (
+          <DownloadButton
+            key={path}
+            id="folder-download"
+            label={path ? 'Download folder' : 'Download all'}
+            title="This folder and its subfolders as one zip, folders kept"
+            target={{ kind: 'folder', path }}
+            csrfToken={session.csrfToken}
+          />
+        )}
+      </div>
       {error && <p role="alert">{error}</p>}
       <ul
         id="folders"

@@ -10,6 +10,7 @@ import { PolicyEditor } from '../../components/PolicyEditor';
 import { ShareDialog } from '../../components/ShareDialog';
 import { AlbumDetails } from '../../components/AlbumDetails';
 import { Comments } from '../../components/Comments';
+import { DownloadButton } from '../../components/DownloadButton';
 
 function AlbumView({ id, session }: { id: string; session: Session }) {
   const [album, setAlbum] = useState<Album | null>(null);
@@ -83,6 +84,15 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
           <button type="button" id="album-share" onClick={() => setPanel(panel === 'share' ? null : 'share')}>
             Share
           </button>
+        )}
+        {may('asset.download_original') && album.assetCount > 0 && (
+          <DownloadButton
+            id="album-download"
+            label="Download"
+            title="The album’s photos and videos as one zip"
+            target={{ kind: 'album', id }}
+            csrfToken={session.csrfToken}
+          />
         )}
         {may('album.delete') && (
           <button
