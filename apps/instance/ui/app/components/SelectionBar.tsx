@@ -168,7 +168,11 @@ export function SelectionBar({
         <span
           role={shown.failed ? 'alert' : 'status'}
           id="selection-notice"
-          style={{ marginLeft: 'auto', overflowWrap: 'anywhere' }}
+          style={{
+            marginLeft: 'auto',
+            overflowWrap: 'anywhere',
+            ...(shown.failed ? { background: '#fbeaea', color: '#8a1f1f', padding: '2px 8px', borderRadius: 6 } : {}),
+          }}
         >
           {shown.text}{' '}
           {undo && !download.message && (

@@ -85,15 +85,6 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
             Share
           </button>
         )}
-        {may('asset.download_original') && album.assetCount > 0 && (
-          <DownloadButton
-            id="album-download"
-            label="Download"
-            title="The album’s photos and videos as one zip"
-            target={{ kind: 'album', id }}
-            csrfToken={session.csrfToken}
-          />
-        )}
         {may('album.delete') && (
           <button
             type="button"
@@ -106,6 +97,16 @@ function AlbumView({ id, session }: { id: string; session: Session }) {
           >
             Delete
           </button>
+        )}
+        {/* Last: its notice takes a line of its own below the buttons. */}
+        {may('asset.download_original') && album.assetCount > 0 && (
+          <DownloadButton
+            id="album-download"
+            label="Download"
+            title="The album’s photos and videos as one zip"
+            target={{ kind: 'album', id }}
+            csrfToken={session.csrfToken}
+          />
         )}
       </div>
       {album.description && (
