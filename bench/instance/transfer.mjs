@@ -3,7 +3,7 @@
 // (/api/downloads/folder) against `zip -0`; peak RSS of the process serving them. Scaled down from
 // the issue's 200 photos, a 2 GB video and a 5 GB album: the machine is shared.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -48,6 +48,19 @@ async function runClient(target, files, concurrency, chunkMb) {
   if (result.failures.length) throw new Error(`uploads failed: ${result.failures.slice(0, 3).join('; ')}`);
 }
 
+/** CPU seconds used so far by this process (the instance, or the bare server, answering in it). */
+const ownCpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/** CPU seconds used so far by this process's waited-for children (cp, zip), from /proc. */
+function childrenCpu() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // utime is field 14 of stat, so cutime and cstime (16, 17) are 13 and 14 after the name.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
 function sampleRss() {
   const start = process.memoryUsage().rss;
   let peak = start;
@@ -76,29 +89,38 @@ export async function measureTransfer({ url, cookie, work, log }) {
   mkdirSync(join(work, 'transfer-bare'));
   const bare = await startBareUploadServer(join(work, 'transfer-bare'));
   t = performance.now();
+  let cpu = ownCpu();
   await runClient(bare, files, concurrency, chunkMb);
   const bareS = (performance.now() - t) / 1000;
+  const bareCpu = ownCpu() - cpu;
   await bare.close();
   let rss = sampleRss();
   t = performance.now();
+  cpu = ownCpu();
   await runClient({ url, path: '/api/uploads', cookie }, files, concurrency, chunkMb);
   const tusS = (performance.now() - t) / 1000;
+  const tusCpu = ownCpu() - cpu;
   const upRss = rss();
   spawnSync('sync');
   t = performance.now();
+  cpu = childrenCpu();
   const zip = spawnSync('zip', ['-0', '-q', '-r', join(work, 'baseline.zip'), '.'], { cwd: join(work, 'transfer-src') });
   if (zip.status !== 0) throw new Error('zip failed (install zip)');
   const zipS = (performance.now() - t) / 1000;
+  const zipCpu = childrenCpu() - cpu;
   rss = sampleRss();
   t = performance.now();
+  cpu = ownCpu();
   // curl, in its own process as zip is: the client's work is not the server's.
   const download = spawn('curl', ['-sf', '-o', join(work, 'atrium.zip'), '-H', `cookie: ${cookie}`, new URL('/api/downloads/folder?path=bench', url).href]);
   const curl = await new Promise((resolve) => download.on('close', resolve));
   if (curl !== 0) throw new Error(`zip download failed (curl exit ${curl})`);
   const oursS = (performance.now() - t) / 1000;
+  const oursCpu = ownCpu() - cpu;
   const zipRss = rss();
   const mbps = (s) => bytes / 2 ** 20 / s;
   const mib = (n) => n / 2 ** 20;
+  const perGib = (seconds) => seconds / (bytes / 2 ** 30);
   return [
     {
       scenario: `tus upload, ${photos} × 12 MP + ${videoMb} MB video, ${concurrency} at once in ${chunkMb} MiB PATCHes (checked, hashed, fsynced, linked, queued)`,
@@ -118,6 +140,16 @@ export async function measureTransfer({ url, cookie, work, log }) {
       ratio: bareS / tusS,
       goal: 'diagnostic',
     },
+    {
+      // CPU, unlike time, hardly depends on what else the shared machine runs.
+      scenario: 'tus upload: CPU of the process serving it, per GiB',
+      figure: perGib(tusCpu),
+      unit: 's/GiB',
+      baseline: perGib(bareCpu),
+      baselineName: 'bare server',
+      ratio: tusCpu / bareCpu,
+      goal: 'diagnostic',
+    },
     { scenario: 'tus upload: peak RSS growth of the instance process', figure: mib(upRss.peak - upRss.start), unit: 'MiB' },
     {
       scenario: 'zip of the folder, streamed over HTTP to a file (curl)',
@@ -127,6 +159,15 @@ export async function measureTransfer({ url, cookie, work, log }) {
       baselineName: 'zip -0',
       ratio: zipS / oursS,
       goal: '≥ 0.8×',
+    },
+    {
+      scenario: 'zip: CPU of the process serving it, per GiB',
+      figure: perGib(oursCpu),
+      unit: 's/GiB',
+      baseline: perGib(zipCpu),
+      baselineName: 'zip -0',
+      ratio: oursCpu / zipCpu,
+      goal: 'diagnostic',
     },
     // The instance runs inside the benchmark's process, next to the photos it generated: growth is its share.
     { scenario: 'zip: peak RSS growth of the instance process', figure: mib(zipRss.peak - zipRss.start), unit: 'MiB', goal: '< 300 MiB' },

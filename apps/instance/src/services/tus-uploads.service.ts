@@ -51,7 +51,7 @@ function isErrno(error: unknown, code: string): boolean {
 }
 
 /** Maps any tus refusal (its own, a file-system error, or ours) to the instance's JSON error body. */
-function mapTusError(error: Error | TusError): TusError {
+export function mapTusError(error: Error | TusError): TusError {
   if (isErrno(error, 'ENOSPC') || isErrno((error as { cause?: unknown }).cause, 'ENOSPC'))
     return asTusError(storageFull());
   if (error === ERRORS.ERR_LOCK_TIMEOUT)
