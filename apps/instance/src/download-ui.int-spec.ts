@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeRelPath } from '@atrium/media';
 import { launchBrowser } from '@atrium/testing';
 import { insertAlbum, insertAsset } from './test/library.js';
+import { SessionService } from './services/session.service.js';
 import { sessionSecret, type SessionSeed } from './test/sessions.js';
 import { buildInstanceUi, SCREENSHOTS } from './test/ui.js';
 import { InstanceHarness } from './test/instance.js';
@@ -237,6 +238,29 @@ describe('downloads in the signed-in UI', () => {
     expect(await t.textContent('#selection-notice')).toContain('There is nothing here you may download');
     expect(downloads).toBe(0);
     await ada.close();
+  });
+
+  it('signs in again and comes back, rather than saving an error page, when the session ended behind the page', async () => {
+    // Thumbnails made: the timeline has nothing to ask again, so only the click meets the ended session.
+    const thumb = derivativeRelPath('d'.repeat(64), 'thumb');
+    const ready = await insertAsset(db, { path: 'ready/ready.jpg', contentHash: 'd'.repeat(64), derivatives: { thumb } });
+    const album = await insertAlbum(db, { title: 'Ready', assets: [ready] });
+    secrets.eve = await sessionSecret(instance, { id: 'acc-eve', role: 'user', name: 'Eve' });
+    const eve = await as('eve');
+    const p = await open(eve, `/albums/${album}`);
+    await p.waitForSelector('#album-download');
+    let downloads = 0;
+    p.on('download', () => downloads++);
+    await instance.app.get(SessionService).end(secrets.eve);
+    // The sign-in itself needs a portal this test has none of: the request is enough.
+    await p.route('**/auth/login**', (route) => route.abort());
+    const signIn = p.waitForRequest((r) => r.url().includes('/auth/login'));
+    await p.click('#album-download');
+    const target = new URL((await signIn).url());
+    expect(target.searchParams.get('prompt')).toBe('none');
+    expect(target.searchParams.get('return_to')).toBe(`/albums/${album}`);
+    expect(downloads).toBe(0);
+    await eve.close();
   });
 
   it('refuses a form post from another site, even one sharing the cookie', async () => {

@@ -178,6 +178,20 @@ describe('zip downloads', () => {
     expect(await json.json()).toMatchObject({ files: 1, originals: 1 });
     const over = await instance.request(ada, '/api/downloads', { method: 'POST', body: form(many(10_001)) });
     expect(over.status).toBe(400);
+    // Past the larger limit of these routes, the body itself is refused, with a code.
+    const huge = await instance.request(ada, '/api/downloads', {
+      method: 'POST',
+      body: form(Array.from({ length: 9_000 }, () => 'x'.repeat(64))),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('ERR_TOO_LARGE');
+    // Other routes keep the usual limit of 256 kB.
+    const elsewhere = await instance.request(ada, '/api/albums', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'x'.repeat(300_000) }),
+    });
+    expect(elsewhere.status).toBe(413);
     // A cross-site form post (a sibling host shares the cookie) is refused, however well-formed.
     const foreign = await instance.request(ada, '/api/downloads', {
       method: 'POST',

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { api, ApiFailure } from './api';
+import { api, ApiFailure, silentSignIn } from './api';
 
 /** What can be downloaded: an album, a folder (and its subfolders), or some selected assets. */
 export type DownloadTarget =
@@ -88,7 +88,7 @@ export function failureMessage(error: unknown): string {
       return 'This no longer exists, or is not shared with you.';
     case 'ERR_SESSION_EXPIRED':
     case 'ERR_SESSION_REQUIRED':
-      return 'Your session here ended. Reload the page to sign in again.';
+      return 'Your session here ended: signing you in again…';
     default:
       return error.error.message;
   }
@@ -127,6 +127,8 @@ export function useDownload(csrfToken: string) {
       setMessage({ text: await download(target, csrfToken), failed: false });
     } catch (error) {
       setMessage({ text: failureMessage(error), failed: true });
+      // As the timeline does: a lapsed session signs in again and comes back to this page.
+      if (error instanceof ApiFailure && error.status === 401) silentSignIn();
     } finally {
       setBusy(false);
     }
