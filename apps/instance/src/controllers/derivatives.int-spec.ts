@@ -237,6 +237,35 @@ describe('jobs and the real worker', () => {
     expect((await waitingFor(row!.id)).map((j) => j.data.params)).toEqual([{ thumbSize: 120, thumbQuality: 60 }]);
   });
 
+  it('runs one rebuild at a time across replicas, and takes over one whose replica died', async () => {
+    const elsewhere = (heartbeatAt: Date) => ({
+      id: '7f0c1d2e-0000-4000-8000-000000000001',
+      status: 'running',
+      video: false,
+      total: 10,
+      assets: 5,
+      queued: 5,
+      waiting: 0,
+      busy: 0,
+      error: null,
+      startedAt: heartbeatAt.toISOString(),
+      heartbeatAt: heartbeatAt.toISOString(),
+      finishedAt: null,
+    });
+    const put = (value: object) =>
+      db.query(`UPDATE settings SET value = $1 WHERE key = 'library.rebuild'`, [JSON.stringify(value)]);
+    // Another replica is rebuilding and alive: refused, and its run is left as it is.
+    await put(elsewhere(new Date()));
+    const refused = await send(admin, 'POST', '/api/admin/derivatives/rebuild', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ERR_REBUILD_RUNNING');
+    expect((await send(admin, 'GET', '/api/admin/derivatives/rebuild')).body.run).toMatchObject({ id: elsewhere(new Date()).id, assets: 5 });
+    // Its heartbeat stopped two minutes ago: this replica takes over and does the whole walk.
+    await put(elsewhere(new Date(Date.now() - 120_000)));
+    const counts = await rebuild();
+    expect(counts.assets).toBeGreaterThanOrEqual(2);
+  });
+
   it('makes thumbnails at the saved size with the worker', { timeout: 120_000 }, async () => {
     worker = new WorkerProcess({
       WORKER_PORT: '0',
