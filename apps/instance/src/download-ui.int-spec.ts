@@ -212,6 +212,13 @@ describe('downloads in the signed-in UI', () => {
     expect(await entries(one)).toEqual({ 'portrait.preview.jpg': 'preview of studio/portrait.jpg' });
     const direct = await gus.request.get(`${instance.url}/api/assets/${ids['studio/portrait.jpg']}/original`);
     expect(direct.status()).toBe(404);
+    // His folders start at his base path, and its zip holds what is in it, the linked photo not.
+    const f = await open(gus, '/folders');
+    await f.waitForSelector('#folder-download');
+    expect(await f.textContent('#folder-download')).toBe('⤓ Download folder');
+    const folder = await downloadBy(f, '#folder-download');
+    expect(folder.suggestedFilename()).toBe('shared.zip');
+    expect(await entries(folder)).toEqual({ 'beach.jpg': 'bytes of shared/beach.jpg' });
     await gus.close();
   });
 
