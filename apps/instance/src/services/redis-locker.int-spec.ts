@@ -131,6 +131,16 @@ describe('RedisLocker', () => {
     await inspector.del(a.locker.keyOf(id));
   });
 
+  it('answers 503 ERR_UPLOADS_UNAVAILABLE, holding nothing, when Redis does not answer', async () => {
+    const commands = new Redis('redis://127.0.0.1:9', { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    const subscriber = new Redis('redis://127.0.0.1:9', { lazyConnect: true, retryStrategy: () => null });
+    for (const connection of [commands, subscriber]) connection.on('error', () => undefined);
+    connections.push(commands, subscriber);
+    const lock = new RedisLocker(commands, subscriber, { prefix: 'atrium-test' }).newLock(uploadId());
+    await expect(lock.lock(never(), () => undefined)).rejects.toMatchObject({ code: 'ERR_UPLOADS_UNAVAILABLE', status: 503 });
+    await lock.unlock();
+  });
+
   it('locks uploads independently of each other', async () => {
     const [a, b] = [replica(), replica({ acquireTimeoutMs: 300 })];
     const first = a.locker.newLock(uploadId());

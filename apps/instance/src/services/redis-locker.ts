@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/utils';
 import type { Redis } from 'ioredis';
+import { InstanceError } from '../common/errors.js';
 
 /** How the locks behave; the defaults suit uploads (a test shortens them). */
 export interface RedisLockerOptions {
@@ -81,6 +82,16 @@ class RedisLock implements Lock {
   ) {}
 
   async lock(stopSignal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
+    try {
+      await this.acquire(stopSignal, requestRelease);
+    } catch (error) {
+      if (error === ERRORS.ERR_LOCK_TIMEOUT || error instanceof InstanceError) throw error;
+      // Without its Redis the library cannot tell whether another replica is writing this upload.
+      throw new InstanceError('ERR_UPLOADS_UNAVAILABLE', "the library's Redis does not answer; try the upload again shortly", 503);
+    }
+  }
+
+  private async acquire(stopSignal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
     const { redis, leaseMs, acquireTimeoutMs } = this.locker;
     const key = this.locker.keyOf(this.id);
     const deadline = Date.now() + acquireTimeoutMs;

@@ -98,6 +98,7 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
     });
     const commands = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
     this.redis = [commands, commands.duplicate()];
+    for (const connection of this.redis) this.reportErrors(connection);
     this.server = new Server({
       path: TUS_PATH,
       datastore: this.store,
@@ -138,6 +139,19 @@ export class TusUploadsService implements OnApplicationBootstrap, OnModuleDestro
       this.logger.warn(`sweeping abandoned uploads failed: ${(error as Error).message}`);
       return 0;
     }
+  }
+
+  /** Says once (not at every reconnect attempt) that the upload locks' Redis is away, and when it is back. */
+  private reportErrors(connection: Redis): void {
+    let down = false;
+    connection.on('error', (error: Error) => {
+      if (!down) this.logger.warn(`upload locks: Redis does not answer (${error.message})`);
+      down = true;
+    });
+    connection.on('ready', () => {
+      if (down) this.logger.log('upload locks: Redis answers again');
+      down = false;
+    });
   }
 
   private async requireOwner(viewer: Viewer, id: string): Promise<void> {
