@@ -187,10 +187,10 @@ export class UploadService {
       if (existing) return { duplicateOf: existing, stored: undefined };
       const dir = await this.folderOnDisk(target.folder);
       const placed = await placeUnder(dir, fileName, tempPath);
-      await flushFile(dir);
       const relPath = target.folder ? `${target.folder}/${placed.name}` : placed.name;
       const id = randomUUID();
       try {
+        await flushFolder(dir);
         await scope.insertUploaded(
           {
             id,
@@ -306,6 +306,16 @@ async function flushFile(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+// File systems that cannot fsync a folder (some FUSE and network mounts) answer with one of these.
+const NO_FOLDER_SYNC = ['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EISDIR', 'EBADF'];
+
+/** Flushes a folder's entries (the new link) where the file system can; elsewhere it is left to it. */
+async function flushFolder(path: string): Promise<void> {
+  await flushFile(path).catch((error: unknown) => {
+    if (!NO_FOLDER_SYNC.some((code) => isErrno(error, code))) throw error;
+  });
 }
 
 /**
