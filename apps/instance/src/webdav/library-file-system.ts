@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -274,12 +274,15 @@ export class LibraryFileSystem extends v2.FileSystem {
       const context = info.context;
       const maxBytes = this.maxBytes;
       let written = 0;
+      // Hashed as it arrives, so the finished file is not read a second time for its content hash.
+      const hash = createHash('sha256');
       const refusal = (error: unknown) => davError(isErrno(error, 'ENOSPC') ? storageFull() : error, context);
       return new Writable({
         write(chunk: Buffer, _encoding, done) {
           written += chunk.length;
           if (failed) return done(refusal(failed));
           if (written > maxBytes) return done(refusal(tooLarge(maxBytes)));
+          hash.update(chunk);
           file.write(chunk, (error) => done(error ? refusal(error) : undefined));
         },
         final(done) {
@@ -293,7 +296,7 @@ export class LibraryFileSystem extends v2.FileSystem {
               return done(refusal(failed));
             }
             uploads
-              .ingest(viewer, target, tempPath)
+              .ingest(viewer, target, tempPath, { contentHash: hash.digest('hex') })
               .then(
                 () => done(),
                 (error: unknown) => done(refusal(error)),

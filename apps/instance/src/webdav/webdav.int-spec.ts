@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -137,9 +138,14 @@ describe('WebDAV uploads', () => {
     const first = await rclone('sync', up, 'atrium:uploads/ann/phone');
     expect(first).toMatch(/Copied/);
     const rows = (await family.app.get(DataSource).query(
-      "SELECT path, uploaded_by FROM assets WHERE path LIKE 'uploads/ann/phone/%' ORDER BY path",
-    )) as Array<{ path: string; uploaded_by: string }>;
+      "SELECT path, uploaded_by, content_hash FROM assets WHERE path LIKE 'uploads/ann/phone/%' ORDER BY path",
+    )) as Array<{ path: string; uploaded_by: string; content_hash: string }>;
     expect(rows.map((r) => r.path)).toEqual(['uploads/ann/phone/a.jpg', 'uploads/ann/phone/b.jpg', 'uploads/ann/phone/beach/c.jpg']);
+    // The hash taken while the bytes arrived is the hash of what is on disk.
+    for (const row of rows) {
+      const bytes = await readFile(join(family.config.originalsPath, row.path));
+      expect(row.content_hash, row.path).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
     expect(new Set(rows.map((r) => r.uploaded_by)).size).toBe(1);
     const second = await rclone('sync', up, 'atrium:uploads/ann/phone');
     expect(second).not.toMatch(/Copied|Deleted/);
