@@ -19,7 +19,9 @@ export function portFree(port: number): Promise<boolean> {
 /** A portal port whose whole layout (two instances, worker, Postgres, Redis) is free. */
 export async function freeLayout(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // Below the kernel's ephemeral ports (32768 and up), which the OS hands out for other tests'
+    // connections and freePort(): the layout spans port-2647 … port+31, and tests move it by ~110.
+    const port = 23000 + Math.floor(Math.random() * 9500);
     const layout = [port, port + 1, port + 2, port + 10, port + 5433 - 8080, port + 6380 - 8080, port + 6381 - 8080];
     if ((await Promise.all(layout.map(portFree))).every(Boolean)) return port;
   }
