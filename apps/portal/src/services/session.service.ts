@@ -43,6 +43,16 @@ const TOUCH_EVERY_MS = 60_000;
  * Server-side portal sessions: the browser holds a random token, Postgres holds its digest, the
  * stage (half signed in until TOTP), the methods used, and the absolute and idle deadlines.
  */
+/**
+ * A session's short public name (12 characters), as `atrium auth ls` lists it and `auth rm` takes
+ * it: base64url, but never starting with `-` or `_`, which a command line would read as an option
+ * (one ref in 32 did).
+ */
+export function newSessionRef(): string {
+  const ref = randomBytes(9).toString('base64url');
+  return /^[-_]/.test(ref) ? `s${ref.slice(1)}` : ref;
+}
+
 @Injectable()
 export class SessionService {
   constructor(
@@ -72,7 +82,7 @@ export class SessionService {
     const token = generateSecretToken();
     const session: PortalSessionEntity = {
       id: digestSecret(token),
-      ref: randomBytes(9).toString('base64url'),
+      ref: newSessionRef(),
       accountId,
       stage,
       amr,
@@ -144,7 +154,7 @@ export class SessionService {
       ...session,
       ...patch,
       id: digestSecret(token),
-      ref: randomBytes(9).toString('base64url'),
+      ref: newSessionRef(),
       stage,
       amr,
       csrfToken: generateSecretToken(),
