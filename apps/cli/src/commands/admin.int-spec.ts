@@ -210,6 +210,8 @@ describe('atrium cluster', () => {
       'cluster',
       'keys',
       'revoke',
+      // A kid is a base64url thumbprint: one in 64 starts with "-", which only goes after "--".
+      '--',
       before.find((k: { alg: string }) => k.alg === 'EdDSA').kid,
     );
     expect(revoked.out, `exit ${revoked.code}: ${revoked.err}`).toMatch(new RegExp(`; ${rotated[0].kid} signs from now on`));

@@ -126,7 +126,7 @@ const table: Row[] = [
     }),
   },
   { argv: ['cluster', 'keys', 'ls'], code: 0, check: ok((v) => expect((v as { kid: string }[]).map((k) => k.kid)).toContain(kid.value)) },
-  { argv: () => ['cluster', 'keys', 'revoke', kid.value], code: 0, check: ok((v) => expect(v).toMatchObject({ kid: kid.value, replacement: expect.any(String) })) },
+  { argv: () => ['cluster', 'keys', 'revoke', '--', kid.value], code: 0, check: ok((v) => expect(v).toMatchObject({ kid: kid.value, replacement: expect.any(String) })) },
   { argv: ['cluster', 'keys', 'revoke', 'no-such-kid'], code: 1, check: error(/^ERR_/) },
   { argv: ['auth', 'ls'], code: 0, check: ok((v) => expect(v).toMatchObject([{ type: 'app_password', username: 'ann' }])) },
   { argv: ['auth', 'show', 'nope'], code: 1, check: error(/^ERR_/) },
@@ -143,7 +143,10 @@ const argvOf = (row: Row) => (typeof row.argv === 'function' ? row.argv() : row.
 
 describe('--json on every command', () => {
   it.each(table.map((row, i) => [argvOf(row).join(' ') || `row ${i}`, row] as const))('atrium %s --json', async (_name, row) => {
-    const argv = [...argvOf(row), '--json'];
+    // Options go before a "--" that ends them.
+    const given = argvOf(row);
+    const end = given.indexOf('--');
+    const argv = end < 0 ? [...given, '--json'] : [...given.slice(0, end), '--json', ...given.slice(end)];
     const rowEnv = Object.fromEntries(Object.entries(row.env ?? {}).map(([k, v]) => [k, v === 'INSTANCE_DB' ? instanceDb.url : v]));
     const result = row.stdin !== undefined ? binary(argv, row.stdin) : await atrium(argv, { env: rowEnv });
     expect(result.code, result.err.join('\n')).toBe(row.code);
