@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeRelPath } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
 import type { AssetDetailDto } from '../dtos/asset.dto.js';
+import { MEDIA_QUEUE } from '../common/tokens.js';
 import { LibraryIndexService } from '../services/library-index.service.js';
+import type { MediaQueues } from '../services/media-queue.js';
 import type { InstanceHarness } from '../test/instance.js';
 import { insertAlbum, insertAsset } from '../test/library.js';
 import { startLibraryWorld, type LibraryWorld } from '../test/library-world.js';
@@ -266,6 +268,14 @@ describe('derivatives from the worker', () => {
 
       // The cache is cleared (CACHE_PATH is safe to delete): placeholders again, and the jobs are
       // queued anew by the requests that found the files missing, until the worker has remade them.
+      // At rest first: a folder removed under a running ffmpeg fails that job (a failure, not a placeholder).
+      const queues = family.app.get<MediaQueues>(MEDIA_QUEUE);
+      for (const idle = Date.now() + 60_000; ; ) {
+        const depths = Object.values(await queues.depths());
+        if (depths.every((d) => !d.waiting && !d.active && !d.delayed && !d.prioritized)) break;
+        if (Date.now() > idle) throw new Error(`the worker never went idle: ${JSON.stringify(depths)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       const [{ derivatives_rev: before }] = await db.query('SELECT derivatives_rev FROM assets WHERE id = $1', [row.id]);
       await rm(join(family.config.cachePath, 'derivatives'), { recursive: true, force: true });
       const cleared = await get(guest, `/api/assets/${row.id}/thumbnail`);
