@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, queuePrefix } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
-import { InstanceHarness } from '../test/instance.js';
+import { InstanceHarness, sendJson } from '../test/instance.js';
 import { clearLibrary } from '../test/library.js';
 import { sessionJar } from '../test/sessions.js';
 
@@ -37,17 +37,10 @@ beforeEach(async () => {
   await clearLibrary(db);
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers' shapes vary per route
-type Body = Record<string, any>;
-
+/** Status and body only: the assertions compare the whole answer. */
 async function send(jar: CookieJar, method: string, path: string, body?: unknown) {
-  const res = await instance.request(jar, path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Body) : ({} as Body) };
+  const { status, body: answer } = await sendJson(instance, jar, method, path, body);
+  return { status, body: answer };
 }
 
 /** A live asset whose media jobs failed with these reasons. */

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CookieJar } from '@atrium/testing';
 import { LibraryIndexService } from '../services/library-index.service.js';
-import { InstanceHarness } from '../test/instance.js';
+import { InstanceHarness, sendJson } from '../test/instance.js';
 import { clearLibrary } from '../test/library.js';
 import { writeJpeg } from '../test/originals.js';
 import { sessionJar } from '../test/sessions.js';
@@ -37,15 +37,7 @@ beforeEach(async () => {
   await clearLibrary(db);
 });
 
-async function send(jar: CookieJar, method: string, path: string, body?: unknown) {
-  const res = await instance.request(jar, path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const send = (jar: CookieJar, method: string, path: string, body?: unknown) => sendJson(instance, jar, method, path, body);
 
 /** `n` assets in `family/` (on record only), one a minute back from 2024-06-01, inserted in one statement. */
 let batch = 0;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, derivativeRelPath, queuePrefix } from '@atrium/media';
 import type { CookieJar } from '@atrium/testing';
 import { runIndex } from '../services/indexing/run-index.js';
-import { InstanceHarness } from '../test/instance.js';
+import { InstanceHarness, sendJson, type JsonBody } from '../test/instance.js';
 import { writeJpeg } from '../test/originals.js';
 import { sessionJar } from '../test/sessions.js';
 import { jpeg } from '../test/upload-files.js';
@@ -45,18 +45,9 @@ afterAll(async () => {
   await instance?.stop();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers' shapes vary per route
-type Body = Record<string, any>;
+type Body = JsonBody;
 
-async function send(jar: CookieJar, method: string, path: string, body?: unknown) {
-  const res = await instance.request(jar, path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Body) : ({} as Body), headers: res.headers };
-}
+const send = (jar: CookieJar, method: string, path: string, body?: unknown) => sendJson(instance, jar, method, path, body);
 
 async function upload(name: string, bytes: Buffer): Promise<string> {
   const form = new FormData();

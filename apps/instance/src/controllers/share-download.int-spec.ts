@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessPolicy } from '@atrium/policy';
 import { CookieJar } from '@atrium/testing';
-import { InstanceHarness } from '../test/instance.js';
+import { InstanceHarness, sendJson } from '../test/instance.js';
 import { clearLibrary, insertAlbum, insertAsset } from '../test/library.js';
 import { sessionJar } from '../test/sessions.js';
 
@@ -31,21 +31,7 @@ async function original(path: string, seed: Parameters<typeof insertAsset>[1] = 
   return insertAsset(db, { ...seed, path });
 }
 
-async function send(jar: CookieJar, method: string, path: string, body?: unknown) {
-  const res = await instance.request(jar, path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as Record<
-      string,
-      unknown
-    >,
-  };
-}
+const send = (jar: CookieJar, method: string, path: string, body?: unknown) => sendJson(instance, jar, method, path, body);
 
 /** A link made through the API; its API path (`/api/share/<token>`). */
 async function link(body: Record<string, unknown>): Promise<{ id: string; api: string }> {

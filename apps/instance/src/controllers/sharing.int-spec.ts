@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CookieJar } from '@atrium/testing';
 import type { AccessPolicy } from '@atrium/policy';
 import { ShareService } from '../services/share.service.js';
-import { InstanceHarness } from '../test/instance.js';
+import { InstanceHarness, sendJson } from '../test/instance.js';
 import { clearLibrary, insertAlbum, insertAsset } from '../test/library.js';
 import { sessionJar } from '../test/sessions.js';
 
@@ -30,20 +30,7 @@ beforeEach(async () => {
   instance.clock.offsetMs = 0;
 });
 
-async function send(jar: CookieJar, method: string, path: string, body?: unknown) {
-  const res = await instance.request(jar, path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    body: (type.includes('json') && text ? JSON.parse(text) : {}) as Record<string, unknown>,
-    headers: res.headers,
-  };
-}
+const send = (jar: CookieJar, method: string, path: string, body?: unknown) => sendJson(instance, jar, method, path, body);
 
 const visible = async (jar: CookieJar, path = '/api/assets?limit=500') =>
   ((await send(jar, 'GET', path)).body.items as Array<{ id: string }>).map((i) => i.id).sort();

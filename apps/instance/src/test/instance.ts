@@ -57,6 +57,27 @@ export interface InstanceReplica {
   stop(): Promise<void>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers' shapes vary per route
+export type JsonBody = Record<string, any>;
+
+/** A JSON request as a signed-in browser sends it; the answer's body parsed when it is JSON, else `{}`. */
+export async function sendJson(
+  instance: { request: InstanceHarness['request'] },
+  jar: CookieJar,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: JsonBody; headers: Headers }> {
+  const res = await instance.request(jar, path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  const json = text !== '' && (res.headers.get('content-type') ?? '').includes('json');
+  return { status: res.status, body: json ? (JSON.parse(text) as JsonBody) : {}, headers: res.headers };
+}
+
 const UI_DIR = fileURLToPath(new URL('../../ui', import.meta.url));
 
 /** A real instance on a free port over its own database, Redis and folders, registered with a portal. */
