@@ -183,27 +183,34 @@ async function timeline() {
   );
 }
 
-async function transfer() {
+/** An instance of this process on a free port, its own database and folders under `work/name`, listening. */
+async function startInstance(name, env, port) {
   const { createInstanceApp, loadInstanceConfig } = await import('@atrium/instance');
-  const { SessionService } = await import('../../apps/instance/dist/services/session.service.js');
-  const { UserRepository } = await import('../../apps/instance/dist/repositories/user.repository.js');
-  const { measureTransfer } = await import('./transfer.mjs');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const { freePort } = await import('@atrium/testing');
+  port ??= await freePort();
   const config = loadInstanceConfig({
-    NODE_NAME: 'bench',
+    NODE_NAME: name,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: database('transfer'),
+    DATABASE_URL: database(name),
     REDIS_URL: redis.url,
-    PORTAL_URL: 'http://127.0.0.1:9',
-    ORIGINALS_PATH: join(work, 'originals'),
-    CACHE_PATH: join(work, 'cache'),
+    ORIGINALS_PATH: join(work, name, 'originals'),
+    CACHE_PATH: join(work, name, 'cache'),
     LOG_LEVEL: 'error',
+    ...env,
   });
   mkdirSync(config.originalsPath, { recursive: true });
   await migrate(config);
   const app = await createInstanceApp(config, { logLevels: ['error'] });
   await app.listen(port, '127.0.0.1');
+  return { app, config };
+}
+
+async function transfer() {
+  const { SessionService } = await import('../../apps/instance/dist/services/session.service.js');
+  const { UserRepository } = await import('../../apps/instance/dist/repositories/user.repository.js');
+  const { measureTransfer } = await import('./transfer.mjs');
+  const { app, config } = await startInstance('bench', { PORTAL_URL: 'http://127.0.0.1:9' });
   try {
     const access = { role: 'admin', groups: [], basePath: null, uploadPath: null, webdav: false };
     await app.get(UserRepository).upsert({ id: 'bench', username: 'bench', name: null, email: null, ...access, lastSeenAt: new Date() });
@@ -218,7 +225,6 @@ async function transfer() {
 
 /** A portal and an instance in this process; Ann may upload over WebDAV with an app password. */
 async function webdav() {
-  const { createInstanceApp, loadInstanceConfig } = await import('@atrium/instance');
   const { createPortalApp, loadPortalConfig, migrate: migratePortal, openPortalAdmin } = await import('@atrium/portal');
   const { freePort } = await import('@atrium/testing');
   const { measureWebdav } = await import('./webdav.mjs');
@@ -243,23 +249,11 @@ async function webdav() {
     await admin.grants.grant({ username: 'ann', node: 'webdav', role: 'contributor', uploadPath: 'uploads/{username}' }, 'bench');
     const account = await admin.accounts.require('ann');
     const { password } = await admin.appPasswords.create(account, { node: 'webdav', name: 'rclone' }, 'bench');
-    const config = loadInstanceConfig({
-      NODE_NAME: 'webdav',
-      PORT: String(instancePort),
-      PUBLIC_URL: url,
-      DATABASE_URL: database('webdav_instance'),
-      REDIS_URL: redis.url,
-      PORTAL_URL: portalConfig.publicUrl,
-      NODE_CLIENT_ID: credentials.clientId,
-      NODE_CLIENT_SECRET: credentials.clientSecret,
-      ORIGINALS_PATH: join(work, 'webdav-originals'),
-      CACHE_PATH: join(work, 'webdav-cache'),
-      LOG_LEVEL: 'error',
-    });
-    mkdirSync(config.originalsPath, { recursive: true });
-    await migrate(config);
-    instance = await createInstanceApp(config, { logLevels: ['error'] });
-    await instance.listen(instancePort, '127.0.0.1');
+    ({ app: instance } = await startInstance(
+      'webdav',
+      { PORTAL_URL: portalConfig.publicUrl, NODE_CLIENT_ID: credentials.clientId, NODE_CLIENT_SECRET: credentials.clientSecret },
+      instancePort,
+    ));
     rows.push(...(await measureWebdav({ url, user: 'ann', password, work, port: barePort, log })));
   } finally {
     await instance?.close();
