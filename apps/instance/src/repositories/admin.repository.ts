@@ -83,13 +83,7 @@ export class AdminRepository {
        ORDER BY updated_at DESC, id LIMIT $1`,
       ids ? [limit, ids] : [limit],
     )) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: r.id as string,
-      path: r.path as string,
-      contentHash: r.content_hash as string,
-      mediaType: r.media_type as 'image' | 'video',
-      failures: r.failures as Record<string, string>,
-    }));
+    return rows.map((r) => ({ ...assetRef(r), failures: r.failures as Record<string, string> }));
   }
 
   async countFailed(): Promise<number> {
@@ -125,12 +119,7 @@ export class AdminRepository {
        WHERE missing_at IS NULL ${after ? 'AND id > $2::uuid' : ''} ORDER BY id LIMIT $1`,
       after ? [limit, after] : [limit],
     )) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: r.id as string,
-      path: r.path as string,
-      contentHash: r.content_hash as string,
-      mediaType: r.media_type as 'image' | 'video',
-    }));
+    return rows.map(assetRef);
   }
 
   /** Bytes and count of the originals on record and present (the library's live assets). */
@@ -141,4 +130,14 @@ export class AdminRepository {
     )) as Array<{ bytes: string; files: number }>;
     return { bytes: Number(rows[0]!.bytes), files: rows[0]!.files };
   }
+}
+
+/** What a media job needs of an asset, from a row of `assets`. */
+function assetRef(r: Record<string, unknown>): Omit<FailedAssetRow, 'failures'> {
+  return {
+    id: r.id as string,
+    path: r.path as string,
+    contentHash: r.content_hash as string,
+    mediaType: r.media_type as 'image' | 'video',
+  };
 }
